@@ -1,0 +1,1 @@
+"""The records core: reading, validating, editing and saving front-matter records. Never imports Qt."""

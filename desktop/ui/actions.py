@@ -1,0 +1,109 @@
+"""Every command of the window, defined once: menus, toolbar and the shortcuts help read from here."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+Key = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # objectName of the QAction, and the key to look it up
+    text: str  # menu text, with & for the mnemonic
+    menu: str  # "File", "Edit", "Review", "View", "Help"
+    shortcuts: tuple[Key | str, ...] = ()
+    tip: str = ""
+    checkable: bool = False
+    toolbar: bool = False
+
+
+ACTION_SPECS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionOpenFolder", "&Open Folder…", "File", (Key.Open,), "Open a folder of records", toolbar=True),
+    ActionSpec("actionReload", "&Reload", "File", ("F5",), "Read the folder again from disk", toolbar=True),
+    ActionSpec("actionSave", "&Save", "File", (Key.Save,), "Write this record's edits to disk", toolbar=True),
+    ActionSpec("actionSaveAll", "Save A&ll", "File", ("Ctrl+Shift+S",), "Write every unsaved record to disk"),
+    ActionSpec("actionRevert", "Re&vert Record", "File", (), "Drop this record's unsaved edits"),
+    ActionSpec("actionReviewChanges", "Review &Changes…", "File", ("Ctrl+D",), "Show the diff each save will write", toolbar=True),
+    ActionSpec("actionQuit", "&Quit", "File", (Key.Quit,), "Close Newsdesk"),
+    ActionSpec("actionUndo", "&Undo", "Edit", (Key.Undo,), "Undo the last edit"),
+    ActionSpec("actionRedo", "&Redo", "Edit", ("Ctrl+Shift+Z", Key.Redo), "Redo the last undone edit"),
+    ActionSpec("actionFind", "&Find…", "Edit", (Key.Find,), "Search titles, excerpts, providers and topics"),
+    ActionSpec("actionApproveNext", "&Approve && Next", "Review", ("Ctrl+Return",), "Approve for publication, save, go to the next record", toolbar=True),
+    ActionSpec("actionUnapprove", "&Unapprove", "Review", ("Ctrl+Shift+Return",), "Withdraw approval and save"),
+    ActionSpec("actionNextRecord", "&Next Record", "Review", ("Alt+Down",), "Go to the next record in the queue"),
+    ActionSpec("actionPreviousRecord", "&Previous Record", "Review", ("Alt+Up",), "Go to the previous record in the queue"),
+    ActionSpec("actionShortcuts", "&Keyboard Shortcuts", "Help", (Key.HelpContents,), "List every keyboard shortcut"),
+    ActionSpec("actionAbout", "&About Newsdesk", "Help", (), ""),
+)
+
+# Keys handled by a widget rather than a window action; listed in the help all the same.
+WIDGET_SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Next / previous record (record table)", "J / K, Down / Up"),
+    ("First / last record (record table)", "Home / End"),
+    ("Open related link (related list)", "Enter"),
+    ("Remove last topic (topics field)", "Backspace"),
+)
+
+
+def plain_text(menu_text: str) -> str:
+    """Menu text without its mnemonic markers ("&Approve && Next" -> "Approve & Next")."""
+    return menu_text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _key_sequences(spec: ActionSpec) -> list[QKeySequence]:
+    sequences: list[QKeySequence] = []
+    for shortcut in spec.shortcuts:
+        found = QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Key) else [QKeySequence(shortcut)]
+        for sequence in found:
+            if not sequence.isEmpty() and sequence not in sequences:
+                sequences.append(sequence)
+    return sequences
+
+
+class ActionRegistry:
+    """Creates each QAction once, owned by the window, and hands the same object to every place."""
+
+    def __init__(self, window: QWidget, specs: tuple[ActionSpec, ...] = ACTION_SPECS) -> None:
+        self.specs = specs
+        self._actions: dict[str, QAction] = {}
+        for spec in specs:
+            action = QAction(spec.text, window)
+            action.setObjectName(spec.name)
+            action.setShortcuts(_key_sequences(spec))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(spec.checkable)
+            tip = spec.tip or plain_text(spec.text)
+            shortcut_text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({shortcut_text})" if shortcut_text else tip)
+            action.setStatusTip(spec.tip)
+            window.addAction(action)
+            self._actions[spec.name] = action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self._actions[name]
+
+    def connect(self, name: str, slot: Callable[..., object]) -> QAction:
+        action = self._actions[name]
+        action.triggered.connect(slot)
+        return action
+
+    def in_menu(self, menu: str) -> list[QAction]:
+        return [self._actions[s.name] for s in self.specs if s.menu == menu]
+
+    def on_toolbar(self) -> list[QAction]:
+        return [self._actions[s.name] for s in self.specs if s.toolbar]
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(command, keys) for the help dialog and the README table, from the actions themselves."""
+        rows = []
+        for spec in self.specs:
+            action = self._actions[spec.name]
+            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            if keys:
+                rows.append((plain_text(action.text()).rstrip("…"), keys))
+        return rows + list(WIDGET_SHORTCUTS)
