@@ -1,0 +1,471 @@
+"""Reading a record file exactly: bytes in, a `Document` out, never an exception for bad content.
+
+The YAML front matter is composed once into a node tree (kept as `Document.root`, so every value
+knows its line, column and character span) and the data is constructed from that same tree with
+PyYAML's safe constructor: one parse, and no tag ever builds anything but plain values.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+from .model import (
+    DUPLICATE_KEY,
+    ENCODING,
+    IO,
+    NO_FRONT_MATTER,
+    NOT_A_MAPPING,
+    SYNTAX,
+    UNCLOSED,
+    UNSUPPORTED,
+    Document,
+    FileStamp,
+    Problem,
+)
+
+try:  # libyaml: about ten times faster to compose; its marks are character offsets like the pure loader's
+    SafeLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    SafeLoader = yaml.SafeLoader
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_OTHER_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+# Opening fences. python-frontmatter accepts any run of three or more; Jekyll allows trailing blanks.
+_YAML_FENCE = re.compile(r"-{3,}[ \t]*")
+_YAML_CLOSE = re.compile(r"(?:-{3,}|\.\.\.)[ \t]*")  # `...` ends a YAML document too (Jekyll, Pandoc)
+_TOML_FENCE = re.compile(r"\+{3,}[ \t]*")
+_JSON_OPEN = re.compile(r"\{[ \t]*")
+_JSON_CLOSE = re.compile(r"\}[ \t]*")
+
+NOT_YAML_BLOCKER = "{kind} front matter can be read but not edited: Newsdesk edits YAML front matter only."
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def read_document(path: str | os.PathLike[str]) -> Document:
+    """Read and parse the record at `path`. I/O failures become an `io` problem, never an exception."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+            status = os.fstat(handle.fileno())
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return Document(
+            path=path,
+            raw=b"",
+            problems=[Problem(f"cannot read the file: {reason}", code=IO)],
+            edit_blocker=f"The file cannot be read: {reason}.",
+        )
+    document = parse_document(raw, path)
+    document.stamp = FileStamp(size=len(raw), mtime_ns=status.st_mtime_ns, sha256=hashlib.sha256(raw).hexdigest())
+    return document
+
+
+def parse_document(raw: bytes, path: str | os.PathLike[str]) -> Document:
+    """Parse record bytes: front matter, data, node tree, and every problem (schema ones included)."""
+    document = Document(path=Path(path), raw=raw)
+    try:
+        _parse_into(document)
+    except Exception as error:  # a parser bug or a pathological input must not take the caller down
+        document.root = None
+        document.data = None
+        document.problems.append(Problem(f"cannot parse the file: {type(error).__name__}: {error}", code=SYNTAX))
+        document.edit_blocker = document.edit_blocker or "The file could not be parsed, so it cannot be edited safely."
+    return document
+
+
+def node_at(root: yaml.Node | None, keys: Iterable[str | int]) -> yaml.Node | None:
+    """The value node reached by following `keys` (mapping keys and list indexes) from `root`.
+
+    With duplicate keys the last one wins, as in the constructed data.
+    """
+    node = root
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            found = None
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
+                    found = value_node
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and not isinstance(key, bool):
+            node = node.value[key] if -len(node.value) <= key < len(node.value) else None
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def key_node_at(root: yaml.Node | None, keys: Sequence[str | int]) -> yaml.Node | None:
+    """The key node of the last mapping key in `keys` (where an entry's line starts)."""
+    if not keys:
+        return None
+    parent = node_at(root, keys[:-1])
+    if not isinstance(parent, yaml.MappingNode):
+        return None
+    found = None
+    for key_node, _ in parent.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(keys[-1]):
+            found = key_node
+    return found
+
+
+def scalar_text(document: Document, keys: Iterable[str | int]) -> str | None:
+    """The text of a scalar as written in the file, without quotes (`2020-06-11T16:07:00Z`).
+
+    Use it to show a value the way the file has it: YAML turns an unquoted timestamp into a
+    datetime, whose str() is not what the user wrote. None when there is no such scalar.
+    """
+    node = node_at(document.root, keys)
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def compose_front_matter(front_text: str) -> tuple[yaml.Node | None, Any]:
+    """Compose and construct `front_text` in one pass; raises yaml.YAMLError on bad YAML."""
+    loader = SafeLoader(front_text)
+    try:
+        root = loader.get_single_node()
+        return root, construct(loader, root)
+    finally:
+        loader.dispose()
+
+
+def construct(loader: Any, root: yaml.Node | None) -> Any:
+    """Plain data from a composed tree, by `loader`'s safe constructor; `root` is left as it was."""
+    if root is None:
+        return None
+    if _has_merge_key(root):
+        # Constructing `<<` merges splices the merged pairs into the mapping nodes; keep the
+        # tree the file really has, with its own spans.
+        root = copy.deepcopy(root)
+    return loader.construct_document(root)
+
+
+def yaml_error_problem(error: yaml.YAMLError, front_text: str, front_line: int) -> Problem:
+    """A SYNTAX problem at the FILE line/column of the real cause of `error`."""
+    problem = getattr(error, "problem", None) or str(error)
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    context = getattr(error, "context", None)
+    context_mark = getattr(error, "context_mark", None)
+
+    if isinstance(error, yaml.constructor.ConstructorError) and "constructor for the tag" in problem:
+        tag = _quoted_part(problem)
+        message = f"the YAML tag {tag} is not allowed: Newsdesk reads plain YAML values only"
+        return _problem_at(message, mark, front_line)
+
+    runaway = _runaway_string(error, front_text, mark)
+    if runaway is not None:
+        start, style = runaway
+        kind = "double-quoted" if style == '"' else "single-quoted"
+        gave_up = f"PyYAML gave up at line {mark.line + front_line}" if mark is not None else "PyYAML gave up later"
+        return _problem_at(f"unclosed {kind} string starts here ({gave_up})", start, front_line)
+
+    message = f"YAML syntax error: {problem}"
+    if context and context_mark is not None and mark is not None and context_mark.line != mark.line:
+        message += f" ({context} that starts at line {context_mark.line + front_line})"
+    elif context:
+        message += f" ({context})"
+    return _problem_at(message, mark, front_line)
+
+
+# --------------------------------------------------------------------------- the parse
+
+
+def _parse_into(document: Document) -> None:
+    raw = document.raw
+    for bom, encoding in _OTHER_BOMS:
+        if raw.startswith(bom):
+            _block(document, Problem(f"the file is {encoding} encoded; records must be UTF-8", code=ENCODING),
+                   f"The file is {encoding} encoded; Newsdesk reads and writes UTF-8 records only.")
+            return
+    document.bom = raw.startswith(UTF8_BOM)
+    body = raw[len(UTF8_BOM):] if document.bom else raw
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(body, error.start)
+        _block(document, Problem(f"the file is not valid UTF-8 (byte 0x{body[error.start]:02x} cannot be decoded)",
+                                 line=line, column=column, code=ENCODING),
+               "The file is not valid UTF-8 text, so it cannot be edited safely.")
+        return
+    document.text = text
+    first_newline = text.find("\n")
+    if first_newline > 0 and text[first_newline - 1] == "\r":
+        document.newline = "\r\n"
+
+    first_line_end = first_newline if first_newline >= 0 else len(text)
+    first_line = text[:first_line_end].rstrip("\r")
+    if _YAML_FENCE.fullmatch(first_line):
+        document.format, closing = "yaml", _YAML_CLOSE
+    elif _TOML_FENCE.fullmatch(first_line):
+        document.format, closing = "toml", _TOML_FENCE
+    elif _JSON_OPEN.fullmatch(first_line):
+        document.format, closing = "json", _JSON_CLOSE
+    else:
+        _block(document, Problem("the file has no front matter: its first line is not ---", code=NO_FRONT_MATTER),
+               "The file has no front matter (it does not start with a --- line), so there is nothing to edit.")
+        return
+
+    front_start = first_line_end + 1 if first_newline >= 0 else len(text)
+    front_end = _find_closing_fence(text, front_start, closing)
+    document.front_start = front_start
+    if front_end is None:
+        document.front_end = len(text)
+        fence = first_line.strip()
+        expected = {"yaml": "--- (or ...)", "toml": fence, "json": "}"}[document.format]
+        _block(document, Problem(f"the front matter that starts with {fence} on line 1 is never closed "
+                                 f"(no {expected} line follows)", line=1, column=1, code=UNCLOSED),
+               "The front matter is never closed, so where the data ends is unknown.")
+        return
+    document.front_end = front_end
+
+    if document.format == "yaml":
+        _parse_yaml(document)
+    elif document.format == "toml":
+        _parse_toml(document)
+    else:
+        _parse_json(document)
+
+
+def _find_closing_fence(text: str, start: int, closing: re.Pattern[str]) -> int | None:
+    position = start
+    while position < len(text):
+        line_end = text.find("\n", position)
+        line = text[position : line_end if line_end >= 0 else len(text)].rstrip("\r")
+        if closing.fullmatch(line):
+            return position
+        if line_end < 0:
+            return None
+        position = line_end + 1
+    return None
+
+
+def _parse_yaml(document: Document) -> None:
+    front_text = document.front_text
+    front_line = document.front_line
+    loader = SafeLoader(front_text)
+    duplicates: list[Problem] = []
+    try:
+        root = loader.get_single_node()
+        duplicates = list(_duplicate_keys(root, front_line)) if root is not None else []
+        data = construct(loader, root)
+    except yaml.YAMLError as error:
+        _block(document, yaml_error_problem(error, front_text, front_line),
+               "The front matter is not valid YAML; fix it in a text editor first.")
+        document.problems.extend(duplicates)
+        return
+    except RecursionError:
+        _block(document, Problem("the front matter is nested too deeply to read", code=SYNTAX),
+               "The front matter is nested too deeply to read.")
+        return
+    finally:
+        loader.dispose()
+    if root is None:  # empty, or only comments: an empty record, which the schema then reports on
+        document.data = {}
+        _add_schema_problems(document)
+        return
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        _block(document, _problem_at(f"the front matter must be a set of `key: value` lines, not {kind}",
+                                     root.start_mark, front_line, code=NOT_A_MAPPING),
+               "The front matter is not a set of `key: value` lines, so it cannot be edited.")
+        return
+    document.root = root
+    document.data = data
+    if duplicates:
+        document.problems.extend(duplicates)
+        names = ", ".join(sorted({problem.path for problem in duplicates}))
+        document.edit_blocker = (f"The front matter repeats a key ({names}); YAML keeps only the last one, so "
+                                 "remove the duplicate in a text editor before editing here.")
+    _add_schema_problems(document)
+
+
+def _parse_toml(document: Document) -> None:
+    try:
+        from frontmatter.default_handlers import TOMLHandler  # needs the optional `toml` package
+    except ImportError:  # pragma: no cover - older python-frontmatter
+        TOMLHandler = None
+    document.edit_blocker = NOT_YAML_BLOCKER.format(kind="TOML")
+    try:
+        if TOMLHandler is not None:
+            data = TOMLHandler().load(document.front_text)
+        else:
+            import tomllib
+
+            data = tomllib.loads(document.front_text)
+    except Exception as error:  # tomllib.TOMLDecodeError, toml.TomlDecodeError
+        message = str(error)
+        line = column = None
+        found = re.search(r"line (\d+), column (\d+)", message)
+        if found:
+            line, column = int(found.group(1)) + document.front_line - 1, int(found.group(2))
+            message = message[: found.start()].rstrip(" (")
+        document.problems.append(Problem(f"TOML syntax error: {message}", line=line, column=column, code=SYNTAX))
+        return
+    document.data = dict(data)
+    _add_schema_problems(document)
+
+
+def _parse_json(document: Document) -> None:
+    from frontmatter.default_handlers import JSONHandler
+
+    document.edit_blocker = NOT_YAML_BLOCKER.format(kind="JSON")
+    # From the `{` line to the `}` line, as in the file, so JSON's line numbers are file lines.
+    closing_line_end = document.text.find("\n", document.front_end)
+    json_text = document.text[: closing_line_end if closing_line_end >= 0 else len(document.text)]
+    try:
+        data = JSONHandler().load(json_text)
+    except json.JSONDecodeError as error:
+        document.problems.append(Problem(f"JSON syntax error: {error.msg}", line=error.lineno,
+                                         column=error.colno, code=SYNTAX))
+        return
+    document.data = data
+    _add_schema_problems(document)
+
+
+def _add_schema_problems(document: Document) -> None:
+    from .schema import validate_data  # schema imports this module for node_at
+
+    document.problems.extend(validate_data(document.data or {}, document.root, document.front_line))
+
+
+def _block(document: Document, problem: Problem, blocker: str) -> None:
+    document.problems.append(problem)
+    document.edit_blocker = blocker
+
+
+# --------------------------------------------------------------------------- duplicate keys
+
+
+def _duplicate_keys(root: yaml.Node, front_line: int) -> Iterable[Problem]:
+    seen_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, str]] = [(root, "$")]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen_nodes:  # aliases share nodes, and may even be recursive
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first_seen: dict[tuple[str, str], yaml.Node] = {}
+            children = []
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.tag == MERGE_TAG:
+                        continue
+                    identity = (key_node.tag, key_node.value)
+                    child_path = _json_path(path, key_node.value)
+                    if identity in first_seen:
+                        first = first_seen[identity].start_mark
+                        yield _problem_at(
+                            f"the key {key_node.value!r} appears twice (first on line {first.line + front_line}); "
+                            "YAML would silently keep only this last one",
+                            key_node.start_mark, front_line, code=DUPLICATE_KEY, path=child_path)
+                    else:
+                        first_seen[identity] = key_node
+                    children.append((value_node, child_path))
+                else:
+                    children.append((value_node, path + ".?"))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed([(item, f"{path}[{index}]") for index, item in enumerate(node.value)]))
+
+
+def _has_merge_key(root: yaml.Node) -> bool:
+    seen_nodes: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.tag == MERGE_TAG:
+                    return True
+                stack.append(key_node)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
+
+
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _json_path(parent: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    if _SIMPLE_KEY.fullmatch(key):
+        return f"{parent}.{key}"
+    return f"{parent}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+# --------------------------------------------------------------------------- error positions
+
+
+def _problem_at(message: str, mark: Any, front_line: int, *, code: str = SYNTAX, path: str = "") -> Problem:
+    if mark is None:
+        return Problem(message, code=code, path=path)
+    return Problem(message, line=mark.line + front_line, column=mark.column + 1, path=path, code=code)
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _quoted_part(text: str) -> str:
+    found = re.search(r"'([^']*)'", text)
+    return found.group(1) if found else text
+
+
+# A line inside a quoted string that looks like the start of the next entry: the string swallowed it.
+_SWALLOWED_ENTRY = re.compile(r"\n[ \t]*(?:- +)?[^\s:#\"'][^:\n]*:(?:[ \t]|$)", re.MULTILINE)
+
+
+def _runaway_string(error: yaml.YAMLError, front_text: str, mark: Any) -> tuple[Any, str] | None:
+    """Where a quoted string with no closing quote began, when that is what broke the parse.
+
+    Such a string runs on to the next quote character (often the opening quote of a later
+    value) and PyYAML reports the error wherever the text after it stops making sense, lines
+    later. Re-scan the tokens up to the error: a quoted scalar that spans lines and swallowed
+    what looks like the next `key:` entry, or that ends on the error line, is the cause.
+    """
+    context = getattr(error, "context", None) or ""
+    context_mark = getattr(error, "context_mark", None)
+    if "quoted scalar" in context and context_mark is not None:
+        # The scanner itself ran out of text inside the string; its context mark is the opening quote.
+        style = front_text[context_mark.index : context_mark.index + 1]
+        return context_mark, style if style in "\"'" else '"'
+    if mark is None:
+        return None
+    suspect = None
+    try:
+        for token in yaml.scan(front_text, Loader=SafeLoader):
+            if token.start_mark.line > mark.line:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.end_mark.line > token.start_mark.line):
+                spanned = front_text[token.start_mark.index : token.end_mark.index]
+                if token.end_mark.line == mark.line or _SWALLOWED_ENTRY.search(spanned):
+                    suspect = (token.start_mark, token.style)
+    except yaml.YAMLError:
+        pass
+    return suspect

@@ -1,0 +1,236 @@
+"""Checking record data against `resources/record.schema.json`, in sentences an editor understands.
+
+Every rule lives in the schema file; this module only turns jsonschema's errors into `Problem`s
+with a JSON path, a plain sentence built from the schema's `x-expect` text, and the file line
+and column of the value (found in the YAML node tree).
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, Sequence
+
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema.validators import extend
+
+from ..paths import resource_path
+from .model import SCHEMA, Problem
+from .reading import key_node_at, node_at
+
+SCHEMA_FILE = "record.schema.json"
+
+# A bool is not a number, and `40.0` is not the whole number an editor typed.
+_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)
+).redefine(
+    "number", lambda checker, value: isinstance(value, (int, float)) and not isinstance(value, bool)
+)
+RecordValidator = extend(Draft202012Validator, type_checker=_TYPE_CHECKER)
+
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ \t]*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def is_timestamp(text: str) -> bool:
+    """True for an ISO 8601 date and time (`2020-06-11T16:07:00Z`, `2020-06-11 16:07`, offsets)."""
+    if not _DATE_TIME.fullmatch(text):
+        return False
+    normalized = re.sub(r"[ \t]*[Zz]$", "+00:00", text.replace("t", "T"))
+    normalized = re.sub(r"^(\S{10})[ \t]", r"\1T", normalized).replace(" ", "")
+    try:
+        dt.datetime.fromisoformat(normalized)
+    except ValueError:
+        return False
+    return True
+
+
+_FORMATS = FormatChecker(formats=())
+_FORMATS.checks("date-time")(lambda value: not isinstance(value, str) or is_timestamp(value))
+
+
+@functools.lru_cache(maxsize=1)
+def record_schema() -> dict[str, Any]:
+    """The record schema, loaded once."""
+    with open(resource_path(SCHEMA_FILE), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    RecordValidator.check_schema(schema)
+    return schema
+
+
+@functools.lru_cache(maxsize=1)
+def _record_validator() -> Draft202012Validator:
+    return RecordValidator(record_schema(), format_checker=_FORMATS)
+
+
+@functools.lru_cache(maxsize=1)
+def _value_validator() -> Draft202012Validator:
+    # The same rules for one value at a time: a lone value cannot miss the other required keys.
+    schema = dict(record_schema())
+    schema.pop("required", None)
+    return RecordValidator(schema, format_checker=_FORMATS)
+
+
+def validate_data(data: Mapping[str, Any], root: yaml.Node | None = None, line_offset: int = 1) -> list[Problem]:
+    """Every schema problem of a record's data, located in the file through `root` when given.
+
+    `line_offset` is the file line of `root`'s line 0 (`Document.front_line`).
+    """
+    if not isinstance(data, Mapping):
+        return [Problem("the front matter must be a set of `key: value` lines", code=SCHEMA, path="$")]
+    instance = json_ready(data)
+    errors = _record_validator().iter_errors(instance)
+    return _problems(errors, instance, root, line_offset)
+
+
+def value_problems(key: str, value: Any) -> list[Problem]:
+    """The schema problems of one top-level value, as the form checks it while the user types."""
+    instance = {key: json_ready(value)}
+    return _problems(_value_validator().iter_errors(instance), instance, None, 1)
+
+
+def json_ready(value: Any, node: yaml.Node | None = None) -> Any:
+    """`value` as plain JSON types. Timestamps become text: as written in the file when `node`
+    (the value's YAML node) is given, else ISO 8601."""
+    if isinstance(value, Mapping):
+        result = {}
+        for key, item in value.items():
+            child = node_at(node, [key]) if isinstance(node, yaml.MappingNode) else None
+            result[key if isinstance(key, str) else _key_text(key)] = json_ready(item, child)
+        return result
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+        nodes = node.value if isinstance(node, yaml.SequenceNode) and len(node.value) == len(items) else None
+        return [json_ready(item, nodes[index] if nodes else None) for index, item in enumerate(items)]
+    if isinstance(value, (dt.date, dt.datetime)):
+        if isinstance(node, yaml.ScalarNode):
+            return node.value
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def _key_text(key: Any) -> str:
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
+# --------------------------------------------------------------------------- errors into sentences
+
+
+_TYPE_ORDER = {"type": 0, "required": 1}
+
+
+def _problems(errors, instance: Any, root: yaml.Node | None, line_offset: int) -> list[Problem]:
+    by_path: dict[str, Problem] = {}
+    for error in sorted(errors, key=lambda item: _TYPE_ORDER.get(item.validator, 2)):
+        for keys, message in _describe(error, instance):
+            path = json_path(keys)
+            if path in by_path:
+                continue
+            line, column = _location(root, keys, line_offset, missing=error.validator == "required")
+            by_path[path] = Problem(message, line=line, column=column, path=path, code=SCHEMA)
+    return sorted(by_path.values(), key=lambda p: (p.line or 0, p.column or 0, p.path))
+
+
+def _describe(error: ValidationError, instance: Any) -> list[tuple[list[Any], str]]:
+    keys = list(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator == "required":
+        value = error.instance if isinstance(error.instance, Mapping) else {}
+        found = []
+        for name in error.validator_value:
+            if name not in value:
+                expect = _expectation(_resolve(schema.get("properties", {}).get(name, {})))
+                label = _label(keys + [name])
+                found.append((keys + [name], f"{label} is missing: it must be {expect}" if expect
+                               else f"{label} is missing"))
+        return found
+    label = _label(keys)
+    if error.validator == "uniqueItems" and isinstance(error.instance, list):
+        seen: list[Any] = []
+        for index, item in enumerate(error.instance):
+            if item in seen:
+                return [(keys + [index], f"{label} lists {_shown(item)} more than once")]
+            seen.append(item)
+    expect = _expectation(schema)
+    if expect:
+        return [(keys, f"{label} must be {expect} (found {_shown(error.instance)})")]
+    return [(keys, f"{label}: {error.message}")]
+
+
+def _expectation(schema: Mapping[str, Any]) -> str:
+    return str(_resolve(schema).get("x-expect", "")) if isinstance(schema, Mapping) else ""
+
+
+def _resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    reference = schema.get("$ref") if isinstance(schema, Mapping) else None
+    if isinstance(reference, str) and reference.startswith("#/"):
+        target: Any = record_schema()
+        for part in reference[2:].split("/"):
+            target = target[part]
+        merged = dict(target)
+        merged.update({key: item for key, item in schema.items() if key != "$ref"})
+        return merged
+    return schema
+
+
+def _label(keys: Sequence[Any]) -> str:
+    if not keys:
+        return "the record"
+    return json_path(keys)[1:].lstrip(".")
+
+
+_SIMPLE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def json_path(keys: Sequence[Any]) -> str:
+    """`$.images[0].url` for ["images", 0, "url"]."""
+    path = "$"
+    for key in keys:
+        if isinstance(key, int) and not isinstance(key, bool):
+            path += f"[{key}]"
+        elif _SIMPLE_KEY.fullmatch(str(key)):
+            path += f".{key}"
+        else:
+            path += f"[{json.dumps(str(key), ensure_ascii=False)}]"
+    return path
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= 60 else text[:56] + "…\""
+    if isinstance(value, Mapping):
+        return "a set of keys"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _location(root: yaml.Node | None, keys: list[Any], line_offset: int, *, missing: bool) -> tuple[int | None, int | None]:
+    if root is None:
+        return None, None
+    node = None
+    if not missing:
+        node = node_at(root, keys)
+    if node is None:
+        # A missing key: point at where its mapping starts (for the record itself, its first key).
+        parent_keys = keys[:-1] if keys else keys
+        node = (key_node_at(root, parent_keys) if parent_keys else None) or node_at(root, parent_keys)
+    if node is None:
+        return None, None
+    return node.start_mark.line + line_offset, node.start_mark.column + 1
