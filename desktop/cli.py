@@ -1,0 +1,498 @@
+"""The `newsdesk` command: launch the desk, or validate, list and edit records from a shell.
+
+    newsdesk [FOLDER]                 open the desktop app on FOLDER
+    newsdesk validate PATH...         check records; exit 1 if any has a problem
+    newsdesk list FOLDER [--json]     one row per record
+    newsdesk set FILE... [changes]    edit records in place, minimal diff, atomic save
+
+A FOLDER whose name is a command name (validate, list, set) is opened as `./validate`.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import shutil
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # a record has a problem, or an edit was refused or could not be saved
+EXIT_USAGE = 2  # argparse uses 2 too
+EXIT_NO_WINDOW = 3
+
+COMMANDS = ("validate", "list", "set")
+_PUBLISHED_WORDS = {"true": True, "false": False}
+
+
+class UsageError(Exception):
+    """Bad command line: exit 2 after printing the message."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `newsdesk` and `python -m desktop`; returns the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            parser = _command_parser()
+            options = parser.parse_args(args)
+            return options.run(options)
+        return _launch(_launch_parser().parse_args(args))
+    except UsageError as error:
+        print(f"newsdesk: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exit_:  # argparse: --help (0) and usage errors (2)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `newsdesk list seeds | head`: the reader left; stop quietly, as other Unix tools do.
+        _silence_stdout()
+        return EXIT_PROBLEMS
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured in tests)
+        pass
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsdesk")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _launch_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        usage="newsdesk [-h] [--version] [FOLDER]\n       newsdesk {validate,list,set} ...",
+        description="Editorial desk for folders of front-matter news records.",
+        epilog=(
+            "commands:\n"
+            "  validate PATH...       check records against the schema (exit 1 on any problem)\n"
+            "  list FOLDER            one row per record (--json for JSON lines)\n"
+            "  set FILE... CHANGES    change quality, heat, topics or published in place\n"
+            "\n"
+            "Run `newsdesk COMMAND --help` for a command's options. A folder named like a\n"
+            "command is opened with a path: `newsdesk ./validate`."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"newsdesk {_version()}")
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        metavar="FOLDER",
+        help="folder of records to open (default: the last folder opened, else the bundled seeds)",
+    )
+    return parser
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsdesk")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check records",
+        description="Check records (files, or folders searched recursively) for YAML and schema problems. "
+        "Prints FILE:LINE:COL: message per problem and a summary; exits 0 when every record is valid, "
+        "1 when any record has a problem, 2 on a usage error.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="record file or folder")
+    validate.add_argument("--json", action="store_true", help="one JSON object per problem per line")
+    validate.set_defaults(run=_run_validate)
+
+    listing = commands.add_parser(
+        "list",
+        help="one row per record",
+        description="One row per record: path, title, provider, publishedDateTime, quality, heat, "
+        "published, topics and number of problems.",
+    )
+    listing.add_argument("paths", nargs="+", metavar="FOLDER", help="folder (searched recursively) or record file")
+    listing.add_argument("--json", action="store_true", help="one JSON object per record per line")
+    listing.set_defaults(run=_run_list)
+
+    edit = commands.add_parser(
+        "set",
+        help="edit records in place",
+        description="Change records in place, touching only the lines of the changed values, with an "
+        "atomic save. Each file is changed completely or not at all; an invalid value or a refused "
+        "edit is reported on stderr and the command exits 1.",
+    )
+    edit.add_argument("files", nargs="+", metavar="FILE")
+    edit.add_argument("--quality", type=int, metavar="N", help="0..100")
+    edit.add_argument("--heat", type=int, metavar="N", help="-1 (not rated) or 0..100")
+    edit.add_argument("--topics", metavar='"A, B"', help="replace the topics with this comma-separated list")
+    edit.add_argument(
+        "--add-topic",
+        dest="topic_steps",
+        action="append",
+        type=lambda topic: ("add", topic),
+        metavar="T",
+        help="add a topic (repeatable; a topic already there is left alone)",
+    )
+    edit.add_argument(
+        "--remove-topic",
+        dest="topic_steps",
+        action="append",
+        type=lambda topic: ("remove", topic),
+        metavar="T",
+        help="remove a topic (repeatable)",
+    )
+    edit.add_argument("--published", type=_published_word, metavar="true|false", help="approve or withdraw")
+    edit.add_argument("--force", action="store_true", help="save even if the file changed on disk since it was read")
+    edit.set_defaults(run=_run_set)
+    return parser
+
+
+def _published_word(word: str) -> bool:
+    try:
+        return _PUBLISHED_WORDS[word.strip().lower()]
+    except KeyError:
+        raise argparse.ArgumentTypeError(f"expected true or false, not {word!r}") from None
+
+
+# --------------------------------------------------------------------------- launch
+
+
+def _launch(options: argparse.Namespace) -> int:
+    folder = None
+    if options.folder is not None:
+        folder = Path(options.folder)
+        if not folder.is_dir():
+            raise UsageError(f"not a folder: {options.folder}")
+    try:
+        app = importlib.import_module("desktop.app")
+    except ModuleNotFoundError as error:
+        if error.name in ("desktop.app", "PySide6"):
+            print(f"newsdesk: the desktop window is not available yet ({error})", file=sys.stderr)
+            return EXIT_NO_WINDOW
+        raise
+    run_app = getattr(app, "run_app", None)
+    if run_app is None:
+        print("newsdesk: the desktop window is not available yet (desktop.app has no run_app)", file=sys.stderr)
+        return EXIT_NO_WINDOW
+    return int(run_app(folder) or 0)
+
+
+# --------------------------------------------------------------------------- validate and list
+
+
+def _record_paths(arguments: Sequence[str]) -> list[Path]:
+    """The record files named by `arguments`: files as given, folders searched recursively."""
+    from desktop.records.scan import iter_record_files
+
+    missing = [argument for argument in arguments if not Path(argument).exists()]
+    if missing:
+        raise UsageError("no such file or folder: " + ", ".join(missing))
+    paths: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        paths.extend(iter_record_files(path) if path.is_dir() else [path])
+    return list(dict.fromkeys(paths))  # a file named twice is checked once
+
+
+def _run_validate(options: argparse.Namespace) -> int:
+    from desktop.records.reading import read_document
+
+    paths = _record_paths(options.paths)
+    with_problems = 0
+    for path in paths:
+        document = read_document(path)
+        problems = sorted(document.problems, key=lambda problem: (problem.line or 0, problem.column or 0))
+        if problems:
+            with_problems += 1
+        for problem in problems:
+            if options.json:
+                print(json.dumps(_problem_json(path, problem), ensure_ascii=False))
+            else:
+                print(f"{problem.location(path)}: {_printable(problem.message)}")
+    summary = f"{_count(len(paths), 'record')} checked, {with_problems} with problems"
+    # With --json stdout stays pure JSON lines; the summary goes where people read it.
+    print(summary, file=sys.stderr if options.json else sys.stdout)
+    if not paths:
+        print("newsdesk: no record files (.txt, .md, .markdown) found", file=sys.stderr)
+    return EXIT_PROBLEMS if with_problems else EXIT_OK
+
+
+def _problem_json(path: Path, problem: Any) -> dict[str, Any]:
+    return {
+        "file": str(path),
+        "line": problem.line,
+        "column": problem.column,
+        "path": problem.path,
+        "code": problem.code,
+        "message": problem.message,
+    }
+
+
+def _run_list(options: argparse.Namespace) -> int:
+    from desktop.records.scan import summarize_paths
+
+    summaries = summarize_paths([str(path) for path in _record_paths(options.paths)])
+    if options.json:
+        for summary in summaries:
+            print(json.dumps(summary.as_json(), ensure_ascii=False))
+        return EXIT_OK
+    # Listing one folder, a path relative to it is short enough to be shown whole.
+    base = Path(options.paths[0]) if len(options.paths) == 1 and Path(options.paths[0]).is_dir() else None
+    rows = [_table_row(summary.as_json(), base) for summary in summaries]
+    width = shutil.get_terminal_size(fallback=(120, 24)).columns
+    for line in _aligned_table(_LIST_COLUMNS, rows, width, _SHRINK_STEPS):
+        print(line.rstrip())
+    print(f"{_count(len(summaries), 'record')}, {sum(1 for s in summaries if s.published)} published, "
+          f"{sum(1 for s in summaries if s.problem_count)} with problems")
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class _Column:
+    heading: str
+    right: bool = False  # numbers align right
+
+
+_LIST_COLUMNS = (
+    _Column("PATH"),  # a cut path names no file: never truncated
+    _Column("TITLE"),
+    _Column("PROVIDER"),
+    _Column("PUBLISHED AT"),
+    _Column("QUAL", right=True),
+    _Column("HEAT", right=True),
+    _Column("PUB"),
+    _Column("TOPICS"),
+    _Column("PROBS", right=True),
+)
+_TITLE, _PROVIDER, _TOPICS = 1, 2, 7
+# When the table is wider than the terminal: (column, narrowest width) steps, taken in order
+# until it fits, so the title keeps the most room and the short columns are never cut.
+_SHRINK_STEPS = ((_TOPICS, 24), (_PROVIDER, 16), (_TITLE, 40), (_TOPICS, 12), (_PROVIDER, 10), (_TITLE, 16), (_TOPICS, 6))
+
+
+def _table_row(row: dict[str, Any], base: Path | None) -> list[str]:
+    def number(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    path = Path(row["path"])
+    return [
+        str(path.relative_to(base)) if base is not None and path.is_relative_to(base) else row["path"],
+        row["title"],
+        row["provider"],
+        row["publishedDateTime"],
+        number(row["quality"]),
+        number(row["heat"]),
+        "yes" if row["published"] else "no",
+        ", ".join(row["topics"]),
+        number(row["problems"]),
+    ]
+
+
+def _aligned_table(
+    columns: Sequence[_Column], rows: list[list[str]], width: int, shrink_steps: Sequence[tuple[int, int]] = ()
+) -> list[str]:
+    """Rows padded into columns; the shrinkable columns are truncated (with …) to fit `width`."""
+    cells = [[_printable(cell) for cell in row] for row in rows]
+    widths = [max([_display_width(column.heading)] + [_display_width(row[i]) for row in cells]) for i, column in enumerate(columns)]
+    gap = 2
+    excess = sum(widths) + gap * (len(columns) - 1) - width
+    for index, narrowest in shrink_steps:
+        if excess <= 0:
+            break
+        cut = max(0, min(excess, widths[index] - narrowest))
+        widths[index] -= cut
+        excess -= cut
+    lines = []
+    for row in [[column.heading for column in columns], *cells]:
+        parts = []
+        for cell, column, cell_width in zip(row, columns, widths):
+            cell = _truncate(cell, cell_width)
+            padding = " " * (cell_width - _display_width(cell))
+            parts.append(padding + cell if column.right else cell + padding)
+        lines.append((" " * gap).join(parts))
+    return lines
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 0 if unicodedata.combining(char) else 1 for char in text)
+
+
+def _truncate(text: str, width: int) -> str:
+    if _display_width(text) <= width:
+        return text
+    out, used = "", 0
+    for char in text:
+        char_width = _display_width(char)
+        if used + char_width > width - 1:
+            break
+        out += char
+        used += char_width
+    return out + "…"
+
+
+def _printable(text: str) -> str:
+    """Record text made safe for a terminal: control characters (escape sequences, newlines) shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+# --------------------------------------------------------------------------- set
+
+
+@dataclass
+class _Outcome:
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _run_set(options: argparse.Namespace) -> int:
+    requested = _requested_changes(options)
+    if not requested:
+        raise UsageError("set: nothing to change: give --quality, --heat, --topics, --add-topic, --remove-topic or --published")
+    outcome = _Outcome()
+    for file in options.files:
+        try:
+            message = _set_one(Path(file), requested, force=options.force, note=_note_for(file))
+        except _Failed as failure:
+            print(f"{file}: not changed: {failure}", file=sys.stderr)
+            outcome.failed.append(file)
+            continue
+        if message is None:
+            print(f"{file}: unchanged (already as requested)")
+            outcome.unchanged.append(file)
+        else:
+            print(f"{file}: {message}")
+            outcome.changed.append(file)
+    if len(options.files) > 1 or outcome.failed:
+        summary = (
+            f"{_count(len(options.files), 'file')}: {len(outcome.changed)} changed, "
+            f"{len(outcome.unchanged)} unchanged, {len(outcome.failed)} failed"
+        )
+        if outcome.failed:
+            print(f"{summary}: {', '.join(outcome.failed)}", file=sys.stderr)
+        else:
+            print(summary)
+    return EXIT_PROBLEMS if outcome.failed else EXIT_OK
+
+
+class _Failed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Requested:
+    """What the command line asks for, independent of any one file."""
+
+    scalars: dict[str, Any]
+    topics: list[str] | None  # --topics, the replacement list, or None
+    topic_steps: list[tuple[str, str]]  # ("add" | "remove", topic) in command-line order
+
+    def __bool__(self) -> bool:
+        return bool(self.scalars) or self.topics is not None or bool(self.topic_steps)
+
+
+def _requested_changes(options: argparse.Namespace) -> _Requested:
+    scalars = {key: getattr(options, key) for key in ("quality", "heat", "published") if getattr(options, key) is not None}
+    topics = None if options.topics is None else [topic.strip() for topic in options.topics.split(",") if topic.strip()]
+    return _Requested(scalars, topics, list(options.topic_steps or ()))
+
+
+def _note_for(file: str) -> Callable[[str], None]:
+    return lambda text: print(f"{file}: note: {text}", file=sys.stderr)
+
+
+def _same_topic(a: str, b: str) -> bool:
+    # The desk treats "AI" and "ai" as one topic, as the window does.
+    return a.casefold() == b.casefold()
+
+
+def _new_topics(current: Any, requested: _Requested, note: Callable[[str], None]) -> list[str]:
+    if requested.topics is not None:
+        topics = list(requested.topics)
+    elif current is None:
+        topics = []
+    elif isinstance(current, list):
+        topics = list(current)
+    else:
+        raise _Failed(f"topics is not a list ({type(current).__name__}); fix it with --topics")
+    for step, topic in requested.topic_steps:
+        there = [existing for existing in topics if isinstance(existing, str) and _same_topic(existing, topic)]
+        if step == "add" and not there:
+            topics.append(topic)
+        elif step == "remove":
+            if there:
+                topics = [existing for existing in topics if existing not in there]
+            else:
+                note(f"topic {topic!r} is not there; nothing to remove")
+    return topics
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    # True == 1 in Python, but `published: 1` is not `published: true` in the file.
+    return type(a) is type(b) and a == b
+
+
+def _changes_for(data: dict[str, Any], requested: _Requested, note: Callable[[str], None]) -> dict[str, Any]:
+    changes = {key: value for key, value in requested.scalars.items() if not (key in data and _same_value(data[key], value))}
+    if requested.topics is not None or requested.topic_steps:
+        current = data.get("topics")
+        topics = _new_topics(current, requested, note)
+        # No topics key and an empty result is the same state: nothing to insert.
+        if not (current is None and not topics) and not _same_value(current, topics):
+            changes["topics"] = topics
+    return changes
+
+
+def _set_one(path: Path, requested: _Requested, *, force: bool, note: Callable[[str], None]) -> str | None:
+    """Edit and save one file; None when it already is as requested. Raises _Failed."""
+    from desktop.records.editor import EditRefused, apply_edits
+    from desktop.records.reading import read_document
+    from desktop.records.store import SaveError, save_document
+
+    document = read_document(path)
+    if document.edit_blocker is not None:
+        raise _Failed(document.edit_blocker)
+    changes = _changes_for(document.data or {}, requested, note)
+    if not changes:
+        return None
+    try:
+        edited = apply_edits(document, changes)
+    except EditRefused as refusal:
+        raise _Failed(str(refusal)) from None
+    if edited.raw == document.raw:
+        return None
+    try:
+        save_document(edited, force=force)
+    except SaveError as error:
+        raise _Failed(str(error)) from None
+    before = document.data or {}
+    return "; ".join(_describe(key, before.get(key), value) for key, value in changes.items())
+
+
+def _describe(key: str, before: Any, after: Any) -> str:
+    def shown(value: Any) -> str:
+        if value is None:
+            return "(none)"
+        return json.dumps(value, ensure_ascii=False, default=str)
+
+    return _printable(f"{key} {shown(before)} -> {shown(after)}")
