@@ -181,7 +181,15 @@ def yaml_error_problem(error: yaml.YAMLError, front_text: str, front_line: int) 
         message += f" ({context} that starts at line {context_mark.line + front_line})"
     elif context:
         message += f" ({context})"
+    if mark is not None and "{{" in _line_of(front_text, mark.index):
+        message += "; {{ ... }} is template syntax, not a YAML value (quote it to keep it as text)"
     return _problem_at(message, mark, front_line)
+
+
+def _line_of(text: str, index: int) -> str:
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else len(text)]
 
 
 # --------------------------------------------------------------------------- the parse
