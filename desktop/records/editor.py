@@ -74,7 +74,7 @@ def apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
         raise EditRefused(f"{name} cannot be edited: its bytes would not be written back exactly as they are.")
 
     wanted = {key: _normalized(key, value) for key, value in changes.items()}
-    _check_values(wanted)
+    _check_values(name, wanted)
 
     expected = dict(doc.data)
     pending: list[tuple[str, Any]] = []
@@ -154,7 +154,7 @@ def _normalized(key: Any, value: Any) -> Any:
     raise EditRefused(f"{key}: a value of type {type(value).__name__} cannot be written.")
 
 
-def _check_values(wanted: Mapping[str, Any]) -> None:
+def _check_values(name: str, wanted: Mapping[str, Any]) -> None:
     try:
         from .schema import value_problems
     except ImportError:  # pragma: no cover - schema.py is written alongside this module
@@ -164,7 +164,7 @@ def _check_values(wanted: Mapping[str, Any]) -> None:
             continue
         problems = value_problems(key, value)
         if problems:
-            raise EditRefused(f"{key}: " + "; ".join(p.message for p in problems))
+            raise EditRefused(f"{name} was not changed: " + "; ".join(p.message for p in problems) + ".")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -191,6 +191,7 @@ def _check_step(before: str, after: str, key: str, value: Any) -> None:
         expected.pop(key, None)
     else:
         expected[key] = value
+    new = {} if new is None else new  # only comments, or nothing, left
     if not isinstance(new, dict) or not _same(new, expected):
         raise EditRefused(f"{key} was not changed: writing it would have changed other values as well.")
 
@@ -399,6 +400,7 @@ class _FrontEditor:
             ) if self.root is not None else Counter()
             if votes:
                 return votes.most_common(1)[0][0]
+            return None  # the seed writes its list items plain (quoted only where they must be)
         votes = Counter(v.style or None for _, v in self.pairs if usable(v))
         if votes:
             return votes.most_common(1)[0][0]
@@ -541,9 +543,9 @@ class _FrontEditor:
     def _set_list(self, key: str, key_node: yaml.Node, node: yaml.Node, values: list) -> str:
         if isinstance(node, yaml.SequenceNode) and any(not isinstance(i, yaml.ScalarNode) for i in node.value):
             raise EditRefused(f"{key} holds nested values, which are not edited here.")
-        if isinstance(node, yaml.SequenceNode) and node.flow_style:
+        if isinstance(node, yaml.SequenceNode) and node.flow_style and (node.value or self._prefers_flow_lists()):
             return self._replace(node.start_mark.index, node.end_mark.index, self._flow_list(values, node))
-        if isinstance(node, yaml.SequenceNode) and values:
+        if isinstance(node, yaml.SequenceNode) and not node.flow_style and values:
             return self._edit_block_items(key, key_node, node, values)
         colon = self._colon_end(key_node)
         end = _content_end(self.front, node)
@@ -652,6 +654,9 @@ class _FrontEditor:
         lead = ""
         if at > 0 and not self.front[:at].endswith("\n"):
             lead = self.nl
-        if key in SECTION_KEYS and self.pairs and self._uses_sections():
+        # A new section gets a blank line before it where the file already breaks a section.
+        if key in SECTION_KEYS and self.pairs and (
+            _is_blank_line(self.front, at) if at < len(self.front) else self._uses_sections()
+        ):
             lead += self.nl
         return self.front[:at] + lead + entry + self.front[at:]
