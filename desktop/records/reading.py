@@ -453,8 +453,9 @@ def _runaway_string(error: yaml.YAMLError, front_text: str, mark: Any) -> tuple[
 
     Such a string runs on to the next quote character (often the opening quote of a later
     value) and PyYAML reports the error wherever the text after it stops making sense, lines
-    later. Re-scan the tokens up to the error: a quoted scalar that spans lines and swallowed
-    what looks like the next `key:` entry, or that ends on the error line, is the cause.
+    later. Re-scan the tokens up to the error: the cause is a quoted scalar spanning lines whose
+    "closing" quote is glued to the text after it (it was really an opening quote), or which
+    swallowed what looks like the next `key:` entry and ends where the parser gave up.
     """
     context = getattr(error, "context", None) or ""
     context_mark = getattr(error, "context_mark", None)
@@ -472,7 +473,9 @@ def _runaway_string(error: yaml.YAMLError, front_text: str, mark: Any) -> tuple[
             if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
                     and token.end_mark.line > token.start_mark.line):
                 spanned = front_text[token.start_mark.index : token.end_mark.index]
-                if token.end_mark.line == mark.line or _SWALLOWED_ENTRY.search(spanned):
+                after = front_text[token.end_mark.index : token.end_mark.index + 1]
+                glued = after != "" and after not in " \t\r\n,:]}#"
+                if glued or (token.end_mark.line == mark.line and _SWALLOWED_ENTRY.search(spanned)):
                     suspect = (token.start_mark, token.style)
     except yaml.YAMLError:
         pass

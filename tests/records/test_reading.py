@@ -466,11 +466,16 @@ def test_string_left_open_until_the_closing_fence(tmp_path):
     assert "unclosed double-quoted string starts here" in problem.message
 
 
-def test_an_ordinary_error_is_not_blamed_on_a_multi_line_string(tmp_path):
-    document = read_document(write(tmp_path, "---\n" + VALID + 'excerpt: "two\n  lines"\nquality: [1, 2\n---\n'))
+@pytest.mark.parametrize("front", [
+    'excerpt: "two\n  lines"\nquality: [1, 2\n',
+    'excerpt: "two\n  lines" and more\n',
+])
+def test_an_ordinary_error_is_not_blamed_on_a_multi_line_string(tmp_path, front):
+    document = read_document(write(tmp_path, "---\n" + VALID + front + "---\n"))
 
     problem = assert_blocked(document, model.SYNTAX)
     assert "unclosed" not in problem.message
+    assert problem.message.startswith("YAML syntax error")
 
 
 # --------------------------------------------------------------------------- never raises
@@ -495,3 +500,14 @@ def test_parse_document_never_raises_on_yaml_like_front_matter(front):
         assert problem.message
         if problem.line is not None:
             assert problem.line >= 1 and problem.column >= 1
+
+
+def test_every_closing_quote_of_the_seed_removed_in_turn_is_traced_to_its_line():
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    quoted = [number for number, line in enumerate(lines, 1) if line.endswith('"') and ': "' in line]
+    assert len(quoted) > 100
+    for number in quoted:
+        document = parse_document(seed_with(number, lambda line: line[:-1]), "seed.txt")
+        problem = document.problems[0]
+        assert problem.code == model.SYNTAX and problem.message.startswith("unclosed double-quoted string"), number
+        assert (problem.line, problem.column) == (number, lines[number - 1].index('"') + 1)
