@@ -280,8 +280,12 @@ _LIST_COLUMNS = (
 )
 _TITLE, _PROVIDER, _TOPICS = 1, 2, 7
 # When the table is wider than the terminal: (column, narrowest width) steps, taken in order
-# until it fits, so the title keeps the most room and the short columns are never cut.
-_SHRINK_STEPS = ((_TOPICS, 24), (_PROVIDER, 16), (_TITLE, 40), (_TOPICS, 12), (_PROVIDER, 10), (_TITLE, 16), (_TOPICS, 6))
+# until it fits, so the title keeps the most room and the short columns are never cut. Below
+# about 105 columns the table no longer fits and lines wrap: `--json` is the form for scripts.
+_SHRINK_STEPS = (
+    (_TOPICS, 24), (_PROVIDER, 16), (_TITLE, 40), (_TOPICS, 12), (_PROVIDER, 10), (_TITLE, 16), (_TOPICS, 6),
+    (_PROVIDER, 6), (_TITLE, 12), (_TOPICS, 4),
+)
 
 
 def _table_row(row: dict[str, Any], base: Path | None) -> list[str]:
@@ -313,6 +317,7 @@ def _aligned_table(
     for index, narrowest in shrink_steps:
         if excess <= 0:
             break
+        narrowest = max(narrowest, _display_width(columns[index].heading))
         cut = max(0, min(excess, widths[index] - narrowest))
         widths[index] -= cut
         excess -= cut
