@@ -164,6 +164,16 @@ def yaml_error_problem(error: yaml.YAMLError, front_text: str, front_line: int) 
     context = getattr(error, "context", None)
     context_mark = getattr(error, "context_mark", None)
 
+    if isinstance(error, yaml.reader.ReaderError):
+        # libyaml counts this position in bytes; the offending character itself is unambiguous.
+        index = front_text.find(chr(error.character)) if isinstance(error.character, int) else -1
+        message = f"the front matter contains a character YAML does not allow (U+{error.character:04X})"
+        if index < 0:
+            return Problem(message, code=SYNTAX)
+        line_start = front_text.rfind("\n", 0, index) + 1
+        return Problem(message, line=front_text.count("\n", 0, index) + front_line, column=index - line_start + 1,
+                       code=SYNTAX)
+
     if isinstance(error, yaml.constructor.ConstructorError) and "constructor for the tag" in problem:
         tag = _quoted_part(problem)
         message = f"the YAML tag {tag} is not allowed: Newsdesk reads plain YAML values only"
@@ -181,6 +191,8 @@ def yaml_error_problem(error: yaml.YAMLError, front_text: str, front_line: int) 
         message += f" ({context} that starts at line {context_mark.line + front_line})"
     elif context:
         message += f" ({context})"
+    if mark is not None and front_text[mark.index : mark.index + 1] == "\t":
+        message += "; YAML does not allow tabs for indentation, use spaces"
     if mark is not None and "{{" in _line_of(front_text, mark.index):
         message += "; {{ ... }} is template syntax, not a YAML value (quote it to keep it as text)"
     return _problem_at(message, mark, front_line)

@@ -409,6 +409,23 @@ def test_template_braces_get_a_hint(tmp_path):
     assert "template" in problem.message and problem.line == 2
 
 
+@pytest.mark.parametrize("raw, column", [(b"---\ntitle: a\x00b\n---\n", 9),
+                                         ("---\ntitle: ééé\x07\n---\n".encode(), 11)])
+def test_a_forbidden_control_character_is_located_in_characters(tmp_path, raw, column):
+    document = read_document(write(tmp_path, raw))
+
+    problem = assert_blocked(document, model.SYNTAX)
+    assert "character YAML does not allow" in problem.message
+    assert (problem.line, problem.column) == (2, column)
+
+
+def test_tab_indentation_gets_a_hint(tmp_path):
+    document = read_document(write(tmp_path, "---\n" + VALID + "\tquality: 3\n---\n"))
+
+    problem = assert_blocked(document, model.SYNTAX)
+    assert "tabs" in problem.message and (problem.line, problem.column) == (4, 1)
+
+
 def test_read_errors_become_problems(tmp_path):
     missing = read_document(tmp_path / "missing.md")
     folder = read_document(tmp_path)
