@@ -35,6 +35,8 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `newsdesk` and `python -m desktop`; returns the exit code."""
+    if argv is None:
+        _tolerate_narrow_encodings()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] in COMMANDS:
@@ -53,6 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `newsdesk list seeds | head`: the reader left; stop quietly, as other Unix tools do.
         _silence_stdout()
         return EXIT_PROBLEMS
+
+
+def _tolerate_narrow_encodings() -> None:
+    # Output redirected to a file on a non-UTF-8 locale must not crash on a curly quote in a title.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _silence_stdout() -> None:
@@ -433,7 +443,10 @@ def _same_topic(a: str, b: str) -> bool:
 
 def _new_topics(current: Any, requested: _Requested, note: Callable[[str], None]) -> list[str]:
     if requested.topics is not None:
-        topics = list(requested.topics)
+        topics = []
+        for topic in requested.topics:  # "AI, ai" is one topic, as with --add-topic
+            if not any(_same_topic(existing, topic) for existing in topics):
+                topics.append(topic)
     elif current is None:
         topics = []
     elif isinstance(current, list):

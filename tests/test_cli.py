@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import subprocess
 import sys
 import types
@@ -129,7 +130,7 @@ def test_setting_values_to_what_they_are_leaves_the_file_alone(seed_copy, capsys
 
 def test_topics_replace_then_add_and_remove_in_command_line_order(seed_file, capsys):
     code, _, err = run(
-        capsys, "set", str(seed_file), "--topics", "AI, Computer Vision , ,Privacy",
+        capsys, "set", str(seed_file), "--topics", "AI, Computer Vision , ,Privacy, ai",
         "--remove-topic", "privacy", "--add-topic", "Robotics", "--add-topic", "Privacy",
     )
     assert (code, err) == (0, "")
@@ -185,6 +186,28 @@ def test_several_files_each_all_or_nothing_and_the_summary_names_the_failures(se
     assert f"{broken}: not changed: " in err
     assert err.rstrip().splitlines()[-1] == f"3 files: 2 changed, 0 unchanged, 1 failed: {broken}"
     assert f"{good_one}: " in out and f"{good_two}: " in out and str(broken) not in out
+
+
+def test_a_file_changed_on_disk_after_reading_is_not_overwritten_unless_forced(seed_file, capsys, monkeypatch):
+    import desktop.records.reading as reading
+
+    read_document = reading.read_document
+    other_saves = iter([b"heat: 33\n", b"heat: 34\n"])
+
+    def read_then_someone_else_saves(path):
+        document = read_document(path)
+        Path(path).write_bytes(re.sub(rb"(?m)^heat: .*\n", next(other_saves), Path(path).read_bytes()))
+        return document
+
+    monkeypatch.setattr(reading, "read_document", read_then_someone_else_saves)
+    code, _, err = run(capsys, "set", str(seed_file), "--quality", "77")
+    assert code == 1 and f"{seed_file}: not changed: " in err
+    assert (data_of(seed_file)["quality"], data_of(seed_file)["heat"]) == (40, 33)
+
+    # Forced, the edit is made on the file as read (heat 33) and the other save (heat 34) is lost.
+    code, _, err = run(capsys, "set", str(seed_file), "--quality", "77", "--force")
+    assert (code, err) == (0, "")
+    assert (data_of(seed_file)["quality"], data_of(seed_file)["heat"]) == (77, 33)
 
 
 def test_a_missing_file_fails_alone(seed_copy, capsys):
