@@ -332,10 +332,11 @@ def _parse_toml(document: Document) -> None:
     except Exception as error:  # tomllib.TOMLDecodeError, toml.TomlDecodeError
         message = str(error)
         line = column = None
-        found = re.search(r"line (\d+), column (\d+)", message)
+        # tomllib: "... (at line 3, column 10)"; the toml package: "... (line 3 column 10 char 29)"
+        found = re.search(r"\s*\(?(?:at )?line (\d+),? column (\d+)(?: char \d+)?\)?", message)
         if found:
             line, column = int(found.group(1)) + document.front_line - 1, int(found.group(2))
-            message = message[: found.start()].rstrip(" (")
+            message = message[: found.start()] + message[found.end() :]
         document.problems.append(Problem(f"TOML syntax error: {message}", line=line, column=column, code=SYNTAX))
         return
     document.data = dict(data)

@@ -347,8 +347,8 @@ def test_toml_syntax_error_has_a_file_line(tmp_path):
     document = read_document(write(tmp_path, '+++\ntitle = "ok"\nwebUrl = \n+++\n'))
 
     problem = assert_blocked(document, model.SYNTAX)
-    assert problem.message.startswith("TOML syntax error")
-    assert problem.line == 3
+    assert problem.message == "TOML syntax error: Invalid value"
+    assert (problem.line, problem.column) == (3, 10)
 
 
 def test_json_front_matter_is_read_and_validated_but_not_editable(tmp_path):
