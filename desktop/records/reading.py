@@ -24,7 +24,6 @@ from .model import (
     NOT_A_MAPPING,
     SYNTAX,
     UNCLOSED,
-    UNSUPPORTED,
     Document,
     FileStamp,
     Problem,
