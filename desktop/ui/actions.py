@@ -37,6 +37,10 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionUnapprove", "&Unapprove", "Review", ("Ctrl+Shift+Return",), "Withdraw approval and save"),
     ActionSpec("actionNextRecord", "&Next Record", "Review", ("Alt+Down",), "Go to the next record in the queue"),
     ActionSpec("actionPreviousRecord", "&Previous Record", "Review", ("Alt+Up",), "Go to the previous record in the queue"),
+    ActionSpec("actionQueueAll", "&All Records", "View", ("Ctrl+1",), "Show every record"),
+    ActionSpec("actionQueueToReview", "&To Review", "View", ("Ctrl+2",), "Show records not yet approved"),
+    ActionSpec("actionQueueApproved", "A&pproved", "View", ("Ctrl+3",), "Show records approved for publication"),
+    ActionSpec("actionQueueNeedsAttention", "&Needs Attention", "View", ("Ctrl+4",), "Show records with problems"),
     ActionSpec("actionShortcuts", "&Keyboard Shortcuts", "Help", (Key.HelpContents,), "List every keyboard shortcut"),
     ActionSpec("actionAbout", "&About Newsdesk", "Help", (), ""),
 )

@@ -1,0 +1,41 @@
+"""Starting the desk: the command `newsdesk [FOLDER]` and the tests build the same window."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop.paths import resource_path, seeds_dir
+from desktop.ui.main_window import MainWindow
+from desktop.ui.settings import APPLICATION, ORGANIZATION, DeskSettings
+
+
+def default_folder(settings: DeskSettings) -> Path:
+    """The folder opened last time if it still exists, else the bundled sample records."""
+    return settings.last_folder() or seeds_dir()
+
+
+def build_window(folder: Path | None = None) -> MainWindow:
+    """The desk on `folder` (or the default folder), using the QApplication already running."""
+    if QApplication.instance() is None:
+        raise RuntimeError("build_window() needs a running QApplication; run_app() creates one")
+    settings = DeskSettings()
+    window = MainWindow(settings)
+    window.open_folder(Path(folder) if folder is not None else default_folder(settings))
+    return window
+
+
+def run_app(folder: Path | None = None, argv: list[str] | None = None) -> int:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "newsdesk.svg"))))
+    window = build_window(folder)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.shutdown()

@@ -1,0 +1,229 @@
+"""Reading a folder and its records off the UI thread.
+
+Parsing YAML holds the GIL, so a thread parsing a thousand records freezes the event loop for
+seconds at a time. Summaries are therefore built in worker processes (a spawned pool: forking a
+process that runs Qt threads is unsafe) and come back in small chunks; the UI thread only
+appends rows. A single record for the review pane is small enough for a thread.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.records import reading, scan
+from desktop.records.model import IO, Document, Problem, RecordSummary
+
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+FIRST_CHUNK = 8  # small, so the first rows show as soon as one worker is up
+CHUNK = 50
+
+
+def chunked(paths: list[str]) -> list[list[str]]:
+    chunks = [paths[:FIRST_CHUNK]] if paths else []
+    chunks += [paths[i : i + CHUNK] for i in range(FIRST_CHUNK, len(paths), CHUNK)]
+    return chunks
+
+
+def unreadable(paths: list[str], reason: str) -> list[RecordSummary]:
+    """Rows for files a worker could not summarise: listed with the reason, never dropped."""
+    return [
+        RecordSummary(path=path, problems=(Problem(f"Could not be read: {reason}", code=IO),), editable=False)
+        for path in paths
+    ]
+
+
+class FolderLoader(QObject):
+    """Lists a folder and summarises its records in worker processes; one load at a time.
+
+    Every load has a generation number; starting a new load (or cancel()) makes the results of
+    older ones arrive nowhere. Chunks are delivered in file order.
+    """
+
+    loadStarted = Signal(int, str)  # generation, folder
+    filesListed = Signal(int, int)  # generation, number of record files
+    summariesLoaded = Signal(int, object)  # generation, list[RecordSummary]
+    loadFinished = Signal(int, int)  # generation, number of records delivered
+    loadFailed = Signal(int, str)  # generation, message
+
+    # Emitted from executor threads; Qt queues it to this object's (the UI) thread.
+    _relay = Signal(int, str, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._lister = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-list")
+        self._futures: list[Future] = []
+        self._pending: dict[int, list[RecordSummary]] = {}
+        self._next_chunk = 0
+        self._chunk_count = 0
+        self._delivered = 0
+        self._closed = False
+        self._relay.connect(self._on_relay)
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._futures) and any(not f.done() for f in self._futures)
+
+    def load(self, folder: Path) -> int:
+        """Start reading `folder`; returns the generation number its signals will carry."""
+        self.cancel()
+        generation = self._generation
+        self.loadStarted.emit(generation, str(folder))
+        future = self._lister.submit(scan.iter_record_files, folder)
+        self._futures = [future]
+        future.add_done_callback(lambda f, g=generation: self._emit(g, "listed", f))
+        return generation
+
+    def cancel(self) -> None:
+        self._generation += 1
+        for future in self._futures:
+            future.cancel()
+        self._futures = []
+        self._pending.clear()
+        self._next_chunk = self._chunk_count = self._delivered = 0
+
+    def shutdown(self) -> None:
+        """Stop every worker; call before the application quits so no process outlives it."""
+        if self._closed:
+            return
+        self._closed = True
+        self.cancel()
+        self._lister.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    # --- worker side: runs on executor threads ------------------------------------------
+    def _emit(self, generation: int, kind: str, payload: object) -> None:
+        if generation != self._generation or self._closed:
+            return
+        try:
+            self._relay.emit(generation, kind, payload)
+        except RuntimeError:
+            pass  # the window (and this object) is already gone
+
+    # --- UI thread ----------------------------------------------------------------------
+    def _on_relay(self, generation: int, kind: str, payload: object) -> None:
+        if generation != self._generation or self._closed:
+            return
+        if kind == "listed":
+            self._on_listed(generation, payload)
+        elif kind == "chunk":
+            index, future, paths = payload
+            self._on_chunk(generation, index, future, paths)
+
+    def _on_listed(self, generation: int, future: Future) -> None:
+        try:
+            files = [str(path) for path in future.result()]
+        except CancelledError:
+            return
+        except Exception as error:  # an unreadable folder is reported, not raised into Qt
+            self._futures = []
+            self.loadFailed.emit(generation, f"Could not list the folder: {error}")
+            return
+        chunks = chunked(files)
+        self._chunk_count = len(chunks)
+        self.filesListed.emit(generation, len(files))
+        if not chunks:
+            self._futures = []
+            self.loadFinished.emit(generation, 0)
+            return
+        pool = self._ensure_pool()
+        self._futures = []
+        for index, paths in enumerate(chunks):
+            future = pool.submit(scan.summarize_paths, paths)
+            future.add_done_callback(lambda f, g=generation, i=index, p=paths: self._emit(g, "chunk", (i, f, p)))
+            self._futures.append(future)
+
+    def _on_chunk(self, generation: int, index: int, future: Future, paths: list[str]) -> None:
+        try:
+            summaries = list(future.result())
+        except CancelledError:
+            return
+        except Exception as error:  # a worker that died still leaves its files listed
+            summaries = unreadable(paths, f"the reading process failed ({type(error).__name__}: {error})")
+        self._pending[index] = summaries
+        while self._next_chunk in self._pending:
+            ready = self._pending.pop(self._next_chunk)
+            self._next_chunk += 1
+            self._delivered += len(ready)
+            self.summariesLoaded.emit(generation, ready)
+            if generation != self._generation:
+                return  # a slot started another load
+        if self._next_chunk == self._chunk_count:
+            self._futures = []
+            self.loadFinished.emit(generation, self._delivered)
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+
+class DocumentReader(QObject):
+    """Reads one full record on a thread for the review pane; only the latest request matters."""
+
+    documentRead = Signal(int, str, object)  # request id, path, Document
+
+    _relay = Signal(int, str, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-read")
+        self._request = 0
+        self._future: Future | None = None
+        self._closed = False
+        self._relay.connect(self._on_relay)
+
+    @property
+    def latest_request(self) -> int:
+        return self._request
+
+    def read(self, path: str | Path) -> int:
+        """Queue a read of `path`, dropping any read not yet started; returns its request id."""
+        self._request += 1
+        request = self._request
+        if self._future is not None:
+            self._future.cancel()
+        self._future = self._executor.submit(reading.read_document, Path(path))
+        self._future.add_done_callback(lambda f, r=request, p=str(path): self._emit(r, p, f))
+        return request
+
+    def forget(self) -> None:
+        """Make every pending read arrive nowhere (the pane moved to nothing)."""
+        self._request += 1
+        if self._future is not None:
+            self._future.cancel()
+
+    def shutdown(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.forget()
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def _emit(self, request: int, path: str, future: Future) -> None:
+        if request != self._request or self._closed or future.cancelled():
+            return
+        try:
+            self._relay.emit(request, path, future)
+        except RuntimeError:
+            pass  # the window is already gone
+
+    def _on_relay(self, request: int, path: str, future: Future) -> None:
+        if request != self._request or self._closed:
+            return
+        try:
+            document: Document = future.result()
+        except Exception as error:  # read_document promises not to raise; stay calm if it does
+            document = Document(path=Path(path), raw=b"", problems=[Problem(f"Could not be read: {error}", code=IO)])
+            document.edit_blocker = str(error)
+        self.documentRead.emit(request, path, document)

@@ -1,0 +1,691 @@
+"""The review desk: queues on the left, the record table in the middle, the review pane on the right."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeyEvent, QKeySequence, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.paths import resource_path
+from desktop.records.model import Document, RecordSummary
+from desktop.records.scan import summarize_document
+from desktop.ui import dialogs, links
+from desktop.ui.actions import ActionRegistry
+from desktop.ui.folder_loader import DocumentReader, FolderLoader
+from desktop.ui.record_model import Column, Queue, RecordFilterProxy, RecordTableModel
+from desktop.ui.review_pane import ReviewPane
+from desktop.ui.settings import GEOMETRY, HEADER, QUEUE, SPLITTER, WINDOW_STATE, DeskSettings
+
+SEARCH_DELAY_MS = 150
+STATUS_TIMEOUT_MS = 6000
+MENUS = ("File", "Edit", "Review", "View", "Help")
+# Commands of the edit form (issue 4): listed in the menus, disabled until the form wires them.
+FORM_ACTIONS = (
+    "actionSave",
+    "actionSaveAll",
+    "actionRevert",
+    "actionReviewChanges",
+    "actionUndo",
+    "actionRedo",
+    "actionApproveNext",
+    "actionUnapprove",
+)
+SEPARATOR_BEFORE = frozenset({"actionSave", "actionQuit", "actionFind", "actionNextRecord", "actionAbout"})
+QUEUE_ACTIONS = {
+    "actionQueueAll": Queue.ALL,
+    "actionQueueToReview": Queue.TO_REVIEW,
+    "actionQueueApproved": Queue.APPROVED,
+    "actionQueueNeedsAttention": Queue.NEEDS_ATTENTION,
+}
+QUEUE_ROLE = Qt.ItemDataRole.UserRole + 1
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+# A guard is asked before the folder's records are dropped ("close", "open" or "reload");
+# returning False keeps everything as it is (the form uses it for unsaved edits).
+LeaveGuard = Callable[[str], bool]
+
+
+class QueueDelegate(QStyledItemDelegate):
+    """A queue's name on the left and its live count right-aligned, like a mail client's folders."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().paint(painter, option, index)
+        count = index.data(COUNT_ROLE)
+        if count is None:
+            return
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = option.palette.ColorRole.HighlightedText if selected else option.palette.ColorRole.Text
+        painter.setPen(option.palette.color(role))
+        rect = option.rect.adjusted(0, 0, -10, 0)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), str(count))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + 48, max(size.height(), 28))
+
+
+class RecordTableView(QTableView):
+    """The record table: Home/End go to the first/last record, J/K step like Down/Up."""
+
+    stepRequested = Signal(int)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        model = self.model()
+        if model is not None and model.rowCount() and action in (
+            QAbstractItemView.CursorAction.MoveHome,
+            QAbstractItemView.CursorAction.MoveEnd,
+        ):
+            row = 0 if action == QAbstractItemView.CursorAction.MoveHome else model.rowCount() - 1
+            column = max(self.currentIndex().column(), Column.TITLE)
+            return model.index(row, column)
+        return super().moveCursor(action, modifiers)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            if event.key() == Qt.Key.Key_J:
+                self.stepRequested.emit(+1)
+                return
+            if event.key() == Qt.Key.Key_K:
+                self.stepRequested.emit(-1)
+                return
+        super().keyPressEvent(event)
+
+
+class SearchField(QLineEdit):
+    """Escape clears the search; Down goes to the table."""
+
+    leaveRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+            self.leaveRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class MainWindow(QMainWindow):
+    """The desk. See the methods under "For the edit form" for what the form integration uses."""
+
+    folderOpened = Signal(str)  # a new folder starts loading (its records are not there yet)
+    folderLoaded = Signal(str)  # every record of the folder is in the table
+    currentRecordChanged = Signal(object)  # RecordSummary of the record in the pane, or None
+    selectedPathsChanged = Signal(list)  # paths of every selected record (bulk edits)
+    documentShown = Signal(object)  # the full Document now shown in the pane
+
+    def __init__(self, settings: DeskSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Newsdesk")
+        self.setWindowIcon(QIcon(str(resource_path("icons", "newsdesk.svg"))))
+        self.setAcceptDrops(True)
+        self.settings = settings or DeskSettings()
+        self._folder: Path | None = None
+        self._reselect_path: str | None = None
+        self._loading = False
+        self._leave_guards: list[LeaveGuard] = []
+        self._closed = False
+
+        self.registry = ActionRegistry(self)
+        self.model = RecordTableModel(self)
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.loader = FolderLoader(self)
+        self.reader = DocumentReader(self)
+
+        self._build_central()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self.resize(1400, 900)
+        self.restore_settings()
+
+    # --- construction -------------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.queueList = QListWidget()
+        self.queueList.setObjectName("queueList")
+        self.queueList.setAccessibleName("Queues")
+        self.queueList.setItemDelegate(QueueDelegate(self.queueList))
+        self.queueList.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for queue in Queue:
+            item = QListWidgetItem(queue.label)
+            item.setData(QUEUE_ROLE, queue.value)
+            item.setData(COUNT_ROLE, 0)
+            self.queueList.addItem(item)
+        self.queueList.setCurrentRow(0)
+
+        self.searchField = SearchField()
+        self.searchField.setObjectName("searchField")
+        self.searchField.setAccessibleName("Search records")
+        self.searchField.setPlaceholderText("Search title, excerpt, provider, topics  (Ctrl+F)")
+        self.searchField.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+
+        self.recordTable = RecordTableView()
+        self.recordTable.setObjectName("recordTable")
+        self.recordTable.setAccessibleName("Records")
+        self.recordTable.setModel(self.proxy)
+        self.recordTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.recordTable.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.recordTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.recordTable.setAlternatingRowColors(True)
+        self.recordTable.setShowGrid(False)
+        self.recordTable.setWordWrap(False)
+        self.recordTable.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.recordTable.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.recordTable.verticalHeader().setVisible(False)
+        self.recordTable.verticalHeader().setDefaultSectionSize(self.recordTable.fontMetrics().height() + 10)
+        self.recordTable.setIconSize(QSize(52, 16))
+        header = self.recordTable.horizontalHeader()
+        header.setObjectName("recordTableHeader")
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in {
+            Column.STATE: 40,
+            Column.TITLE: 300,
+            Column.PROVIDER: 115,
+            Column.PUBLISHED: 120,
+            Column.QUALITY: 58,
+            Column.HEAT: 44,
+        }.items():
+            header.resizeSection(column, width)
+        # File order until the editor clicks a header (-1: not sorted).
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.recordTable.setSortingEnabled(True)
+
+        middle = QWidget()
+        middle.setObjectName("recordPanel")
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.setSpacing(4)
+        middle_layout.addWidget(self.searchField)
+        middle_layout.addWidget(self.recordTable)
+
+        self.reviewPane = ReviewPane()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.queueList)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.reviewPane)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([160, 720, 520])
+        self.queueList.setMinimumWidth(130)
+        middle.setMinimumWidth(280)
+        self.reviewPane.setMinimumWidth(300)
+
+        container = QWidget()
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.splitter)
+        self.setCentralWidget(container)
+
+        self.setTabOrder(self.queueList, self.searchField)
+        self.setTabOrder(self.searchField, self.recordTable)
+        self.setTabOrder(self.recordTable, self.reviewPane.linkButton)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        bar.setAccessibleName("Status")
+        self.statusLabel = QLabel()
+        self.statusLabel.setObjectName("statusLabel")
+        self.statusLabel.setAccessibleName("Folder and record counts")
+        self.statusLabel.setTextFormat(Qt.TextFormat.PlainText)
+        bar.addWidget(self.statusLabel, 1)
+        self.progressBar = QProgressBar()
+        self.progressBar.setObjectName("loadProgress")
+        self.progressBar.setAccessibleName("Loading progress")
+        self.progressBar.setMaximumWidth(220)
+        self.progressBar.setFormat("%v of %m")
+        self.progressBar.hide()
+        bar.addPermanentWidget(self.progressBar)
+
+    def _build_menus(self) -> None:
+        self.recentMenu = QMenu("Open &Recent", self)
+        self.recentMenu.setObjectName("menuOpenRecent")
+        for name in MENUS:
+            actions = self.registry.in_menu(name)
+            if not actions:
+                continue
+            menu = self.menuBar().addMenu(f"&{name}")
+            menu.setObjectName(f"menu{name}")
+            for action in actions:
+                if action.objectName() in SEPARATOR_BEFORE and menu.actions():
+                    menu.addSeparator()
+                menu.addAction(action)
+                if action.objectName() == "actionOpenFolder":
+                    menu.addMenu(self.recentMenu)
+        toolbar = QToolBar("Main toolbar", self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in self.registry.on_toolbar():
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+        for name in FORM_ACTIONS:
+            self.registry[name].setEnabled(False)
+        self._rebuild_recent_menu(self.settings.recent_folders())
+
+    def _connect(self) -> None:
+        r = self.registry
+        r.connect("actionOpenFolder", self.choose_folder)
+        r.connect("actionReload", self.reload)
+        r.connect("actionQuit", self.close)
+        r.connect("actionFind", self.focus_search)
+        r.connect("actionNextRecord", lambda: self.step(+1))
+        r.connect("actionPreviousRecord", lambda: self.step(-1))
+        r.connect("actionShortcuts", self.show_shortcuts)
+        r.connect("actionAbout", lambda: dialogs.show_about(self))
+        for name, queue in QUEUE_ACTIONS.items():
+            r.connect(name, lambda _=False, q=queue: self.set_queue(q))
+        self.queueList.currentRowChanged.connect(self._on_queue_row)
+        self.searchField.textChanged.connect(self._search_timer.start)
+        self.searchField.leaveRequested.connect(self.focus_table)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.recordTable.stepRequested.connect(self.step)
+        selection = self.recordTable.selectionModel()
+        selection.currentRowChanged.connect(self._on_current_row)
+        selection.selectionChanged.connect(lambda *_: self.selectedPathsChanged.emit(self.selected_paths()))
+        self.model.countsChanged.connect(self._update_counts)
+        self.loader.loadStarted.connect(self._on_load_started)
+        self.loader.filesListed.connect(self._on_files_listed)
+        self.loader.summariesLoaded.connect(self._on_summaries)
+        self.loader.loadFinished.connect(self._on_load_finished)
+        self.loader.loadFailed.connect(self._on_load_failed)
+        self.reader.documentRead.connect(self._on_document_read)
+        self.reviewPane.openLinkRequested.connect(self.open_link)
+        self.reviewPane.documentShown.connect(self.documentShown)
+
+    # --- folders ------------------------------------------------------------------------
+    @property
+    def folder(self) -> Path | None:
+        return self._folder
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def choose_folder(self) -> None:
+        start = str(self._folder) if self._folder else ""
+        chosen = QFileDialog.getExistingDirectory(self, "Open Folder of Records", start)
+        if chosen:
+            self.open_folder(Path(chosen))
+
+    def open_folder(self, folder: Path | str, *, reason: str = "open") -> bool:
+        """Drop the current records and read `folder`; False if it is not a folder or a guard said no."""
+        folder = Path(folder).expanduser().absolute()
+        if not folder.is_dir():
+            self.show_status(f"Not opened: {folder} is not a folder.")
+            if str(folder) in self.settings.recent_folders():
+                self._rebuild_recent_menu(self.settings.forget_folder(str(folder)))
+            return False
+        if not self._may_leave(reason):
+            return False
+        if reason != "reload":
+            self._reselect_path = None
+        self._folder = folder
+        self._rebuild_recent_menu(self.settings.remember_folder(folder))
+        self.setWindowTitle(f"{folder.name}[*] — Newsdesk")
+        self.setWindowModified(False)
+        self.reader.forget()
+        self.model.clear()
+        self.reviewPane.show_empty("Reading records…")
+        self.loader.load(folder)
+        self.folderOpened.emit(str(folder))
+        return True
+
+    def reload(self) -> bool:
+        """Read the folder again from disk, keeping the current record in view."""
+        if self._folder is None:
+            return False
+        self._reselect_path = self.current_path()
+        return self.open_folder(self._folder, reason="reload")
+
+    def _rebuild_recent_menu(self, folders: list[str]) -> None:
+        self.recentMenu.clear()
+        for folder in folders:
+            action = self.recentMenu.addAction(folder)
+            action.triggered.connect(lambda _=False, f=folder: self.open_folder(Path(f)))
+        if not folders:
+            self.recentMenu.addAction("No recent folders").setEnabled(False)
+        else:
+            self.recentMenu.addSeparator()
+            self.recentMenu.addAction("Clear Recent Folders", self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        for folder in self.settings.recent_folders():
+            self.settings.forget_folder(folder)
+        self._rebuild_recent_menu([])
+
+    # --- loading ------------------------------------------------------------------------
+    def _on_load_started(self, generation: int, folder: str) -> None:
+        self._loading = True
+        self.progressBar.setRange(0, 0)
+        self.progressBar.show()
+        self._update_counts()
+
+    def _on_files_listed(self, generation: int, total: int) -> None:
+        self.progressBar.setRange(0, max(total, 1))
+        self.progressBar.setValue(0)
+
+    def _on_summaries(self, generation: int, summaries: list[RecordSummary]) -> None:
+        self.model.append_summaries(summaries)
+        self.progressBar.setValue(self.model.rowCount())
+        if self._reselect_path and self.select_path(self._reselect_path):
+            self._reselect_path = None
+        elif not self._reselect_path and not self.recordTable.currentIndex().isValid():
+            self._select_proxy_row(0)
+
+    def _on_load_finished(self, generation: int, count: int) -> None:
+        self._loading = False
+        self.progressBar.hide()
+        if self._reselect_path:
+            self._reselect_path = None
+            self._select_proxy_row(0)
+        self._update_counts()
+        if count == 0:
+            self.reviewPane.show_empty("This folder has no records (.txt, .md or .markdown files).")
+        elif not self.recordTable.currentIndex().isValid():
+            self._show_nothing_selected()
+        self.show_status(f"Read {count} record{'s' if count != 1 else ''} from {self._folder}.")
+        self.folderLoaded.emit(str(self._folder))
+
+    def _on_load_failed(self, generation: int, message: str) -> None:
+        self._loading = False
+        self.progressBar.hide()
+        self.reviewPane.show_empty(message)
+        self.show_status(message)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        for row in range(self.queueList.count()):
+            item = self.queueList.item(row)
+            queue = Queue(item.data(QUEUE_ROLE))
+            count = self.model.count(queue)
+            item.setData(COUNT_ROLE, count)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{queue.label}, {count}")
+        if self._folder is None:
+            self.statusLabel.setText("No folder open")
+            return
+        m = self.model
+        text = (
+            f"{self._folder}   ·   {m.count(Queue.ALL)} records, {m.count(Queue.TO_REVIEW)} to review, "
+            f"{m.count(Queue.APPROVED)} approved, {m.count(Queue.NEEDS_ATTENTION)} need attention"
+        )
+        if self._loading:
+            text += "   ·   reading…"
+        self.statusLabel.setText(text)
+        self.statusLabel.setToolTip(str(self._folder))
+
+    # --- queues, search, moving ---------------------------------------------------------
+    def set_queue(self, queue: Queue) -> None:
+        self.queueList.setCurrentRow(list(Queue).index(queue))
+
+    def current_queue(self) -> Queue:
+        return self.proxy.queue
+
+    def _on_queue_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.proxy.set_queue(list(Queue)[row])
+        self._after_filter()
+
+    def focus_search(self) -> None:
+        self.searchField.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.searchField.selectAll()
+
+    def focus_table(self) -> None:
+        self.recordTable.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _apply_search(self) -> None:
+        self.proxy.set_search_text(self.searchField.text())
+        self._after_filter()
+
+    def _after_filter(self) -> None:
+        """Keep a visible record selected after the queue or the search changed what is shown."""
+        current = self.recordTable.currentIndex()
+        selection = self.recordTable.selectionModel()
+        if current.isValid() and selection.isRowSelected(current.row(), QModelIndex()):
+            self.recordTable.scrollTo(current)
+            return
+        if self.proxy.rowCount():
+            self._select_proxy_row(0)
+        else:
+            self.recordTable.selectionModel().clear()
+            self._show_nothing_selected()
+
+    def _show_nothing_selected(self) -> None:
+        self.reader.forget()
+        if self._folder is None:
+            message = "Open a folder of records to begin (File > Open Folder…, Ctrl+O)."
+        elif self._loading:
+            message = "Reading records…"
+        elif self.model.rowCount() == 0:
+            message = "This folder has no records (.txt, .md or .markdown files)."
+        elif self.proxy.search_text:
+            message = f"No records in “{self.proxy.queue.label}” match “{self.searchField.text().strip()}”."
+        elif self.proxy.rowCount() == 0:
+            message = f"No records in “{self.proxy.queue.label}”."
+        else:
+            message = "Select a record to review it."
+        self.reviewPane.show_empty(message)
+        self.currentRecordChanged.emit(None)
+
+    def step(self, delta: int) -> bool:
+        """Move to the next (+1) or previous (-1) record of the current queue; False at either end."""
+        rows = self.proxy.rowCount()
+        if not rows:
+            return False
+        current = self.recordTable.currentIndex()
+        row = (current.row() + delta) if current.isValid() else 0
+        if not 0 <= row < rows:
+            return False
+        self._select_proxy_row(row)
+        return True
+
+    def _select_proxy_row(self, row: int) -> None:
+        if not 0 <= row < self.proxy.rowCount():
+            return
+        column = max(self.recordTable.currentIndex().column(), Column.TITLE)
+        index = self.proxy.index(row, column)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.recordTable.selectionModel().setCurrentIndex(index, flags)
+        self.recordTable.scrollTo(index)
+
+    def select_path(self, path: str) -> bool:
+        """Make the record at `path` current, if it is in the table and in the current queue."""
+        source_row = self.model.row_for_path(path)
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            return False
+        self._select_proxy_row(index.row())
+        return True
+
+    def _on_current_row(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if not current.isValid():
+            self._show_nothing_selected()
+            return
+        summary = self.model.summary_at(self.proxy.mapToSource(current).row())
+        if self.reviewPane.current_path != summary.path or self.reviewPane.document is None:
+            self.reviewPane.show_summary(summary)
+            self.reader.read(summary.path)
+        self.currentRecordChanged.emit(summary)
+
+    def _on_document_read(self, request: int, path: str, document: Document) -> None:
+        if path != self.reviewPane.current_path:
+            return  # the editor has moved on
+        summary = summarize_document(document)
+        if self.model.row_for_path(path) is not None and not self._same_row(summary):
+            self.model.update_summary(summary)  # the file changed since the folder was read
+        self.reviewPane.show_document(document, summary)
+
+    def _same_row(self, summary: RecordSummary) -> bool:
+        row = self.model.row_for_path(summary.path)
+        return row is not None and self.model.summary_at(row) == summary
+
+    # --- links, status, help ------------------------------------------------------------
+    def open_link(self, url: str) -> bool:
+        """Open an http(s) link in the system browser; anything else is refused and said so."""
+        if links.safe_url(url) is None:
+            self.show_status(links.refusal(url) if url else "This entry has no link.")
+            return False
+        if links.open_url(url):
+            self.show_status(f"Opened {url} in the browser.")
+            return True
+        self.show_status(f"The system could not open {url}.")
+        return False
+
+    def show_status(self, message: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
+        """A transient message in the status bar (the folder and counts come back after it)."""
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def show_shortcuts(self) -> None:
+        dialog = dialogs.ShortcutsDialog(self.registry.shortcut_rows(), self)
+        dialog.exec()
+
+    # --- for the edit form (issue 4) ----------------------------------------------------
+    def form_layout(self) -> QVBoxLayout:
+        """The empty layout above the review tabs where the edit form goes."""
+        return self.reviewPane.form_layout
+
+    def current_path(self) -> str | None:
+        """Path of the record shown in the review pane."""
+        return self.reviewPane.current_path
+
+    def current_summary(self) -> RecordSummary | None:
+        return self.reviewPane.summary
+
+    def current_document(self) -> Document | None:
+        """The full record shown in the pane (None while it is being read)."""
+        return self.reviewPane.document
+
+    def selected_source_rows(self) -> list[int]:
+        """Source-model rows of every selected record, in table order of the source model."""
+        return self.proxy.source_rows(self.recordTable.selectionModel().selectedRows())
+
+    def selected_paths(self) -> list[str]:
+        return [self.model.summary_at(row).path for row in self.selected_source_rows()]
+
+    def refresh_record(self, summary: RecordSummary, document: Document | None = None) -> None:
+        """Show a record's new state after a save: its table row, and the pane if it is current."""
+        self.model.update_summary(summary)
+        if summary.path == self.current_path():
+            if document is not None:
+                self.reviewPane.show_document(document, summary)
+            else:
+                self.reviewPane.show_summary(summary)
+                self.reader.read(summary.path)
+
+    def set_dirty(self, path: str, dirty: bool) -> None:
+        """Mark a record as having unsaved edits (table marker and the window title's *)."""
+        self.model.set_dirty(path, dirty)
+        self.setWindowModified(bool(self.model.dirty_paths()))
+
+    def add_leave_guard(self, guard: LeaveGuard) -> None:
+        self._leave_guards.append(guard)
+
+    def _may_leave(self, reason: str) -> bool:
+        return self._folder is None or all(guard(reason) for guard in self._leave_guards)
+
+    # --- settings, drops, closing -------------------------------------------------------
+    def restore_settings(self) -> None:
+        s = self.settings
+        if not s.value(GEOMETRY).isEmpty():
+            self.restoreGeometry(s.value(GEOMETRY))
+        if not s.value(WINDOW_STATE).isEmpty():
+            self.restoreState(s.value(WINDOW_STATE))
+        if not s.value(SPLITTER).isEmpty():
+            self.splitter.restoreState(s.value(SPLITTER))
+        header = self.recordTable.horizontalHeader()
+        if not s.value(HEADER).isEmpty() and header.restoreState(s.value(HEADER)):
+            self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        try:
+            self.set_queue(Queue(s.value(QUEUE)))
+        except ValueError:
+            self.set_queue(Queue.ALL)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.set_value(GEOMETRY, self.saveGeometry())
+        s.set_value(WINDOW_STATE, self.saveState())
+        s.set_value(SPLITTER, self.splitter.saveState())
+        s.set_value(HEADER, self.recordTable.horizontalHeader().saveState())
+        s.set_value(QUEUE, self.proxy.queue.value)
+        s.sync()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_folder(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folder = self._dropped_folder(event)
+        if folder is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Opening may ask about unsaved edits: not from inside the drop handler.
+        QTimer.singleShot(0, lambda: self.open_folder(folder))
+
+    @staticmethod
+    def _dropped_folder(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and Path(url.toLocalFile()).is_dir():
+                return Path(url.toLocalFile())
+        return None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and not self._may_leave("close"):
+            event.ignore()
+            return
+        if not self._closed:
+            self._closed = True
+            self.save_settings()
+            self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop every worker (processes and threads); safe to call twice."""
+        self.loader.shutdown()
+        self.reader.shutdown()
+        self.reviewPane.imageStrip.clear()
+        self.reviewPane.imageStrip.loader().shutdown()

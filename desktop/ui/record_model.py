@@ -1,0 +1,388 @@
+"""The record table: one model over the loaded summaries, and a proxy for the queue and the search."""
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from functools import lru_cache
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+
+from desktop.paths import resource_path
+from desktop.records.model import RecordSummary
+
+SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+PATH_ROLE = Qt.ItemDataRole.UserRole + 3
+
+NOT_RATED = "–"  # en dash: heat -1 means nobody rated it yet
+MISSING_SORT = -(2**62)  # sorts absent numbers and dates below every real one
+
+
+class Column(enum.IntEnum):
+    STATE = 0
+    TITLE = 1
+    PROVIDER = 2
+    PUBLISHED = 3
+    QUALITY = 4
+    HEAT = 5
+    TOPICS = 6
+
+
+HEADERS = {
+    Column.STATE: "",
+    Column.TITLE: "Title",
+    Column.PROVIDER: "Provider",
+    Column.PUBLISHED: "Published",
+    Column.QUALITY: "Quality",
+    Column.HEAT: "Heat",
+    Column.TOPICS: "Topics",
+}
+HEADER_TIPS = {
+    Column.STATE: "State: approved, has problems, unsaved edits",
+    Column.QUALITY: "Quality score, 0 to 100",
+    Column.HEAT: "Heat, 0 to 100 (– means not rated)",
+}
+
+
+class Queue(enum.Enum):
+    ALL = "all"
+    TO_REVIEW = "review"
+    APPROVED = "approved"
+    NEEDS_ATTENTION = "attention"
+
+    @property
+    def label(self) -> str:
+        return {"all": "All records", "review": "To review", "approved": "Approved", "attention": "Needs attention"}[
+            self.value
+        ]
+
+    def holds(self, summary: RecordSummary) -> bool:
+        if self is Queue.ALL:
+            return True
+        if self is Queue.NEEDS_ATTENTION:
+            return bool(summary.problems) or not summary.editable
+        if self is Queue.APPROVED:
+            return summary.published
+        # An unreadable file cannot be approved; it waits in Needs attention instead.
+        return not summary.published and summary.editable
+
+
+def parse_published(text: str) -> QDateTime | None:
+    if not text:
+        return None
+    moment = QDateTime.fromString(text, Qt.DateFormat.ISODateWithMs)
+    if not moment.isValid():
+        moment = QDateTime.fromString(text, Qt.DateFormat.ISODate)
+    return moment if moment.isValid() else None
+
+
+def format_published(text: str) -> str:
+    """A record's publishedDateTime in the editor's locale and time zone; the text as written if unparsable."""
+    moment = parse_published(text)
+    if moment is None:
+        return text
+    return QLocale.system().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
+
+
+@lru_cache(maxsize=None)
+def state_icon(name: str) -> QIcon:
+    return QIcon(str(resource_path("icons", f"{name}.svg")))
+
+
+@lru_cache(maxsize=16)
+def _state_strip(flags: tuple[str, ...]) -> QIcon:
+    """One icon holding each state's 16 px symbol side by side, so a row can show several at once."""
+    size = 16
+    pixmap = QPixmap(size * len(flags) + 2 * (len(flags) - 1), size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    for i, name in enumerate(flags):
+        state_icon(name).paint(painter, QRect(i * (size + 2), 0, size, size))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class _Row:
+    """A summary with what the table derives from it, computed once."""
+
+    __slots__ = ("summary", "published_text", "published_sort", "haystack")
+
+    def __init__(self, summary: RecordSummary) -> None:
+        self.summary = summary
+        moment = parse_published(summary.published_at)
+        self.published_text = format_published(summary.published_at)
+        self.published_sort = moment.toMSecsSinceEpoch() if moment is not None else MISSING_SORT
+        self.haystack = "\n".join(
+            (summary.title, summary.excerpt, summary.provider, summary.domain, *summary.topics)
+        ).casefold()
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Every loaded record as one row of RecordSummary; the full record is read only when shown."""
+
+    countsChanged = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self._row_of_path: dict[str, int] = {}
+        self._dirty: set[str] = set()
+        self._counts = {queue: 0 for queue in Queue}
+
+    # --- Qt model interface -------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return HEADERS[column] or "State"
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        summary = row.summary
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == SUMMARY_ROLE:
+            return summary
+        if role == PATH_ROLE:
+            return summary.path
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATE:
+            flags = self.state_flags(summary)
+            return _state_strip(flags) if flags else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if column == Column.STATE:
+                return ", ".join(self.state_words(summary)) or "awaiting review"
+            return self._display(row, column) or "none"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.QUALITY, Column.HEAT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    # --- what a row shows ---------------------------------------------------------------
+    def state_flags(self, summary: RecordSummary) -> tuple[str, ...]:
+        flags = []
+        if summary.published:
+            flags.append("approved")
+        if summary.problems or not summary.editable:
+            flags.append("problem")
+        if summary.path in self._dirty:
+            flags.append("unsaved")
+        return tuple(flags)
+
+    def state_words(self, summary: RecordSummary) -> list[str]:
+        words = {"approved": "approved", "problem": "has problems", "unsaved": "unsaved edits"}
+        return [words[flag] for flag in self.state_flags(summary)]
+
+    @staticmethod
+    def _display(row: _Row, column: Column) -> str:
+        summary = row.summary
+        if column == Column.TITLE:
+            return summary.title or _file_name(summary.path)
+        if column == Column.PROVIDER:
+            return summary.provider
+        if column == Column.PUBLISHED:
+            return row.published_text
+        if column == Column.QUALITY:
+            return "" if summary.quality is None else str(summary.quality)
+        if column == Column.HEAT:
+            if summary.heat is None:
+                return ""
+            return NOT_RATED if summary.heat == -1 else str(summary.heat)
+        if column == Column.TOPICS:
+            return ", ".join(summary.topics)
+        return ""
+
+    def _sort_key(self, row: _Row, column: Column):
+        summary = row.summary
+        if column == Column.STATE:
+            # Descending puts records with problems first, then approved ones, then the rest.
+            return (2 if summary.problems or not summary.editable else 0) + (1 if summary.published else 0)
+        if column == Column.TITLE:
+            return (summary.title or _file_name(summary.path)).casefold()
+        if column == Column.PROVIDER:
+            return summary.provider.casefold()
+        if column == Column.PUBLISHED:
+            return row.published_sort
+        if column == Column.QUALITY:
+            return MISSING_SORT if summary.quality is None else summary.quality
+        if column == Column.HEAT:
+            return MISSING_SORT if summary.heat is None else summary.heat
+        return ", ".join(summary.topics).casefold()
+
+    def _tooltip(self, row: _Row, column: Column) -> str | None:
+        summary = row.summary
+        if column == Column.STATE:
+            words = self.state_words(summary)
+            lines = [", ".join(words).capitalize() or "Awaiting review"]
+            lines += [p.message for p in summary.problems[:5]]
+            if len(summary.problems) > 5:
+                lines.append(f"… and {len(summary.problems) - 5} more")
+            return "\n".join(lines)
+        if column == Column.TITLE:
+            return f"{summary.title}\n{summary.path}" if summary.title else summary.path
+        if column == Column.PUBLISHED:
+            return summary.published_at or "no publishedDateTime"
+        if column == Column.HEAT and summary.heat == -1:
+            return "not rated"
+        return None
+
+    # --- loading and updating -----------------------------------------------------------
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows.clear()
+        self._row_of_path.clear()
+        self._dirty.clear()
+        self._counts = {queue: 0 for queue in Queue}
+        self.endResetModel()
+        self.countsChanged.emit()
+
+    def append_summaries(self, summaries: Iterable[RecordSummary]) -> None:
+        fresh = [s for s in summaries if s.path not in self._row_of_path]
+        if not fresh:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        for summary in fresh:
+            self._row_of_path[summary.path] = len(self._rows)
+            self._rows.append(_Row(summary))
+            self._count(summary, +1)
+        self.endInsertRows()
+        self.countsChanged.emit()
+
+    def update_summary(self, summary: RecordSummary) -> bool:
+        """Replace the row for `summary.path` (after a save or a reload); False if no such row."""
+        row = self._row_of_path.get(summary.path)
+        if row is None:
+            return False
+        self._count(self._rows[row].summary, -1)
+        self._rows[row] = _Row(summary)
+        self._count(summary, +1)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+        self.countsChanged.emit()
+        return True
+
+    def set_dirty(self, path: str, dirty: bool) -> None:
+        """Mark a record as having unsaved edits (or not); the state column shows it."""
+        if dirty == (path in self._dirty):
+            return
+        if dirty:
+            self._dirty.add(path)
+        else:
+            self._dirty.discard(path)
+        row = self._row_of_path.get(path)
+        if row is not None:
+            index = self.index(row, Column.STATE)
+            self.dataChanged.emit(index, index)
+
+    def dirty_paths(self) -> set[str]:
+        return set(self._dirty)
+
+    def _count(self, summary: RecordSummary, delta: int) -> None:
+        for queue in Queue:
+            if queue.holds(summary):
+                self._counts[queue] += delta
+
+    # --- lookups ------------------------------------------------------------------------
+    def count(self, queue: Queue) -> int:
+        return self._counts[queue]
+
+    def summary_at(self, source_row: int) -> RecordSummary:
+        return self._rows[source_row].summary
+
+    def row_for_path(self, path: str) -> int | None:
+        return self._row_of_path.get(str(path))
+
+    def summaries(self) -> list[RecordSummary]:
+        return [row.summary for row in self._rows]
+
+    def matches(self, source_row: int, needle: str) -> bool:
+        """Literal, case-insensitive search over title, excerpt, provider and topics."""
+        return needle in self._rows[source_row].haystack
+
+
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+class RecordFilterProxy(QSortFilterProxyModel):
+    """Shows one queue, narrowed by the search text; sorts on raw values, not on display text."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._queue = Queue.ALL
+        self._needle = ""
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    @property
+    def queue(self) -> Queue:
+        return self._queue
+
+    @property
+    def search_text(self) -> str:
+        return self._needle
+
+    def set_queue(self, queue: Queue) -> None:
+        if queue != self._queue:
+            self.beginFilterChange()
+            self._queue = queue
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_search_text(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if needle != self._needle:
+            self.beginFilterChange()
+            self._needle = needle
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, RecordTableModel) or source_parent.isValid():
+            return False
+        if not self._queue.holds(model.summary_at(source_row)):
+            return False
+        return not self._needle or model.matches(source_row, self._needle)
+
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a == b:
+            # Ties keep file order so the table never shuffles equal rows between sorts.
+            return left.row() < right.row()
+        return a < b
+
+    def source_rows(self, proxy_indexes: Iterable[QModelIndex]) -> list[int]:
+        rows = {self.mapToSource(index).row() for index in proxy_indexes if index.isValid()}
+        return sorted(rows)

@@ -1,0 +1,86 @@
+"""The desk's memory between launches: one QSettings file, every key and its default listed here."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "Newsdesk"
+APPLICATION = "Newsdesk"
+MAX_RECENT_FOLDERS = 8
+
+GEOMETRY = "window/geometry"
+WINDOW_STATE = "window/state"
+SPLITTER = "window/splitter"
+HEADER = "table/header"
+QUEUE = "table/queue"
+LAST_FOLDER = "folders/last"
+RECENT_FOLDERS = "folders/recent"
+
+# Every key the desk stores and what it means when absent. Byte blobs are Qt's own saveState() output.
+DEFAULTS: dict[str, Any] = {
+    GEOMETRY: QByteArray(),
+    WINDOW_STATE: QByteArray(),
+    SPLITTER: QByteArray(),
+    HEADER: QByteArray(),
+    QUEUE: "all",
+    LAST_FOLDER: "",
+    RECENT_FOLDERS: "[]",
+}
+
+
+class DeskSettings:
+    """Typed access to the stored settings; a fresh instance always reads what was last written."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        # Named explicitly so tests (whose QApplication has no organisation) share the app's file.
+        self._settings = settings or QSettings(ORGANIZATION, APPLICATION)
+
+    def value(self, key: str) -> Any:
+        default = DEFAULTS[key]
+        stored = self._settings.value(key, default)
+        if isinstance(default, QByteArray):
+            return stored if isinstance(stored, QByteArray) else QByteArray(stored or b"")
+        return stored if isinstance(stored, type(default)) else default
+
+    def set_value(self, key: str, value: Any) -> None:
+        if key not in DEFAULTS:
+            raise KeyError(f"unknown setting {key!r}: add it to DEFAULTS first")
+        self._settings.setValue(key, value)
+
+    def recent_folders(self) -> list[str]:
+        # Stored as JSON: QSettings turns a one-element list into a bare string in INI files.
+        try:
+            folders = json.loads(self.value(RECENT_FOLDERS))
+        except ValueError:
+            return []
+        return [f for f in folders if isinstance(f, str)] if isinstance(folders, list) else []
+
+    def remember_folder(self, folder: Path) -> list[str]:
+        """Make `folder` the last one opened and the first of the recent list; returns the new list."""
+        text = str(folder)
+        recent = [text] + [f for f in self.recent_folders() if f != text]
+        recent = recent[:MAX_RECENT_FOLDERS]
+        self._settings.setValue(RECENT_FOLDERS, json.dumps(recent))
+        self._settings.setValue(LAST_FOLDER, text)
+        return recent
+
+    def forget_folder(self, folder: str) -> list[str]:
+        recent = [f for f in self.recent_folders() if f != folder]
+        self._settings.setValue(RECENT_FOLDERS, json.dumps(recent))
+        return recent
+
+    def last_folder(self) -> Path | None:
+        """The folder opened last time, if it still exists."""
+        text = self.value(LAST_FOLDER)
+        if text and Path(text).is_dir():
+            return Path(text)
+        return None
+
+    def clear(self) -> None:
+        self._settings.clear()
+
+    def sync(self) -> None:
+        self._settings.sync()

@@ -1,0 +1,55 @@
+"""Fixtures for the window tests: a fresh settings file per test, and a desk opened on a folder."""
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.ui.settings import DeskSettings
+
+LOAD_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(qapp) -> Iterator[DeskSettings]:
+    """Every test starts from the defaults: one test's remembered queue must not steer another."""
+    settings = DeskSettings()
+    settings.clear()
+    settings.sync()
+    yield settings
+    settings.clear()
+    settings.sync()
+
+
+@pytest.fixture
+def open_desk(qtbot) -> Callable[..., object]:
+    """Build the real window on a folder, shown, and wait until every record is in the table."""
+    from desktop.app import build_window
+
+    def open_(folder: Path | None, *, wait_for_document: bool = True):
+        window = build_window(folder)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: not window.loading, timeout=LOAD_TIMEOUT_MS)
+        if wait_for_document and window.model.rowCount():
+            qtbot.waitUntil(lambda: window.current_document() is not None, timeout=LOAD_TIMEOUT_MS)
+        return window
+
+    return open_
+
+
+@pytest.fixture
+def desk(open_desk, seed_copy: Path):
+    """The desk on a private copy of seeds/, the first record read into the pane."""
+    return open_desk(seed_copy)
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_processes() -> Iterator[None]:
+    """Every worker process a test starts is gone when its windows are closed."""
+    before = {p.pid for p in multiprocessing.active_children()}
+    yield
+    leaked = [p for p in multiprocessing.active_children() if p.pid not in before]
+    assert not leaked, f"worker processes still running after the test: {leaked}"

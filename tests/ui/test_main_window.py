@@ -1,0 +1,454 @@
+"""The review desk driven as an editor drives it: real window, real files in temporary folders."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDropEvent
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QTableView, QTreeWidget
+
+from desktop.records.scan import iter_record_files, summarize_paths
+from desktop.ui.record_model import Column, Queue
+from tests.conftest import SEED_RECORD
+
+# The offscreen platform says this whenever a shown window's minimum size changes; not the app's doing.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+SEED_TITLE = "Cramer: Amazon Facial Recognition Software Is 'Last Thing We Need Right Now'"
+
+
+def seed_summaries(folder: Path):
+    return summarize_paths([str(p) for p in iter_record_files(folder)])
+
+
+def pane_title(window) -> str:
+    return window.reviewPane.titleLabel.text()
+
+
+def table_title(window, proxy_row: int) -> str:
+    return window.proxy.index(proxy_row, Column.TITLE).data()
+
+
+def wait_for_record(qtbot, window, title: str) -> None:
+    qtbot.waitUntil(lambda: pane_title(window) == title and window.current_document() is not None, timeout=10_000)
+
+
+@pytest.fixture
+def opened_urls(monkeypatch) -> list[str]:
+    """What reached the system browser (nothing ever really opens)."""
+    calls: list[str] = []
+
+    def record(url: QUrl) -> bool:
+        calls.append(url.toString())
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(record))
+    return calls
+
+
+def write_record(folder: Path, name: str, **fields: str) -> Path:
+    lines = ["---"] + [f"{key}: {value}" for key, value in fields.items()] + ["---", ""]
+    path = folder / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+# --- opening ------------------------------------------------------------------------------
+def test_seeds_open_with_every_record_and_the_seed_in_the_pane(desk, seed_copy):
+    window = desk
+    assert window.model.rowCount() == 27
+    assert window.proxy.rowCount() == 27
+    assert pane_title(window) == SEED_TITLE
+    pane = window.reviewPane
+    excerpt = pane.excerptView.text()
+    assert excerpt.startswith("Amazon has put a one-year pause on police departments")
+    assert pane.relatedList.topLevelItemCount() == 26
+    assert pane.relatedList.topLevelItem(0).text(0) == "Amazon’s facial recognition moratorium has major loopholes"
+    assert pane.relatedList.topLevelItem(0).text(1) == "TechCrunch"
+    assert pane.relatedList.topLevelItem(0).text(3) == "91"
+    assert len(pane.imageStrip.thumbnails()) == 1
+    assert pane.linkButton.url == (
+        "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"
+    )
+    assert "TheStreet.com" in pane.metaLabel.text() and "thestreet.com" in pane.metaLabel.text()
+    assert pane.problemsView.count() == 0
+    assert str(seed_copy) in window.statusLabel.text()
+    assert "27 records" in window.statusLabel.text()
+    assert window.windowTitle().startswith("seeds")
+
+
+def test_every_named_control_exists_with_an_accessible_name(desk):
+    window = desk
+    expected = {
+        "recordTable": QTableView,
+        "searchField": QLineEdit,
+        "queueList": QListWidget,
+        "titleLabel": QLabel,
+        "excerptView": QLabel,
+        "relatedList": QTreeWidget,
+        "problemsView": QListWidget,
+        "sourceView": QPlainTextEdit,
+    }
+    for name, kind in expected.items():
+        widget = window.findChild(kind, name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name
+    strip = window.findChild(QApplication.widgetAt(QPoint(-1, -1)).__class__ if False else object, "imageStrip")
+    assert strip is not None and strip.accessibleName()
+    for name in ("actionOpenFolder", "actionReload", "actionFind", "actionNextRecord"):
+        assert window.registry[name].objectName() == name
+    for label in (window.reviewPane.titleLabel, window.reviewPane.excerptView, window.reviewPane.metaLabel):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_tab_order_follows_the_layout(desk):
+    window = desk
+    order = [window.queueList]
+    widget = window.queueList
+    for _ in range(3):
+        widget = widget.nextInFocusChain()
+        while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisible():
+            widget = widget.nextInFocusChain()
+        order.append(widget)
+    assert order[:3] == [window.queueList, window.searchField, window.recordTable]
+    assert order[3] is window.reviewPane.linkButton
+
+
+def test_shipped_seeds_are_the_default_without_a_remembered_folder(open_desk, fresh_settings):
+    from desktop.paths import seeds_dir
+
+    window = open_desk(None)
+    assert window.folder == seeds_dir().absolute()
+    assert window.model.rowCount() == 27
+
+
+def test_the_last_folder_opened_is_reopened_and_a_vanished_one_falls_back(open_desk, seed_copy, tmp_path):
+    from desktop.paths import seeds_dir
+
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(SEED_RECORD, other / "only.txt")
+    first = open_desk(other)
+    first.close()
+    second = open_desk(None)
+    assert second.folder == other.absolute() and second.model.rowCount() == 1
+    assert str(other.absolute()) == second.settings.recent_folders()[0]
+    second.close()
+    shutil.rmtree(other)
+    third = open_desk(None)
+    assert third.folder == seeds_dir().absolute()
+
+
+# --- moving through the queue -------------------------------------------------------------
+def test_keyboard_moves_through_the_table_and_the_pane_follows(desk, qtbot):
+    window = desk
+    table = window.recordTable
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    wait_for_record(qtbot, window, table_title(window, 1))
+    assert window.reviewPane.relatedList.topLevelItemCount() == 26  # each derived record lists its siblings
+    qtbot.keyClick(table, Qt.Key.Key_End)
+    wait_for_record(qtbot, window, table_title(window, 26))
+    qtbot.keyClick(table, Qt.Key.Key_Up)
+    wait_for_record(qtbot, window, table_title(window, 25))
+    qtbot.keyClick(table, Qt.Key.Key_Home)
+    wait_for_record(qtbot, window, SEED_TITLE)
+    qtbot.keyClick(table, Qt.Key.Key_J)
+    wait_for_record(qtbot, window, table_title(window, 1))
+    qtbot.keyClick(table, Qt.Key.Key_J)
+    wait_for_record(qtbot, window, table_title(window, 2))
+    qtbot.keyClick(table, Qt.Key.Key_K)
+    wait_for_record(qtbot, window, table_title(window, 1))
+    qtbot.keyClick(table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    wait_for_record(qtbot, window, table_title(window, 2))
+    qtbot.keyClick(table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    wait_for_record(qtbot, window, table_title(window, 1))
+    assert window.selected_source_rows() == [1]
+    assert window.selected_paths() == [window.model.summary_at(1).path]
+
+
+def test_next_stops_at_the_end_of_the_queue(desk, qtbot):
+    window = desk
+    window.recordTable.setFocus()
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_End)
+    last = table_title(window, 26)
+    wait_for_record(qtbot, window, last)
+    assert window.step(+1) is False
+    assert pane_title(window) == last
+
+
+def test_a_fast_editor_sees_the_record_they_stopped_on(desk, qtbot):
+    window = desk
+    table = window.recordTable
+    table.setFocus()
+    for _ in range(12):
+        qtbot.keyClick(table, Qt.Key.Key_Down)
+    target = table_title(window, 12)
+    wait_for_record(qtbot, window, target)
+    qtbot.wait(200)  # late reads of the rows passed over must not replace it
+    assert pane_title(window) == target
+    assert Path(window.current_document().path).name == Path(window.model.summary_at(12).path).name
+
+
+def test_sorting_by_quality_is_numeric(desk, qtbot):
+    window = desk
+    window.recordTable.sortByColumn(Column.QUALITY, Qt.SortOrder.DescendingOrder)
+    values = [int(window.proxy.index(row, Column.QUALITY).data()) for row in range(window.proxy.rowCount())]
+    assert values == sorted(values, reverse=True)
+    assert values[0] == max(s.quality for s in window.model.summaries())
+
+
+# --- search and queues --------------------------------------------------------------------
+def test_search_filters_literally_and_ignores_case(desk, qtbot, seed_copy):
+    window = desk
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.searchField.hasFocus()
+    qtbot.keyClicks(window.searchField, "techCRUNCH")
+    expected = [s for s in seed_summaries(seed_copy) if "techcrunch" in (s.title + s.excerpt + s.provider).lower()]
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == len(expected), timeout=3000)
+    assert len(expected) == 2
+    assert {table_title(window, r) for r in range(2)} == {s.title for s in expected}
+    wait_for_record(qtbot, window, table_title(window, 0))
+
+    window.searchField.setText("")
+    qtbot.keyClicks(window.searchField, "aws ai")  # a topic
+    with_topic = [s for s in seed_summaries(seed_copy) if "AWS AI" in s.topics]
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == len(with_topic), timeout=3000)
+
+    window.searchField.setText("")
+    qtbot.keyClicks(window.searchField, "facial.*")  # literal, not a pattern
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 0, timeout=3000)
+    qtbot.waitUntil(lambda: window.reviewPane.stack.currentWidget() is window.reviewPane.emptyLabel, timeout=3000)
+    assert "match" in window.reviewPane.emptyLabel.text()
+
+    qtbot.keyClick(window.searchField, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 27, timeout=3000)
+
+
+def test_search_waits_for_the_editor_to_stop_typing(desk, qtbot):
+    window = desk
+    window.searchField.setText("quartz")
+    assert window.proxy.rowCount() == 27  # not yet: debounced
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=3000)
+
+
+def test_queues_switch_and_count(desk, qtbot, seed_copy):
+    window = desk
+    summaries = seed_summaries(seed_copy)
+    approved = sum(s.published for s in summaries)
+    assert approved > 0
+    counts = {window.queueList.item(i).text(): window.queueList.item(i).data(Qt.ItemDataRole.UserRole + 2)
+              for i in range(window.queueList.count())}
+    assert counts == {"All records": 27, "To review": 27 - approved, "Approved": approved, "Needs attention": 0}
+
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_queue() is Queue.APPROVED
+    assert window.proxy.rowCount() == approved
+    wait_for_record(qtbot, window, table_title(window, 0))
+    assert window.current_summary().published
+
+    window.queueList.setCurrentRow(1)
+    assert window.current_queue() is Queue.TO_REVIEW
+    assert window.proxy.rowCount() == 27 - approved
+    wait_for_record(qtbot, window, table_title(window, 0))
+    assert not window.current_summary().published
+
+    window.queueList.setCurrentRow(3)
+    assert window.proxy.rowCount() == 0
+    assert "No records in “Needs attention”" in window.reviewPane.emptyLabel.text()
+    assert window.current_path() is None
+
+
+def test_a_malformed_file_is_listed_in_needs_attention_with_its_problem(open_desk, seed_copy, qtbot):
+    broken = seed_copy / "zz_broken.md"
+    broken.write_text("---\ntitle: [unclosed\nwebUrl: https://example.com\n---\n", encoding="utf-8")
+    not_utf8 = seed_copy / "zz_latin1.txt"
+    not_utf8.write_bytes("---\ntitle: caf\xe9\n---\n".encode("latin-1"))
+    window = open_desk(seed_copy)
+    assert window.model.rowCount() == 29
+    window.set_queue(Queue.NEEDS_ATTENTION)
+    assert window.proxy.rowCount() == 2
+    assert window.queueList.item(3).data(Qt.ItemDataRole.UserRole + 2) == 2
+    paths = {Path(window.model.summary_at(window.proxy.mapToSource(window.proxy.index(r, 0)).row()).path).name
+             for r in range(2)}
+    assert paths == {"zz_broken.md", "zz_latin1.txt"}
+    window.select_path(str(broken))
+    qtbot.waitUntil(lambda: window.current_document() is not None and window.current_path() == str(broken))
+    problems = [window.reviewPane.problemsView.item(i).text() for i in range(window.reviewPane.problemsView.count())]
+    assert problems and problems[0].startswith("line ")
+    assert window.reviewPane.editBlockerLabel.isVisibleTo(window.reviewPane)
+    assert "title: [unclosed" in window.reviewPane.sourceView.toPlainText()
+    state_tip = window.proxy.index(window.recordTable.currentIndex().row(), Column.STATE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Has problems" in state_tip
+
+
+def test_an_empty_folder_says_so(open_desk, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    window = open_desk(empty)
+    assert window.model.rowCount() == 0
+    assert "no records" in window.reviewPane.emptyLabel.text()
+
+
+# --- record text is never markup ----------------------------------------------------------
+def test_markup_in_a_record_is_shown_literally(open_desk, tmp_path, qtbot):
+    folder = tmp_path / "tricky"
+    folder.mkdir()
+    title = "Breaking <b>bold</b> news <img src=x onerror=alert(1)>"
+    excerpt = "An <i>excerpt</i> with <a href='javascript:alert(1)'>a link</a> and <img src=x>"
+    write_record(folder, "tricky.md", title=f'"{title}"', excerpt=f'"{excerpt}"',
+                 webUrl='"https://example.com/a"',
+                 related='\n  - title: "<b>rel</b>"\n    webUrl: "https://example.com/r"')
+    window = open_desk(folder)
+    pane = window.reviewPane
+    assert pane.titleLabel.text() == title
+    assert pane.titleLabel.textFormat() == Qt.TextFormat.PlainText
+    assert pane.excerptView.text() == excerpt
+    assert pane.excerptView.textFormat() == Qt.TextFormat.PlainText
+    assert pane.relatedList.topLevelItem(0).text(0) == "<b>rel</b>"
+    assert window.proxy.index(0, Column.TITLE).data() == title
+
+
+# --- links --------------------------------------------------------------------------------
+def test_only_http_links_are_ever_opened(opened_urls):
+    from desktop.ui import links
+
+    assert links.open_url("javascript:alert(1)") is False
+    assert links.open_url("file:///etc/passwd") is False
+    assert links.open_url("JAVASCRIPT:alert(1)") is False
+    assert links.open_url("data:text/html,hi") is False
+    assert links.open_url("//example.com/no-scheme") is False
+    assert links.open_url("https:no-host") is False
+    assert opened_urls == []
+    assert links.open_url("https://example.com/story?a=1") is True
+    assert links.open_url("http://example.com/") is True
+    assert opened_urls == ["https://example.com/story?a=1", "http://example.com/"]
+
+
+def test_a_dangerous_web_url_is_refused_and_the_status_bar_says_why(open_desk, tmp_path, opened_urls, qtbot):
+    folder = tmp_path / "bad-links"
+    folder.mkdir()
+    write_record(folder, "a.md", title='"Bad link"', webUrl='"javascript:alert(1)"',
+                 related='\n  - title: "file one"\n    webUrl: "file:///etc/passwd"'
+                         '\n  - title: "good one"\n    webUrl: "https://example.com/good"')
+    window = open_desk(folder)
+    qtbot.mouseClick(window.reviewPane.linkButton, Qt.MouseButton.LeftButton)
+    assert opened_urls == []
+    assert "only http and https" in window.statusBar().currentMessage()
+
+    related = window.reviewPane.relatedList
+    related.setFocus()
+    related.setCurrentItem(related.topLevelItem(0))
+    qtbot.keyClick(related, Qt.Key.Key_Return)
+    assert opened_urls == []
+    assert "file:" in window.statusBar().currentMessage()
+    related.setCurrentItem(related.topLevelItem(1))
+    qtbot.keyClick(related, Qt.Key.Key_Return)
+    assert opened_urls == ["https://example.com/good"]
+
+
+def test_seed_link_opens_in_the_browser(desk, opened_urls, qtbot):
+    window = desk
+    qtbot.mouseClick(window.reviewPane.linkButton, Qt.MouseButton.LeftButton)
+    assert opened_urls == ["https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"]
+    related = window.reviewPane.relatedList
+    rect = related.visualItemRect(related.topLevelItem(2))
+    qtbot.mouseClick(related.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double click starts
+    qtbot.mouseDClick(related.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened_urls[-1] == related.topLevelItem(2).data(0, Qt.ItemDataRole.UserRole + 1)
+    assert related.copy_link(related.topLevelItem(2)) == opened_urls[-1]
+    assert QApplication.clipboard().text() == opened_urls[-1]
+
+
+# --- folders, reload, drop ----------------------------------------------------------------
+def test_reload_reads_changes_from_disk_and_keeps_the_record(desk, qtbot, seed_copy):
+    window = desk
+    window.step(+1)
+    window.step(+1)
+    kept = window.current_path()
+    qtbot.waitUntil(lambda: window.current_document() is not None and window.current_path() == kept)
+    shutil.copy(SEED_RECORD, seed_copy / "zzz_new.txt")
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: not window.loading and window.model.rowCount() == 28, timeout=30_000)
+    qtbot.waitUntil(lambda: window.current_path() == kept and window.current_document() is not None)
+
+
+def test_a_dropped_folder_is_opened(desk, qtbot, tmp_path):
+    window = desk
+    other = tmp_path / "dropped"
+    other.mkdir()
+    shutil.copy(SEED_RECORD, other / "one.txt")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(other))])
+    drop = QDropEvent(window.rect().center().toPointF(), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: window.folder == other.absolute() and not window.loading and window.model.rowCount() == 1,
+                    timeout=30_000)
+    recent = [a.text() for a in window.recentMenu.actions()]
+    assert str(other.absolute()) == recent[0]
+
+
+def test_a_leave_guard_can_keep_the_folder_open(desk, tmp_path):
+    window = desk
+    asked: list[str] = []
+    window.add_leave_guard(lambda reason: asked.append(reason) or False)
+    assert window.open_folder(tmp_path) is False
+    assert asked == ["open"]
+    assert window.model.rowCount() == 27
+    window.close()
+    assert asked == ["open", "close"] and window.isVisible()
+    window._leave_guards.clear()
+
+
+def test_form_hooks_are_in_place(desk):
+    window = desk
+    layout = window.form_layout()
+    assert layout.parentWidget().objectName() == "formHost" and layout.count() == 0
+    for name in ("actionSave", "actionApproveNext", "actionUndo", "actionReviewChanges"):
+        assert not window.registry[name].isEnabled()
+        assert any(window.registry[name] in menu.actions() for menu in window.menuBar().findChildren(type(window.recentMenu)))
+    path = window.current_path()
+    window.set_dirty(path, True)
+    assert window.isWindowModified()
+    state = window.proxy.index(0, Column.STATE)
+    assert "unsaved" in state.data(Qt.ItemDataRole.AccessibleTextRole)
+    window.set_dirty(path, False)
+    assert not window.isWindowModified()
+
+
+def test_help_lists_every_shortcut(desk, qtbot):
+    from desktop.ui.dialogs import ShortcutsDialog
+
+    dialog = ShortcutsDialog(desk.registry.shortcut_rows(), desk)
+    qtbot.addWidget(dialog)
+    rows = dict(dialog.rows())
+    assert rows["Open Folder"].startswith("Ctrl+O")
+    assert rows["Reload"] == "F5"
+    assert rows["Next Record"] == "Alt+Down"
+    assert rows["To Review"] == "Ctrl+2"
+
+
+# --- memory of the desk -------------------------------------------------------------------
+def test_layout_is_remembered_across_launches(open_desk, seed_copy, qtbot):
+    first = open_desk(seed_copy)
+    first.resize(790, 640)  # the offscreen screen is 800 x 800: a restored window is kept on it
+    first.splitter.setSizes([150, 300, 300])
+    sizes = first.splitter.sizes()
+    first.recordTable.sortByColumn(Column.QUALITY, Qt.SortOrder.DescendingOrder)
+    first.recordTable.horizontalHeader().resizeSection(Column.PROVIDER, 171)
+    first.set_queue(Queue.APPROVED)
+    first.close()
+
+    second = open_desk(seed_copy)
+    assert (second.size().width(), second.size().height()) == (790, 640)
+    assert second.splitter.sizes() == sizes
+    header = second.recordTable.horizontalHeader()
+    assert header.sectionSize(Column.PROVIDER) == 171
+    assert header.sortIndicatorSection() == Column.QUALITY
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert second.current_queue() is Queue.APPROVED
+    values = [int(second.proxy.index(r, Column.QUALITY).data()) for r in range(second.proxy.rowCount())]
+    assert values == sorted(values, reverse=True)
