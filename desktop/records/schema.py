@@ -65,15 +65,41 @@ def record_schema() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def _record_validator() -> Draft202012Validator:
-    return RecordValidator(record_schema(), format_checker=_FORMATS)
+    return RecordValidator(_inlined_schema(), format_checker=_FORMATS)
 
 
 @functools.lru_cache(maxsize=1)
 def _value_validator() -> Draft202012Validator:
     # The same rules for one value at a time: a lone value cannot miss the other required keys.
-    schema = dict(record_schema())
+    schema = dict(_inlined_schema())
     schema.pop("required", None)
     return RecordValidator(schema, format_checker=_FORMATS)
+
+
+def _inlined_schema() -> dict[str, Any]:
+    """The schema with its local `$ref`s replaced by their targets.
+
+    Validating the seed takes half the time without reference lookups, and every error's
+    subschema then carries its own `x-expect` text.
+    """
+    schema = record_schema()
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str) and reference.startswith("#/"):
+                target: Any = schema
+                for part in reference[2:].split("/"):
+                    target = target[part]
+                merged = dict(inline(target))
+                merged.update({key: inline(item) for key, item in node.items() if key != "$ref"})
+                return merged
+            return {key: inline(item) for key, item in node.items() if key != "$defs"}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    return inline(schema)
 
 
 def validate_data(data: Mapping[str, Any], root: yaml.Node | None = None, line_offset: int = 1) -> list[Problem]:
@@ -150,7 +176,7 @@ def _describe(error: ValidationError, instance: Any) -> list[tuple[list[Any], st
         found = []
         for name in error.validator_value:
             if name not in value:
-                expect = _expectation(_resolve(schema.get("properties", {}).get(name, {})))
+                expect = _expectation(schema.get("properties", {}).get(name, {}))
                 label = _label(keys + [name])
                 found.append((keys + [name], f"{label} is missing: it must be {expect}" if expect
                                else f"{label} is missing"))
@@ -169,19 +195,7 @@ def _describe(error: ValidationError, instance: Any) -> list[tuple[list[Any], st
 
 
 def _expectation(schema: Mapping[str, Any]) -> str:
-    return str(_resolve(schema).get("x-expect", "")) if isinstance(schema, Mapping) else ""
-
-
-def _resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
-    reference = schema.get("$ref") if isinstance(schema, Mapping) else None
-    if isinstance(reference, str) and reference.startswith("#/"):
-        target: Any = record_schema()
-        for part in reference[2:].split("/"):
-            target = target[part]
-        merged = dict(target)
-        merged.update({key: item for key, item in schema.items() if key != "$ref"})
-        return merged
-    return schema
+    return str(schema.get("x-expect", "")) if isinstance(schema, Mapping) else ""
 
 
 def _label(keys: Sequence[Any]) -> str:
