@@ -284,9 +284,20 @@ class EditSession:
             self._set_changes(key, {})
             return self.open(key)
         saved = self._write(self.edited(key), force=force)
-        self._base[key] = saved
-        self._set_changes(key, {})
+        self.mark_saved(key, saved)
         return saved
+
+    def mark_saved(self, path: PathLike, saved: Document) -> None:
+        """Take a document written by `save_document` (perhaps on another thread) as the new base.
+
+        Edits made while it was being written stay pending: pending values are absolute, so
+        they apply to the new base as they did to the old one.
+        """
+        key = path_key(path)
+        self._base[key] = saved
+        self._edited_cache.pop(key, None)
+        current = self._changes.get(key, {})
+        self._set_changes(key, {k: v for k, v in current.items() if not self._equals_base(saved, k, v)})
 
     def save_all(self, *, force: bool = False) -> dict[str, Exception]:
         """Save every dirty record independently; returns the failures (path -> error)."""

@@ -114,6 +114,10 @@ class FieldSpinBox(QSpinBox):
                 return value
         return super().valueFromText(text)
 
+    @property
+    def lower(self) -> int:
+        return self._lower
+
     def showValue(self, value: int) -> None:  # noqa: N802
         self.setMinimum(self._lower)
         self.setSpecialValueText(self._labels.get(self._lower, ""))
@@ -320,7 +324,11 @@ class RecordForm(QWidget):
         elif distinct[0] is None:
             spin.showState("not set")
         else:
-            spin.showValue(max(spin.minimum(), min(spin.maximum(), distinct[0])))
+            value = max(spin.lower, min(spin.maximum(), distinct[0]))
+            # Redrawn after each keystroke's edit: leave a field that already shows the value
+            # alone, or the text being typed would lose its cursor.
+            if not (spin.showsValue() and spin.minimum() == spin.lower and spin.value() == value):
+                spin.showValue(value)
         if slider is not None:
             slider.setValue(spin.value() if spin.showsValue() else slider.minimum())
 
