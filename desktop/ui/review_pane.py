@@ -323,7 +323,10 @@ class ReviewPane(QWidget):
         self.sourceView.setAccessibleName("Front matter as on disk")
         self.sourceView.setReadOnly(True)
         self.sourceView.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.sourceView.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setFixedPitch(True)  # some platforms hand back a generic "monospace" that does not say so
+        self.sourceView.setFont(mono)
         self.sourceView.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
