@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QKeyCombination, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -134,6 +135,16 @@ class FieldSpinBox(QSpinBox):
 
     def stateText(self) -> str:  # noqa: N802
         return "" if self.showsValue() else self.specialValueText()
+
+
+_UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+
+
+def _is_undo_or_redo(event: QKeyEvent) -> bool:
+    if any(event.matches(key) for key in _UNDO_KEYS):
+        return True
+    combination = event.keyCombination()
+    return combination == QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z)
 
 
 def _problem_label(name: str) -> QLabel:
@@ -275,8 +286,18 @@ class RecordForm(QWidget):
         self.topicsInput.topicRemoved.connect(self.topicRemoved)
         self.topicsInput.inputProblemChanged.connect(lambda text: self._set_input_problem("topics", text))
         self.publishedInput.clicked.connect(self._published_clicked)
+        # Undo and Redo belong to the window's undo stack (every edit, bulk ones too), not to
+        # the text fields' own typing history, which would otherwise take Ctrl+Z first.
+        for field in (self.qualityInput, self.heatInput, self.topicsInput.lineEdit):
+            field.installEventFilter(self)
 
         self.showRecords([])
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ShortcutOverride and _is_undo_or_redo(event):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- showing values ----------------------------------------------------------------------
 

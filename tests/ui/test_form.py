@@ -179,3 +179,23 @@ def test_no_record_leaves_an_empty_disabled_form(form):
     assert form.count() == 0
     assert not form.qualityInput.isEnabled()
     assert form.qualityInput.text() == "—"
+
+
+def test_undo_keys_in_a_field_are_left_to_the_window(qtbot, form, docs):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    undone = []
+    undo = QAction("Undo", form)
+    undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo), QKeySequence("Ctrl+Shift+Z")])
+    undo.triggered.connect(lambda: undone.append(True))
+    form.addAction(undo)
+    form.showRecords([docs[0]])
+    form.qualityInput.setFocus()
+    form.qualityInput.selectAll()
+    qtbot.keyClicks(form.qualityInput, "7")
+    qtbot.keyClick(form.qualityInput, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert undone == [True]
+    assert form.qualityInput.text() == "7", "the field's own typing history did not take the key"
+    form.topicsInput.setFocus()
+    qtbot.keyClick(form.topicsInput.lineEdit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert undone == [True, True]
