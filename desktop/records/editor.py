@@ -93,9 +93,7 @@ def apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
 
     front = doc.front_text
     for key, value in pending:
-        before = front
         front = _FrontEditor(front, doc.newline).edit(key, value)
-        _check_step(before, front, key, value)
 
     text = doc.text[: doc.front_start] + front + doc.text[doc.front_end :]
     raw = (BOM if doc.bom else b"") + text.encode("utf-8")
@@ -178,22 +176,6 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
-
-
-def _check_step(before: str, after: str, key: str, value: Any) -> None:
-    try:
-        _, old = compose_front_matter(before)
-        _, new = compose_front_matter(after)
-    except yaml.YAMLError as exc:
-        raise EditRefused(f"{key} was not changed: the new text would not be valid YAML ({exc}).") from None
-    expected = dict(old or {})
-    if value is REMOVE:
-        expected.pop(key, None)
-    else:
-        expected[key] = value
-    new = {} if new is None else new  # only comments, or nothing, left
-    if not isinstance(new, dict) or not _same(new, expected):
-        raise EditRefused(f"{key} was not changed: writing it would have changed other values as well.")
 
 
 def _lines(text: str) -> list[str]:
