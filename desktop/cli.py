@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import shutil
 import sys
 import unicodedata
@@ -26,6 +27,8 @@ EXIT_USAGE = 2  # argparse uses 2 too
 EXIT_NO_WINDOW = 3
 
 COMMANDS = ("validate", "list", "set")
+# The records core and the window are imported inside the commands that use them: `newsdesk
+# --help` stays instant, and the shell commands never load Qt.
 _PUBLISHED_WORDS = {"true": True, "false": False}
 
 
@@ -66,8 +69,6 @@ def _tolerate_narrow_encodings() -> None:
 
 
 def _silence_stdout() -> None:
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -190,8 +191,11 @@ def _launch(options: argparse.Namespace) -> int:
     try:
         app = importlib.import_module("desktop.app")
     except ModuleNotFoundError as error:
-        if error.name in ("desktop.app", "PySide6"):
-            print(f"newsdesk: the desktop window is not available yet ({error})", file=sys.stderr)
+        if error.name == "desktop.app":
+            print("newsdesk: the desktop window is not available yet", file=sys.stderr)
+            return EXIT_NO_WINDOW
+        if error.name and error.name.split(".")[0] == "PySide6":
+            print(f"newsdesk: cannot open the desktop window: {error} (install PySide6-Essentials)", file=sys.stderr)
             return EXIT_NO_WINDOW
         raise
     run_app = getattr(app, "run_app", None)
