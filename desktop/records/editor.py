@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -294,7 +294,9 @@ def _content_end(text: str, node: yaml.Node, seen: set[int] | None = None) -> in
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         end = node.end_mark.index
-        if node.style in ("|", ">"):
+        header = text[node.start_mark.index : text.find("\n", node.start_mark.index)]
+        # A `|+` / `>+` scalar keeps its trailing blank lines as part of its value.
+        if node.style in ("|", ">") and "+" not in header:
             while end > node.start_mark.index and text[end - 1] in " \t\r\n":
                 end -= 1
         return end
@@ -307,21 +309,21 @@ def _content_end(text: str, node: yaml.Node, seen: set[int] | None = None) -> in
 
 
 def _walk(root: yaml.Node):
-    """Every (parent key node or None, node) pair in the tree, each node once."""
+    """Every (parent key node or None, node) pair in the tree, each node once, in document order by depth."""
     seen: set[int] = set()
-    stack: list[tuple[Any, yaml.Node]] = [(None, root)]
-    while stack:
-        parent_key, node = stack.pop()
+    queue: deque[tuple[Any, yaml.Node]] = deque([(None, root)])  # breadth first: top-level habits first
+    while queue:
+        parent_key, node = queue.popleft()
         if id(node) in seen:
             continue
         seen.add(id(node))
         yield parent_key, node
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                stack.append((None, k))
-                stack.append((k, v))
+                queue.append((None, k))
+                queue.append((k, v))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((None, item) for item in node.value)
+            queue.extend((None, item) for item in node.value)
 
 
 class _FrontEditor:

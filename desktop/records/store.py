@@ -85,18 +85,25 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _unchanged_on_disk(doc: Document) -> bool:
-    if doc.stamp is None:
-        return False
+def _on_disk(path: Path) -> bytes | None:
     try:
-        with open(doc.path, "rb") as handle:
-            current = handle.read()
+        with open(path, "rb") as handle:
+            return handle.read()
     except FileNotFoundError:
-        return False
+        return None
     except OSError as error:
-        raise SaveError(f"Could not save {doc.path}: {_reason(error)}.") from error
-    # Size and mtime alone miss a same-size rewrite within the clock's resolution; the hash does not.
-    return len(current) == doc.stamp.size and hashlib.sha256(current).hexdigest() == doc.stamp.sha256
+        raise SaveError(f"Could not save {path}: {_reason(error)}.") from error
+
+
+def _matches(doc: Document, current: bytes | None) -> bool:
+    # Size and mtime alone miss a same-size rewrite within the clock's resolution; the hash does not,
+    # and a file touched but not changed is still the one that was read.
+    return (
+        doc.stamp is not None
+        and current is not None
+        and len(current) == doc.stamp.size
+        and hashlib.sha256(current).hexdigest() == doc.stamp.sha256
+    )
 
 
 def save_document(doc: Document, *, force: bool = False) -> Document:
@@ -105,13 +112,18 @@ def save_document(doc: Document, *, force: bool = False) -> Document:
     Unless `force`, refuses with FileChangedOnDisk when the file is no longer what was read
     (`doc.stamp`). Any failure raises SaveError and leaves the file as it was.
     """
-    if not force and not _unchanged_on_disk(doc):
+    current = None if force else _on_disk(doc.path)
+    if not force and not _matches(doc, current):
         if doc.stamp is None:
-            raise FileChangedOnDisk(f"{doc.path} was not saved: it was not read from disk, so a change there cannot be ruled out.")
-        if not doc.path.exists():
+            raise FileChangedOnDisk(
+                f"{doc.path} was not saved: it was not read from disk, so a change there cannot be ruled out."
+            )
+        if current is None:
             raise FileChangedOnDisk(f"{doc.path} was not saved: it was deleted or moved since it was read.")
         raise FileChangedOnDisk(
             f"{doc.path} was not saved: it changed on disk since it was read. Reload it, or save anyway to overwrite."
         )
+    if current == doc.raw:  # nothing to write: leave the file, and its modification time, alone
+        return read_document(doc.path)
     atomic_write(doc.path, doc.raw)
     return read_document(doc.path)

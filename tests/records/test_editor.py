@@ -402,3 +402,26 @@ def test_bytes_that_would_not_round_trip_are_refused(tmp_path):
     doc.raw = b"---\r\nquality: 1\r\n---\r\n"  # a Document whose text no longer matches its bytes
     with pytest.raises(EditRefused, match="exactly"):
         apply_edits(doc, {"quality": 2})
+
+
+def test_keys_go_after_a_keep_block_scalar_without_eating_its_blank_lines(tmp_path):
+    content = "---\ntitle: x\nexcerpt: |+\n  kept\n\n---\n"
+    new = apply_edits(record(tmp_path, content), {"quality": 3})
+    assert new.data["excerpt"] == "kept\n\n"
+    assert new.raw == b"---\ntitle: x\nexcerpt: |+\n  kept\n\nquality: 3\n---\n"
+
+
+def test_list_habits_come_from_top_level_lists_first(tmp_path):
+    content = "---\ntags:\n    - a\nnested:\n  inner:\n  - b\n---\n"
+    assert edit(tmp_path, content, {"topics": ["x"]}) == (
+        b"---\ntags:\n    - a\nnested:\n  inner:\n  - b\ntopics:\n    - x\n---\n"
+    )
+
+
+def test_a_wrong_text_from_the_writer_is_caught_and_nothing_is_returned(seed_file, monkeypatch):
+    from desktop.records import editor
+
+    doc = read_document(seed_file)
+    monkeypatch.setattr(editor, "_bool_word", lambda value, example: "maybe")
+    with pytest.raises(EditRefused, match="was not changed"):
+        apply_edits(doc, {"published": True})

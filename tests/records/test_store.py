@@ -202,3 +202,18 @@ def test_a_read_only_folder_leaves_the_original_intact(seed_file):  # pragma: no
     finally:
         os.chmod(seed_file.parent, 0o755)
     assert seed_file.read_bytes() == original
+
+
+def test_saving_an_unchanged_document_does_not_touch_the_file(seed_file):
+    os.utime(seed_file, ns=(1_000_000_000, 1_000_000_000))
+    doc = read_document(seed_file)
+    saved = save_document(apply_edits(doc, {"quality": 40}))
+    assert os.stat(seed_file).st_mtime_ns == 1_000_000_000
+    assert saved.stamp == doc.stamp
+
+
+def test_a_touched_but_unchanged_file_can_be_saved(seed_file):
+    doc = edited(seed_file)
+    os.utime(seed_file, ns=(2_000_000_000, 2_000_000_000))
+    save_document(doc)
+    assert b"quality: 77\n" in seed_file.read_bytes()
