@@ -425,3 +425,25 @@ def test_a_wrong_text_from_the_writer_is_caught_and_nothing_is_returned(seed_fil
     monkeypatch.setattr(editor, "_bool_word", lambda value, example: "maybe")
     with pytest.raises(EditRefused, match="was not changed"):
         apply_edits(doc, {"published": True})
+
+
+def test_every_sample_record_takes_the_desk_edits_as_one_line_changes(seed_copy):
+    records = sorted(seed_copy.glob("*.txt"))
+    assert len(records) > 1
+    for path in records:
+        doc = read_document(path)
+        assert doc.editable and doc.problems == [], path
+        quality = apply_edits(doc, {"quality": 77 if doc.data["quality"] != 77 else 78})
+        assert [len(part) for part in line_changes(doc.raw, quality.raw)] == [1, 1], path
+        flipped = apply_edits(doc, {"published": not doc.data["published"]})
+        assert [len(part) for part in line_changes(doc.raw, flipped.raw)] == [1, 1], path
+        same = {key: doc.data[key] for key in ("quality", "heat", "published", "topics") if key in doc.data}
+        assert apply_edits(doc, same).raw == doc.raw, path
+        topics = doc.data.get("topics", [])
+        added = apply_edits(doc, {"topics": [*topics, "Robotics"]})
+        if topics:
+            assert line_changes(doc.raw, added.raw) == ([], [b"  - Robotics\n"]), path
+        else:  # a new section after provider, like the seed's
+            provider_end = doc.raw.index(b"\n\n", doc.raw.index(b"\nprovider:")) + 1
+            assert added.raw[provider_end:].startswith(b"\ntopics:\n  - Robotics\n\n"), path
+            assert sorted(line_changes(doc.raw, added.raw)[1]) == [b"\n", b"  - Robotics\n", b"topics:\n"], path
