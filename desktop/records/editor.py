@@ -20,7 +20,6 @@ import yaml
 from .model import SEED_KEY_ORDER, Document
 from .reading import compose_front_matter, parse_document
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 BOM = b"\xef\xbb\xbf"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -93,7 +92,14 @@ def apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
 
     front = doc.front_text
     for key, value in pending:
-        front = _FrontEditor(front, doc.newline).edit(key, value)
+        try:
+            front = _FrontEditor(front, doc.newline).edit(key, value)
+        except EditRefused as refused:
+            raise EditRefused(f"{name} was not changed: {refused}") from None
+        except Exception as error:  # a layout the editor does not know: refuse rather than guess
+            raise EditRefused(
+                f"{name} was not changed: {key} could not be placed in the file ({type(error).__name__}: {error})."
+            ) from error
 
     text = doc.text[: doc.front_start] + front + doc.text[doc.front_end :]
     raw = (BOM if doc.bom else b"") + text.encode("utf-8")
@@ -227,7 +233,7 @@ def _plain_ok(text: str, flow: bool) -> bool:
         return False
     probe = f"[{text}]" if flow else f"k: {text}"
     try:
-        loaded = yaml.load(probe, Loader=_Loader)
+        _, loaded = compose_front_matter(probe)
     except yaml.YAMLError:
         return False
     return loaded == ([text] if flow else {"k": text})
@@ -333,7 +339,7 @@ class _FrontEditor:
         self.front = front
         self.nl = newline
         try:
-            self.root, _ = compose_front_matter(front)
+            self.root, self.data = compose_front_matter(front)
         except yaml.YAMLError as exc:
             raise EditRefused(f"the front matter is not valid YAML ({exc}).") from None
         if self.root is not None and not isinstance(self.root, yaml.MappingNode):
@@ -557,8 +563,10 @@ class _FrontEditor:
             if not re.fullmatch(r"[ \t]*-[ \t]+", prefix):
                 raise EditRefused(f"{key} is a list written in a form that is not edited in place.")
             prefixes.append(prefix)
-        loader_values = [yaml.load(self.front[i.start_mark.index : i.end_mark.index] or "null", Loader=_Loader) for i in items]
-        old_keys = [(type(v).__name__, repr(v)) for v in loader_values]
+        old_values = self.data.get(key) if isinstance(self.data, dict) else None
+        if not isinstance(old_values, list) or len(old_values) != len(items):
+            raise EditRefused(f"{key} is a list written in a form that is not edited in place.")
+        old_keys = [(type(v).__name__, repr(v)) for v in old_values]
         new_keys = [(type(v).__name__, repr(v)) for v in values]
         edits: list[tuple[int, int, str]] = []
 
