@@ -447,3 +447,13 @@ def test_every_sample_record_takes_the_desk_edits_as_one_line_changes(seed_copy)
             provider_end = doc.raw.index(b"\n\n", doc.raw.index(b"\nprovider:")) + 1
             assert added.raw[provider_end:].startswith(b"\ntopics:\n  - Robotics\n\n"), path
             assert sorted(line_changes(doc.raw, added.raw)[1]) == [b"\n", b"  - Robotics\n", b"topics:\n"], path
+
+
+def test_remove_stays_the_same_sentinel_through_copies_and_processes():
+    import copy
+    import pickle
+
+    assert copy.deepcopy(REMOVE) is REMOVE
+    assert copy.copy({"heat": REMOVE})["heat"] is REMOVE
+    assert pickle.loads(pickle.dumps({"heat": REMOVE}))["heat"] is REMOVE
+    assert repr(REMOVE) == "REMOVE"
