@@ -19,6 +19,7 @@ import yaml
 
 from .model import SEED_KEY_ORDER, Document
 from .reading import compose_front_matter, parse_document
+from .schema import value_problems
 
 
 BOM = b"\xef\xbb\xbf"
@@ -159,10 +160,6 @@ def _normalized(key: Any, value: Any) -> Any:
 
 
 def _check_values(name: str, wanted: Mapping[str, Any]) -> None:
-    try:
-        from .schema import value_problems
-    except ImportError:  # pragma: no cover - schema.py is written alongside this module
-        return
     for key, value in wanted.items():
         if value is REMOVE:
             continue
