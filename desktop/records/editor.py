@@ -380,11 +380,8 @@ class _FrontEditor:
             if votes:
                 return votes.most_common(1)[0][0]
         if siblings is not None:  # a list: the items of the file's other lists of strings
-            votes = Counter(
-                item.style or None
-                for _, node in _walk(self.root) if self.root is not None and isinstance(node, yaml.SequenceNode)
-                for item in node.value if usable(item)
-            ) if self.root is not None else Counter()
+            sequences = [node for _, node in _walk(self.root) if isinstance(node, yaml.SequenceNode)] if self.root else []
+            votes = Counter(item.style or None for node in sequences for item in node.value if usable(item))
             if votes:
                 return votes.most_common(1)[0][0]
             return None  # the seed writes its list items plain (quoted only where they must be)
