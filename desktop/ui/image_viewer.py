@@ -1,0 +1,176 @@
+"""A larger look at one record image: the picture scaled to fit, its link, and its real and declared size."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication, QPalette, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:  # images.py imports this module when a viewer is opened
+    from desktop.ui.images import ImageEntry, ImageLoader, ImageRequest, ImageResult, ImageSource
+
+# Decoded at most this large for the viewer; the dialog scales it down further to fit.
+VIEWER_DECODE_SIZE = QSize(2400, 1800)
+
+
+def _plain_label(text: str, object_name: str, parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(object_name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    label.setWordWrap(True)
+    label.setText(text)
+    return label
+
+
+class ImageViewer(QDialog):
+    """Shows one image of the current record. Everything taken from the record is plain text."""
+
+    def __init__(
+        self,
+        entry: ImageEntry,
+        source: ImageSource,
+        result: ImageResult | None,
+        status: str,
+        loader: ImageLoader,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        from desktop.ui.images import format_size
+
+        self.setObjectName("imageViewer")
+        self.setAccessibleName("Image viewer")
+        self.setWindowTitle(f"Image – {source.label}" if source.label else "Image")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self._loader = loader
+        self._request: ImageRequest | None = None
+        self._full: QPixmap | None = None
+        self.entry = entry
+        self.result = result
+
+        self.picture = QLabel(self)
+        self.picture.setObjectName("imageViewerPicture")
+        self.picture.setAccessibleName("Image")
+        self.picture.setTextFormat(Qt.TextFormat.PlainText)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumSize(240, 160)
+        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.picture.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.picture.setAutoFillBackground(True)
+
+        self.title_label = _plain_label(entry.title, "imageViewerTitle", self)
+        self.title_label.setAccessibleName("Image title")
+        self.title_label.setVisible(bool(entry.title))
+
+        self.url_field = QLineEdit(entry.link_text, self)
+        self.url_field.setObjectName("imageUrl")
+        self.url_field.setAccessibleName("Image link")
+        self.url_field.setReadOnly(True)
+        self.url_field.setCursorPosition(0)
+        copy_button = QPushButton("Copy Link", self)
+        copy_button.setObjectName("imageViewerCopyLink")
+        copy_button.setAutoDefault(False)
+        copy_button.clicked.connect(self.copy_link)
+        copy_button.setEnabled(bool(entry.link_text))
+        link_row = QHBoxLayout()
+        link_row.setContentsMargins(0, 0, 0, 0)
+        link_row.addWidget(self.url_field, 1)
+        link_row.addWidget(copy_button)
+
+        real = result.real_size if result is not None else None
+        if real:
+            real_text = f"{format_size(real)} px"
+        elif status:
+            real_text = f"Unknown: {status}"
+        else:
+            real_text = "Unknown"
+        self.real_size_label = _plain_label(real_text, "imageRealSize", self)
+        self.real_size_label.setAccessibleName("Real size")
+        declared_text = format_size(entry.declared) if entry.declared else "Not given in the record"
+        self.declared_size_label = _plain_label(declared_text, "imageDeclaredSize", self)
+        self.declared_size_label.setAccessibleName("Declared size")
+        mismatch = ""
+        if real and entry.declared and tuple(real) != tuple(entry.declared):
+            mismatch = f"The record declares {format_size(entry.declared)}, the image is {format_size(real)}."
+        self.mismatch_label = _plain_label(mismatch, "imageSizeMismatch", self)
+        self.mismatch_label.setAccessibleName("Size mismatch")
+        self.mismatch_label.setVisible(bool(mismatch))
+        self.mismatch_label.setStyleSheet("color: palette(bright-text); background: #8a5a00; padding: 2px 6px; border-radius: 3px;")
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("Title:", self.title_label)
+        form.labelForField(self.title_label).setVisible(bool(entry.title))
+        form.addRow("Link:", link_row)
+        form.addRow("Real size:", self.real_size_label)
+        form.addRow("Declared:", self.declared_size_label)
+        form.addRow("", self.mismatch_label)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picture, 1)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+        if result is not None and result.ok and result.image is not None:
+            # Show the thumbnail at once; the sharper decode replaces it when ready.
+            self._set_picture(QPixmap.fromImage(result.image))
+            if result.payload is not None:
+                self._request = loader.decode(result.payload, VIEWER_DECODE_SIZE, self._on_full_decoded)
+        else:
+            self.picture.setText(status or "No image")
+        self.resize(self._initial_size())
+
+    def _initial_size(self) -> QSize:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry().size() if screen is not None else QSize(1280, 800)
+        return QSize(min(900, int(available.width() * 0.8)), min(720, int(available.height() * 0.8)))
+
+    def copy_link(self) -> None:
+        QGuiApplication.clipboard().setText(self.entry.link_text)
+
+    def shown_pixmap(self) -> QPixmap | None:
+        return self._full
+
+    def _on_full_decoded(self, result: ImageResult) -> None:
+        self._request = None
+        if result.ok and result.image is not None:
+            self._set_picture(QPixmap.fromImage(result.image))
+
+    def _set_picture(self, pixmap: QPixmap) -> None:
+        self._full = pixmap
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self._full is None or self._full.isNull():
+            return
+        area = self.picture.contentsRect().size()
+        if self._full.width() > area.width() or self._full.height() > area.height():
+            shown = self._full.scaled(area, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        else:
+            shown = self._full
+        self.picture.setPixmap(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._rescale()
+
+    def done(self, result: int) -> None:
+        if self._request is not None:
+            self._request.cancel()
+            self._request = None
+        super().done(result)

@@ -1,0 +1,873 @@
+"""The review pane's image strip: thumbnails fetched and decoded off the UI thread, failures said plainly.
+
+One `ImageLoader` (a QNetworkAccessManager with a disk cache, and a small decode thread pool) serves
+every strip of the window. Record text reaches the screen only as plain text: a record can point
+at any URL and put any markup in its titles, and neither may run, load or render.
+"""
+from __future__ import annotations
+
+import html
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QObject,
+    QRect,
+    QSize,
+    QStandardPaths,
+    Qt,
+    QThreadPool,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QImage, QImageIOHandler, QImageReader, QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtNetwork import QNetworkAccessManager, QNetworkDiskCache, QNetworkReply, QNetworkRequest
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.links import SAFE_SCHEMES
+
+THUMBNAIL_SIZE = QSize(160, 100)
+MAX_THUMBNAILS = 40  # a record listing hundreds of images gets the first ones and a "+N more" note
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 64_000_000  # 8000 x 8000 decodes to 256 MB, Qt's own allocation ceiling
+ALLOCATION_LIMIT_MB = 256
+TRANSFER_TIMEOUT_MS = 15_000
+DISK_CACHE_BYTES = 200 * 1024 * 1024
+MAX_REDIRECTS = 5
+# Vector formats render without a size bound and may reference other files: never from a record.
+REFUSED_FORMATS = frozenset({"svg", "svgz"})
+
+# What a failed thumbnail says. Short enough for a 160 px box.
+LOADING = "Loading…"
+OFFLINE = "Offline / host unreachable"
+NOT_FOUND = "Not found (404)"
+NOT_AN_IMAGE = "Not an image"
+TOO_LARGE = "Too large"
+TIMED_OUT = "Timed out"
+UNSUPPORTED_LINK = "Unsupported link"
+NO_LINK = "No link"
+OUTSIDE_FOLDER = "Outside the record's folder"
+FILE_NOT_FOUND = "File not found"
+UNREADABLE_FILE = "File unreadable"
+UNSAFE_REDIRECT = "Unsafe redirect"
+SECURE_CONNECTION_FAILED = "Secure connection failed"
+DOWNLOAD_FAILED = "Download failed"
+
+_UNREACHABLE_ERRORS = {
+    QNetworkReply.NetworkError.ConnectionRefusedError,
+    QNetworkReply.NetworkError.RemoteHostClosedError,
+    QNetworkReply.NetworkError.HostNotFoundError,
+    QNetworkReply.NetworkError.TemporaryNetworkFailureError,
+    QNetworkReply.NetworkError.NetworkSessionFailedError,
+    QNetworkReply.NetworkError.UnknownNetworkError,
+    QNetworkReply.NetworkError.ProxyConnectionRefusedError,
+    QNetworkReply.NetworkError.ProxyConnectionClosedError,
+    QNetworkReply.NetworkError.ProxyNotFoundError,
+    QNetworkReply.NetworkError.ProxyTimeoutError,
+}
+
+
+# --- Where an image comes from ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """A record's image link, decided: fetched over http(s), read from the record's folder, or refused."""
+
+    kind: str  # "http", "file" or "refused"
+    text: str  # the link as the record wrote it, for tooltips and the viewer
+    url: QUrl | None = None  # for "http"
+    path: Path | None = None  # for "file"
+    reason: str = ""  # for "refused"
+
+    @property
+    def label(self) -> str:
+        """Host or file name: what the caption under a thumbnail says."""
+        if self.kind == "http" and self.url is not None:
+            return self.url.host()
+        if self.kind == "file" and self.path is not None:
+            return self.path.name
+        return self.text
+
+
+def resolve_image_source(link: Any, base_dir: Path | None) -> ImageSource:
+    """Decide how to get the image at `link`, a record's `url` value of any type.
+
+    Only http(s) URLs go to the network. A relative path, an absolute path or a `file:` URL is read
+    only when it lies inside the record's folder (after resolving `..` and symlinks), so a record
+    cannot make the desk display arbitrary files. Every other scheme is refused.
+    """
+    if not isinstance(link, str) or not link.strip():
+        return ImageSource("refused", "" if link is None else str(link), reason=NO_LINK)
+    text = link.strip()
+    if text.startswith("//"):  # protocol-relative, as scraped pages often write them
+        text = "https:" + text
+    scheme, colon, _ = text.partition(":")
+    is_scheme = bool(colon) and len(scheme) > 1 and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum()
+    if is_scheme and scheme.lower() in ("http", "https"):
+        # Tolerant parsing percent-encodes stray spaces or brackets, as a browser would; fetching an
+        # image is not opening a link, but the scheme and host rules are the same as links.safe_url.
+        url = QUrl(text, QUrl.ParsingMode.TolerantMode)
+        if not url.isValid() or url.scheme().lower() not in SAFE_SCHEMES or not url.host():
+            return ImageSource("refused", link, reason=UNSUPPORTED_LINK)
+        return ImageSource("http", link, url=url)
+    if is_scheme and scheme.lower() == "file":
+        local = QUrl(text).toLocalFile()
+        return _local_source(link, Path(local), base_dir) if local else ImageSource("refused", link, reason=UNSUPPORTED_LINK)
+    if is_scheme:
+        return ImageSource("refused", link, reason=UNSUPPORTED_LINK)
+    return _local_source(link, Path(text), base_dir)
+
+
+def _local_source(link: str, path: Path, base_dir: Path | None) -> ImageSource:
+    if base_dir is None:
+        return ImageSource("refused", link, reason=OUTSIDE_FOLDER)
+    try:
+        folder = Path(base_dir).resolve()
+        # resolve() without strict does no I/O beyond readlink on existing parts: cheap on the UI thread.
+        target = (folder / path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return ImageSource("refused", link, reason=UNSUPPORTED_LINK)
+    if not target.is_relative_to(folder):
+        return ImageSource("refused", link, reason=OUTSIDE_FOLDER)
+    return ImageSource("file", link, path=target)
+
+
+# --- One image entry of a record -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageEntry:
+    """One item of a record's `images`, with every field checked: records are not trusted to be well formed."""
+
+    link: Any
+    title: str = ""
+    declared: tuple[int, int] | None = None  # the record's width x height, when both are positive integers
+    is_cached: bool | None = None
+
+    @classmethod
+    def from_record(cls, item: Any) -> ImageEntry:
+        if isinstance(item, str):
+            return cls(link=item)
+        if not isinstance(item, dict):
+            return cls(link=None)
+        title = item.get("title")
+        width, height = _dimension(item.get("width")), _dimension(item.get("height"))
+        cached = item.get("isCached")
+        return cls(
+            link=item.get("url"),
+            title=title if isinstance(title, str) else "" if title is None or isinstance(title, (dict, list)) else str(title),
+            declared=(width, height) if width and height else None,
+            is_cached=cached if isinstance(cached, bool) else None,
+        )
+
+    @property
+    def link_text(self) -> str:
+        return self.link if isinstance(self.link, str) else "" if self.link is None else str(self.link)
+
+
+def _dimension(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value < 1_000_000 else None
+
+
+def image_entries(images: Any) -> list[ImageEntry]:
+    """The entries of a record's `images` value, whatever its shape."""
+    if isinstance(images, dict):
+        images = [images]
+    if not isinstance(images, (list, tuple)):
+        return []
+    return [ImageEntry.from_record(item) for item in images]
+
+
+def format_size(size: tuple[int, int] | None) -> str:
+    return f"{size[0]} × {size[1]}" if size else ""
+
+
+# --- Decoding (runs on pool threads) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    """What a load produced: a decoded image, or the reason there is none."""
+
+    image: QImage | None = None
+    reason: str = ""
+    real_size: tuple[int, int] | None = None  # the full image's pixel size, from its header
+    format: str = ""
+    byte_count: int = 0
+    payload: bytes | Path | None = None  # what to decode again for a larger view
+    from_cache: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.image is not None and not self.image.isNull()
+
+
+def decode_image(payload: bytes | Path, fit: QSize | None) -> ImageResult:
+    """Decode `payload` (bytes, or a file to read), scaled down to fit `fit` (None: full size).
+
+    Safe on any thread: it touches only QImage and QImageReader. The header is checked before any
+    pixel is decoded, so a tiny file claiming 30000 x 30000 costs nothing.
+    """
+    buffer: QBuffer | None = None
+    if isinstance(payload, Path):
+        try:
+            stat = payload.stat()
+        except FileNotFoundError:
+            return ImageResult(reason=FILE_NOT_FOUND)
+        except OSError:
+            return ImageResult(reason=UNREADABLE_FILE)
+        if not payload.is_file():
+            return ImageResult(reason=NOT_AN_IMAGE)
+        if stat.st_size > MAX_DOWNLOAD_BYTES:
+            return ImageResult(reason=TOO_LARGE, byte_count=stat.st_size)
+        if not os.access(payload, os.R_OK):
+            return ImageResult(reason=UNREADABLE_FILE)
+        reader = QImageReader(str(payload))
+        byte_count = stat.st_size
+    else:
+        buffer = QBuffer()
+        buffer.setData(QByteArray(payload))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+        byte_count = len(payload)
+    reader.setDecideFormatFromContent(True)
+    reader.setAutoTransform(True)
+    image_format = bytes(reader.format().data()).decode("ascii", "replace").lower()
+    if not reader.canRead() or not image_format:
+        return ImageResult(reason=NOT_AN_IMAGE, byte_count=byte_count, payload=payload)
+    if image_format in REFUSED_FORMATS:
+        return ImageResult(reason=f"Unsupported format ({image_format})", byte_count=byte_count, format=image_format)
+    size = reader.size()
+    # reader.size() is the stored size; EXIF orientation may turn it a quarter, after scaling.
+    rotated = bool(reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90)
+    if size.isValid():
+        real = (size.height(), size.width()) if rotated else (size.width(), size.height())
+        if size.width() * size.height() > MAX_PIXELS:
+            return ImageResult(reason=TOO_LARGE, real_size=real, format=image_format, byte_count=byte_count)
+        stored_fit = fit.transposed() if fit is not None and rotated else fit
+        if stored_fit is not None and (size.width() > stored_fit.width() or size.height() > stored_fit.height()):
+            scaled = size.scaled(stored_fit, Qt.AspectRatioMode.KeepAspectRatio)
+            reader.setScaledSize(QSize(max(1, scaled.width()), max(1, scaled.height())))
+    image = reader.read()
+    if image.isNull():
+        # Qt reports a refused allocation as an invalid-data error whose text names the limit.
+        message = reader.errorString().lower()
+        too_big = "allocation" in message or "limit" in message
+        return ImageResult(reason=TOO_LARGE if too_big else NOT_AN_IMAGE, format=image_format, byte_count=byte_count, payload=payload)
+    if not size.isValid():
+        real = (image.width(), image.height())
+    return ImageResult(image=image, real_size=real, format=image_format, byte_count=byte_count, payload=payload)
+
+
+# --- The loader --------------------------------------------------------------------------------
+
+
+class ImageRequest:
+    """A load in progress. `cancel()` guarantees its callback never runs, and aborts the download."""
+
+    def __init__(self, loader: ImageLoader, source: ImageSource | None, fit: QSize | None, callback: Callable[[ImageResult], None]) -> None:
+        self._loader = loader
+        self.source = source
+        self.fit = fit
+        self._callback: Callable[[ImageResult], None] | None = callback
+        self.reply: QNetworkReply | None = None
+        self.too_large = False
+        self.from_cache = False
+
+    @property
+    def active(self) -> bool:
+        return self._callback is not None
+
+    def cancel(self) -> None:
+        if self._callback is None:
+            return
+        self._callback = None
+        self._loader._forget(self)
+
+    def _deliver(self, result: ImageResult) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback(result)
+
+
+class _DecodeRelay(QObject):
+    # Emitted on a pool thread; the receiver lives on the UI thread, so Qt queues the call there.
+    decoded = Signal(int, object)
+
+
+class ImageLoader(QObject):
+    """Fetches and decodes images for every strip of a window: one network manager, one disk cache.
+
+    Create one per main window (`ImageLoader(window)`) and pass it to each `ImageStrip`; call
+    `shutdown()` when the window closes so no decode is left running. Callbacks always run on the
+    UI thread, and never after their request was cancelled.
+    """
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        cache_dir: Path | None = None,
+        transfer_timeout_ms: int = TRANSFER_TIMEOUT_MS,
+        max_download_bytes: int = MAX_DOWNLOAD_BYTES,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("imageLoader")
+        self.transfer_timeout_ms = transfer_timeout_ms
+        self.max_download_bytes = max_download_bytes
+        # The pool is created first so that, as the first child destroyed, it waits for running
+        # decodes while the relay they emit through still exists.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._pool.setExpiryTimeout(5_000)
+        self._relay = _DecodeRelay(self)
+        self._relay.decoded.connect(self._on_decoded)
+        self._network = QNetworkAccessManager(self)
+        self._network.setRedirectPolicy(QNetworkRequest.RedirectPolicy.NoLessSafeRedirectPolicy)
+        self._cache = QNetworkDiskCache(self)
+        self._cache.setCacheDirectory(str(cache_dir or default_cache_dir()))
+        self._cache.setMaximumCacheSize(DISK_CACHE_BYTES)
+        self._network.setCache(self._cache)
+        # Process-wide in Qt; only ever lowered, so another part of the app may keep a stricter one.
+        if QImageReader.allocationLimit() == 0 or QImageReader.allocationLimit() > ALLOCATION_LIMIT_MB:
+            QImageReader.setAllocationLimit(ALLOCATION_LIMIT_MB)
+        self._job_ids = itertools.count(1)
+        self._decoding: dict[int, ImageRequest] = {}
+        self._downloading: set[ImageRequest] = set()
+        self._closed = False
+
+    # Public API ---------------------------------------------------------------------------
+
+    def cache_directory(self) -> Path:
+        return Path(self._cache.cacheDirectory())
+
+    def network_manager(self) -> QNetworkAccessManager:
+        return self._network
+
+    def thread_pool(self) -> QThreadPool:
+        """The pool decodes run on (two threads): decoding a large PNG takes far longer than a frame."""
+        return self._pool
+
+    def pending(self) -> int:
+        """Loads started and neither finished nor cancelled (downloads and decodes)."""
+        return len(self._downloading) + len(self._decoding)
+
+    def downloads_in_flight(self) -> int:
+        return len(self._downloading)
+
+    def decodes_in_flight(self) -> int:
+        return len(self._decoding)
+
+    def load(self, source: ImageSource, fit: QSize | None, callback: Callable[[ImageResult], None]) -> ImageRequest:
+        """Start loading `source`, decoded to fit `fit`; `callback(ImageResult)` runs later on the UI thread."""
+        request = ImageRequest(self, source, fit, callback)
+        if self._closed:
+            request.cancel()
+        elif source.kind == "http" and source.url is not None:
+            self._start_download(request, source.url)
+        elif source.kind == "file" and source.path is not None:
+            self._start_decode(request, source.path)
+        else:
+            # Answered asynchronously like every other load, so callers have one code path.
+            self._start_refusal(request, source.reason or UNSUPPORTED_LINK)
+        return request
+
+    def decode(self, payload: bytes | Path, fit: QSize | None, callback: Callable[[ImageResult], None]) -> ImageRequest:
+        """Decode already fetched bytes (or a file) again, e.g. larger for the viewer."""
+        request = ImageRequest(self, None, fit, callback)
+        if self._closed:
+            request.cancel()
+        else:
+            self._start_decode(request, payload)
+        return request
+
+    def shutdown(self, timeout_ms: int = 5_000) -> None:
+        """Abort every download, drop queued decodes and wait for running ones. Idempotent."""
+        self._closed = True
+        for request in list(self._downloading) + list(self._decoding.values()):
+            request.cancel()
+        self._pool.clear()
+        self._pool.waitForDone(timeout_ms)
+
+    # Internals --------------------------------------------------------------------------
+
+    def _start_refusal(self, request: ImageRequest, reason: str) -> None:
+        job_id = next(self._job_ids)
+        self._decoding[job_id] = request
+        self._relay.decoded.emit(job_id, ImageResult(reason=reason))
+
+    def _start_download(self, request: ImageRequest, url: QUrl) -> None:
+        network_request = QNetworkRequest(url)
+        network_request.setTransferTimeout(self.transfer_timeout_ms)
+        network_request.setMaximumRedirectsAllowed(MAX_REDIRECTS)
+        network_request.setAttribute(
+            QNetworkRequest.Attribute.CacheLoadControlAttribute, QNetworkRequest.CacheLoadControl.PreferCache
+        )
+        network_request.setRawHeader(QByteArray(b"Accept"), QByteArray(b"image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8"))
+        network_request.setHeader(QNetworkRequest.KnownHeaders.UserAgentHeader, "Newsdesk image preview")
+        reply = self._network.get(network_request)
+        request.reply = reply
+        self._downloading.add(request)
+        reply.metaDataChanged.connect(lambda: self._on_headers(request))
+        reply.downloadProgress.connect(lambda received, total: self._on_progress(request, received, total))
+        reply.finished.connect(lambda: self._on_download_finished(request))
+
+    def _abort_too_large(self, request: ImageRequest) -> None:
+        if request.reply is not None and not request.too_large:
+            request.too_large = True
+            request.reply.abort()
+
+    def _on_headers(self, request: ImageRequest) -> None:
+        reply = request.reply
+        if reply is None:
+            return
+        declared = reply.header(QNetworkRequest.KnownHeaders.ContentLengthHeader)
+        if isinstance(declared, int) and declared > self.max_download_bytes:
+            self._abort_too_large(request)
+
+    def _on_progress(self, request: ImageRequest, received: int, total: int) -> None:
+        if received > self.max_download_bytes or total > self.max_download_bytes:
+            self._abort_too_large(request)
+
+    def _on_download_finished(self, request: ImageRequest) -> None:
+        reply = request.reply
+        self._downloading.discard(request)
+        request.reply = None
+        if reply is None:
+            return
+        reply.deleteLater()
+        if not request.active:
+            return
+        result_reason = self._failure_reason(request, reply)
+        if result_reason:
+            request._deliver(ImageResult(reason=result_reason))
+            return
+        request.from_cache = bool(reply.attribute(QNetworkRequest.Attribute.SourceIsFromCacheAttribute))
+        self._start_decode(request, bytes(reply.readAll().data()))
+
+    def _failure_reason(self, request: ImageRequest, reply: QNetworkReply) -> str:
+        if request.too_large:
+            return TOO_LARGE
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
+        error = reply.error()
+        if isinstance(status, int) and status >= 400:
+            return NOT_FOUND if status == 404 else f"HTTP {status}"
+        if error == QNetworkReply.NetworkError.NoError:
+            return ""
+        if error in (QNetworkReply.NetworkError.OperationCanceledError, QNetworkReply.NetworkError.TimeoutError):
+            # We abort only for size or cancellation, both handled above: any other cancel is the transfer timeout.
+            return TIMED_OUT
+        if error in _UNREACHABLE_ERRORS:
+            return OFFLINE
+        if error == QNetworkReply.NetworkError.InsecureRedirectError or error == QNetworkReply.NetworkError.TooManyRedirectsError:
+            return UNSAFE_REDIRECT
+        if error == QNetworkReply.NetworkError.SslHandshakeFailedError:
+            return SECURE_CONNECTION_FAILED
+        if error == QNetworkReply.NetworkError.ContentNotFoundError:
+            return NOT_FOUND
+        return DOWNLOAD_FAILED
+
+    def _start_decode(self, request: ImageRequest, payload: bytes | Path) -> None:
+        job_id = next(self._job_ids)
+        self._decoding[job_id] = request
+        self._pool.start(partial(_decode_job, self._relay, job_id, payload, request.fit))
+
+    def _on_decoded(self, job_id: int, result: ImageResult) -> None:
+        request = self._decoding.pop(job_id, None)
+        if request is None or not request.active:
+            return
+        if request.from_cache and not result.from_cache:
+            result = ImageResult(**{**result.__dict__, "from_cache": True})
+        request._deliver(result)
+
+    def _forget(self, request: ImageRequest) -> None:
+        """Called by ImageRequest.cancel(): stop the download; a running decode just finishes unheard."""
+        for job_id, pending in list(self._decoding.items()):
+            if pending is request:
+                del self._decoding[job_id]
+        if request in self._downloading:
+            self._downloading.discard(request)
+            reply, request.reply = request.reply, None
+            if reply is not None:
+                reply.abort()
+                reply.deleteLater()
+
+
+def _decode_job(relay: _DecodeRelay, job_id: int, payload: bytes | Path, fit: QSize | None) -> None:
+    try:
+        result = decode_image(payload, fit)
+    except Exception as error:  # noqa: BLE001 - a worker must always answer, or the thumbnail spins forever
+        result = ImageResult(reason=f"{NOT_AN_IMAGE} ({type(error).__name__})")
+    relay.decoded.emit(job_id, result)
+
+
+def default_cache_dir() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+    if not base:
+        import tempfile
+
+        base = os.path.join(tempfile.gettempdir(), "newsdesk-cache")
+    return Path(base) / "images"
+
+
+# --- Widgets -----------------------------------------------------------------------------------
+
+
+def plain_tooltip(*lines: str) -> str:
+    """A tooltip that shows `lines` literally: Qt guesses rich text for tooltips, so escape and wrap."""
+    escaped = "<br>".join(html.escape(line) for line in lines if line)
+    return f"<p style='white-space:pre-wrap'>{escaped}</p>"
+
+
+def breakable_url(text: str) -> str:
+    """`text` with zero-width spaces after URL separators, so a long link can wrap in a tooltip."""
+    if len(text) <= 60:
+        return text
+    return "".join(ch + "\u200b" if ch in "/?&=" else ch for ch in text)
+
+
+class ImageThumbnail(QWidget):
+    """One fixed-size tile: the image scaled to fit, or a placeholder saying why there is none.
+
+    `state` is "loading", "loaded" or "failed"; `reason` says why a tile failed.
+    """
+
+    activated = Signal(int)  # index in the strip: clicked, or Enter/Space while focused
+    stepRequested = Signal(int, int)  # index, -1 or +1: Left/Right pressed while focused
+    focused = Signal(QWidget)  # so the strip can scroll a tile reached by Tab into view
+    CAPTION_HEIGHT = 18
+    PADDING = 4
+
+    def __init__(self, index: int, entry: ImageEntry, source: ImageSource, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"imageThumbnail{index}")
+        self.index = index
+        self.entry = entry
+        self.source = source
+        self.state = "loading"
+        self.reason = ""
+        self.result: ImageResult | None = None
+        self._pixmap: QPixmap | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        pad = self.PADDING
+        self.setFixedSize(THUMBNAIL_SIZE.width() + 2 * pad, THUMBNAIL_SIZE.height() + self.CAPTION_HEIGHT + 2 * pad)
+        self.setAttribute(Qt.WidgetAttribute.WA_Hover)
+        self._refresh_descriptions()
+
+    @property
+    def url(self) -> str:
+        return self.entry.link_text
+
+    def pixmap(self) -> QPixmap | None:
+        return self._pixmap
+
+    def set_result(self, result: ImageResult) -> None:
+        self.result = result
+        if result.ok:
+            assert result.image is not None
+            pixmap = QPixmap.fromImage(result.image)  # QPixmap only on the UI thread
+            pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+            self._pixmap = pixmap
+            self.state, self.reason = "loaded", ""
+        else:
+            self._pixmap = None
+            self.state, self.reason = "failed", result.reason or NOT_AN_IMAGE
+        self._refresh_descriptions()
+        self.update()
+
+    def status_text(self) -> str:
+        if self.state == "loading":
+            return LOADING
+        if self.state == "failed":
+            return self.reason
+        return format_size(self.result.real_size if self.result else None)
+
+    def _refresh_descriptions(self) -> None:
+        name = self.entry.title or self.source.label or "image"
+        self.setAccessibleName(f"Image {self.index + 1}: {name}")
+        self.setAccessibleDescription(self.status_text())
+        declared = f"Declared size: {format_size(self.entry.declared)}" if self.entry.declared else ""
+        status = self.status_text() if self.state != "loaded" else f"Real size: {self.status_text()}"
+        self.setToolTip(plain_tooltip(self.entry.title, breakable_url(self.url) or "(no link)", status, declared))
+
+    def caption(self) -> str:
+        size = self.result.real_size if self.result and self.result.real_size else self.entry.declared
+        parts = [self.source.label or "(no link)"]
+        if size:
+            parts.append(format_size(size))
+        return "  ·  ".join(parts)
+
+    # Painting and input ---------------------------------------------------------------------
+
+    def _image_rect(self) -> QRect:
+        return QRect(self.PADDING, self.PADDING, THUMBNAIL_SIZE.width(), THUMBNAIL_SIZE.height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        box = self._image_rect()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase if self.state == "loaded" else QPalette.ColorRole.Base))
+        painter.drawRoundedRect(box, 4, 4)
+        if self.state == "loaded" and self._pixmap is not None:
+            logical = self._pixmap.deviceIndependentSize().toSize()
+            if logical.width() > box.width() or logical.height() > box.height():
+                logical = logical.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, logical.width(), logical.height())
+            target.moveCenter(box.center())
+            painter.drawPixmap(target, self._pixmap)
+        else:
+            self._paint_placeholder(painter, box)
+        frame = palette.color(QPalette.ColorRole.Highlight) if self.hasFocus() else palette.color(QPalette.ColorRole.Mid)
+        painter.setPen(QPen(frame, 2 if self.hasFocus() else 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 4, 4)
+        caption_font = QFont(self.font())
+        caption_font.setPointSizeF(max(7.0, caption_font.pointSizeF() * 0.85))
+        painter.setFont(caption_font)
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        caption_rect = QRect(box.left(), box.bottom() + 2, box.width(), self.CAPTION_HEIGHT)
+        text = painter.fontMetrics().elidedText(self.caption(), Qt.TextElideMode.ElideMiddle, caption_rect.width())
+        painter.drawText(caption_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        painter.end()
+
+    def _paint_placeholder(self, painter: QPainter, box: QRect) -> None:
+        palette = self.palette()
+        failed = self.state == "failed"
+        color = palette.color(QPalette.ColorRole.Text) if failed else palette.color(QPalette.ColorRole.PlaceholderText)
+        inner = box.adjusted(10, 8, -10, -8)
+        if failed:
+            mark_rect = QRect(inner.left(), inner.top(), inner.width(), 22)
+            mark_font = QFont(self.font())
+            mark_font.setPointSizeF(mark_font.pointSizeF() * 1.3)
+            painter.setFont(mark_font)
+            painter.setPen(QColor("#b3261e") if palette.color(QPalette.ColorRole.Base).lightness() > 128 else QColor("#f2b8b5"))
+            painter.drawText(mark_rect, Qt.AlignmentFlag.AlignCenter, "⚠")
+            inner.setTop(mark_rect.bottom() + 2)
+        painter.setFont(self.font())
+        painter.setPen(color)
+        flags = Qt.AlignmentFlag.AlignHCenter | (Qt.AlignmentFlag.AlignTop if failed else Qt.AlignmentFlag.AlignVCenter)
+        painter.drawText(inner, int(flags) | int(Qt.TextFlag.TextWordWrap), self.status_text())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.size()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.activated.emit(self.index)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.activated.emit(self.index)
+            event.accept()
+            return
+        # Handled here: the scroll area around the strip would otherwise take arrows to scroll.
+        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.stepRequested.emit(self.index, -1 if event.key() == Qt.Key.Key_Left else 1)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        self.focused.emit(self)
+        self.update()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self.update()
+
+
+class ImageStrip(QWidget):
+    """A record's images as a horizontal row of thumbnails, loaded asynchronously.
+
+    `setImages(images, base_dir)` shows a record's `images` value (any shape: bad entries become
+    failed tiles, never errors). A new call or `clear()` cancels every load of the previous record,
+    and a generation number makes sure no late result reaches the new tiles.
+    """
+
+    imageActivated = Signal(int)  # a thumbnail was clicked or activated from the keyboard
+    imageStateChanged = Signal(int, str)  # index, "loaded" or "failed": for status bars and tests
+    viewerOpened = Signal(QWidget)  # the ImageViewer dialog just shown
+
+    def __init__(self, loader: ImageLoader | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("imageStrip")
+        self.setAccessibleName("Images")
+        self._loader = loader if loader is not None else ImageLoader(self)
+        self._generation = 0
+        self._thumbnails: list[ImageThumbnail] = []
+        self._requests: list[ImageRequest] = []
+        self._base_dir: Path | None = None
+        self._viewer: QWidget | None = None
+
+        self._empty = QLabel("No images", self)
+        self._empty.setObjectName("imageStripEmpty")
+        self._empty.setTextFormat(Qt.TextFormat.PlainText)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._empty.setContentsMargins(ImageThumbnail.PADDING + 2, 0, 0, 0)
+
+        self._row = QWidget()
+        self._row.setObjectName("imageStripRow")
+        self._row_layout = QHBoxLayout(self._row)
+        self._row_layout.setContentsMargins(0, 0, 0, 0)
+        self._row_layout.setSpacing(6)
+        self._row_layout.addStretch(1)
+        self._more = QLabel(self._row)
+        self._more.setTextFormat(Qt.TextFormat.PlainText)
+        self._more.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self._more.hide()
+
+        self._scroll = QScrollArea(self)
+        self._scroll.setObjectName("imageStripScroll")
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the thumbnails
+        self._scroll.setWidget(self._row)
+
+        self._stack = QStackedWidget(self)
+        self._stack.addWidget(self._empty)
+        self._stack.addWidget(self._scroll)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._stack)
+        # The same height with or without images, so the pane below does not jump between records.
+        scrollbar = self._scroll.horizontalScrollBar().sizeHint().height()
+        self.setFixedHeight(THUMBNAIL_SIZE.height() + ImageThumbnail.CAPTION_HEIGHT + 2 * ImageThumbnail.PADDING + scrollbar + 2)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._stack.setCurrentWidget(self._empty)
+
+    # Public API ---------------------------------------------------------------------------
+
+    def loader(self) -> ImageLoader:
+        return self._loader
+
+    def generation(self) -> int:
+        return self._generation
+
+    def thumbnails(self) -> list[ImageThumbnail]:
+        return list(self._thumbnails)
+
+    def setImages(self, images: Any, base_dir: Path | str | None) -> None:  # noqa: N802 - Qt naming
+        """Show a record's `images` value; relative links resolve against `base_dir`, the record's folder."""
+        self.clear()
+        self._base_dir = Path(base_dir) if base_dir is not None else None
+        entries = image_entries(images)
+        if not entries:
+            return
+        generation = self._generation
+        shown = entries[:MAX_THUMBNAILS]
+        fit = THUMBNAIL_SIZE * self.devicePixelRatioF()
+        for index, entry in enumerate(shown):
+            source = resolve_image_source(entry.link, self._base_dir)
+            thumbnail = ImageThumbnail(index, entry, source, self._row)
+            thumbnail.activated.connect(self._activate)
+            thumbnail.stepRequested.connect(self._step)
+            thumbnail.focused.connect(self._scroll_into_view)
+            self._row_layout.insertWidget(index, thumbnail)
+            self._thumbnails.append(thumbnail)
+            self._requests.append(self._loader.load(source, fit, partial(self._on_loaded, generation, index)))
+        if len(entries) > len(shown):
+            self._more.setText(f"+{len(entries) - len(shown)} more")
+            self._row_layout.insertWidget(len(shown), self._more)
+            self._more.show()
+        for before, after in itertools.pairwise(self._thumbnails):
+            QWidget.setTabOrder(before, after)
+        self._stack.setCurrentWidget(self._scroll)
+        self._scroll.horizontalScrollBar().setValue(0)
+
+    def clear(self) -> None:
+        """Forget the current record's images: cancel their loads and close their viewer."""
+        self._generation += 1
+        for request in self._requests:
+            request.cancel()
+        self._requests.clear()
+        self._close_viewer()
+        for thumbnail in self._thumbnails:
+            self._row_layout.removeWidget(thumbnail)
+            thumbnail.hide()
+            thumbnail.deleteLater()
+        self._thumbnails.clear()
+        self._row_layout.removeWidget(self._more)
+        self._more.hide()
+        self._stack.setCurrentWidget(self._empty)
+
+    def openViewer(self, index: int) -> QWidget | None:  # noqa: N802 - Qt naming
+        """Show thumbnail `index` larger, in a window-modal ImageViewer dialog; returns the dialog."""
+        if not 0 <= index < len(self._thumbnails):
+            return None
+        from desktop.ui.image_viewer import ImageViewer  # the viewer module imports this one
+
+        thumbnail = self._thumbnails[index]
+        self._close_viewer()
+        viewer = ImageViewer(thumbnail.entry, thumbnail.source, thumbnail.result, thumbnail.status_text(), self._loader, self.window())
+        viewer.finished.connect(partial(self._viewer_closed, viewer))
+        self._viewer = viewer
+        viewer.open()
+        self.viewerOpened.emit(viewer)
+        return viewer
+
+    def viewer(self) -> QWidget | None:
+        return self._viewer
+
+    # Internals ----------------------------------------------------------------------------
+
+    def _activate(self, index: int) -> None:
+        self.imageActivated.emit(index)
+        self.openViewer(index)
+
+    def _close_viewer(self) -> None:
+        viewer, self._viewer = self._viewer, None  # closing emits finished, which calls _viewer_closed
+        if viewer is not None:
+            viewer.close()
+            viewer.deleteLater()
+
+    def _viewer_closed(self, viewer: QWidget, _result: int) -> None:
+        if self._viewer is viewer:
+            self._viewer = None
+            viewer.deleteLater()
+
+    def _on_loaded(self, generation: int, index: int, result: ImageResult) -> None:
+        if generation != self._generation or index >= len(self._thumbnails):
+            return  # a late answer for a record the editor has left
+        thumbnail = self._thumbnails[index]
+        thumbnail.set_result(result)
+        self.imageStateChanged.emit(index, thumbnail.state)
+
+    def _scroll_into_view(self, thumbnail: QWidget) -> None:
+        self._scroll.ensureWidgetVisible(thumbnail, 8, 0)
+
+    def _step(self, index: int, delta: int) -> None:
+        target = index + delta
+        if 0 <= target < len(self._thumbnails):
+            self._thumbnails[target].setFocus(Qt.FocusReason.OtherFocusReason)
