@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeyEvent, QKeySequence, QPainter
+from PySide6.QtNetwork import QSslConfiguration, QSslSocket
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QProgressBar,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
@@ -64,6 +66,16 @@ COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
 # A guard is asked before the folder's records are dropped ("close", "open" or "reload");
 # returning False keeps everything as it is (the form uses it for unsaved edits).
 LeaveGuard = Callable[[str], bool]
+
+
+def prepare_tls() -> None:
+    """Load the TLS backend and the system's CA certificates, off the UI thread.
+
+    Qt does this on the first https request, on the thread that makes it: 0.1 to 0.3 s during
+    which the window would freeze as the first record's images start loading.
+    """
+    if QSslSocket.supportsSsl():
+        QSslConfiguration.defaultConfiguration().caCertificates()
 
 
 class QueueDelegate(QStyledItemDelegate):
@@ -157,6 +169,7 @@ class MainWindow(QMainWindow):
         self.proxy.setSourceModel(self.model)
         self.loader = FolderLoader(self)
         self.reader = DocumentReader(self)
+        self.reader.warm_up(prepare_tls)
 
         self._build_central()
         self._build_status_bar()
@@ -172,6 +185,8 @@ class MainWindow(QMainWindow):
         self.queueList.setAccessibleName("Queues")
         self.queueList.setItemDelegate(QueueDelegate(self.queueList))
         self.queueList.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.queueList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.queueList.setTextElideMode(Qt.TextElideMode.ElideRight)
         for queue in Queue:
             item = QListWidgetItem(queue.label)
             item.setData(QUEUE_ROLE, queue.value)
@@ -211,7 +226,7 @@ class MainWindow(QMainWindow):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in {
             Column.STATE: 40,
-            Column.TITLE: 300,
+            Column.TITLE: 270,
             Column.PROVIDER: 115,
             Column.PUBLISHED: 120,
             Column.QUALITY: 58,
@@ -241,7 +256,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([160, 720, 520])
+        self.splitter.setSizes([150, 770, 480])
         self.queueList.setMinimumWidth(130)
         middle.setMinimumWidth(280)
         self.reviewPane.setMinimumWidth(300)
@@ -264,6 +279,10 @@ class MainWindow(QMainWindow):
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setAccessibleName("Folder and record counts")
         self.statusLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusLabel.setContentsMargins(6, 0, 0, 0)
+        # Counts change with every chunk while loading: a label that asked for a new width each
+        # time would re-layout (and repaint) the whole window, tens of milliseconds per chunk.
+        self.statusLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.statusLabel, 1)
         self.progressBar = QProgressBar()
         self.progressBar.setObjectName("loadProgress")
@@ -420,7 +439,6 @@ class MainWindow(QMainWindow):
             self.reviewPane.show_empty("This folder has no records (.txt, .md or .markdown files).")
         elif not self.recordTable.currentIndex().isValid():
             self._show_nothing_selected()
-        self.show_status(f"Read {count} record{'s' if count != 1 else ''} from {self._folder}.")
         self.folderLoaded.emit(str(self._folder))
 
     def _on_load_failed(self, generation: int, message: str) -> None:

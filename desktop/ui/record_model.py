@@ -95,6 +95,14 @@ def format_published(text: str) -> str:
     return QLocale.system().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
 
 
+def format_published_date(text: str) -> str:
+    """Only the date of a publishedDateTime, in the editor's locale (for narrow columns)."""
+    moment = parse_published(text)
+    if moment is None:
+        return text
+    return QLocale.system().toString(moment.toLocalTime().date(), QLocale.FormatType.ShortFormat)
+
+
 @lru_cache(maxsize=None)
 def state_icon(name: str) -> QIcon:
     return QIcon(str(resource_path("icons", f"{name}.svg")))
@@ -157,6 +165,8 @@ class RecordTableModel(QAbstractTableModel):
             return HEADER_TIPS.get(column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return HEADERS[column] or "State"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.QUALITY, Column.HEAT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -357,16 +367,21 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
     def set_queue(self, queue: Queue) -> None:
         if queue != self._queue:
-            self.beginFilterChange()
-            self._queue = queue
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            self._refilter(lambda: setattr(self, "_queue", queue))
 
     def set_search_text(self, text: str) -> None:
         needle = text.strip().casefold()
         if needle != self._needle:
+            self._refilter(lambda: setattr(self, "_needle", needle))
+
+    def _refilter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: rows only, columns stay as they are
             self.beginFilterChange()
-            self._needle = needle
+            change()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.records.model import Document, Problem, RecordSummary
 from desktop.records.reading import scalar_text
 from desktop.ui.images import ImageStrip
-from desktop.ui.record_model import format_published
+from desktop.ui.record_model import format_published, format_published_date
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_SOURCE_CHARS = 2_000_000  # a runaway file must not make the Source tab crawl
@@ -146,13 +146,14 @@ class RelatedList(QTreeWidget):
         self.activated.connect(lambda index: self._open(self.itemFromIndex(index)))
         self.customContextMenuRequested.connect(self._menu)
 
-    def set_related(self, entries: list[tuple[str, str, str, str, str]]) -> None:
-        """(title, provider, date text, quality text, url) per related article."""
+    def set_related(self, entries: list[tuple[str, str, str, str, str, str]]) -> None:
+        """(title, provider, date text, quality text, url, publishedDateTime) per related article."""
         self.clear()
-        for title, provider, date, quality, url in entries:
+        for title, provider, date, quality, url, published in entries:
             item = QTreeWidgetItem([title or url or "(untitled)", provider, date, quality])
             item.setData(0, URL_ROLE, url)
             item.setToolTip(0, f"{title}\n{url}" if url else f"{title}\n(no link)")
+            item.setToolTip(2, published)
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.addTopLevelItem(item)
         if self.topLevelItemCount():
@@ -414,9 +415,10 @@ class ReviewPane(QWidget):
                 (
                     text_of(entry.get("title")),
                     text_of(source.get("name")),
-                    format_published(date),
+                    format_published_date(date),
                     text_of(entry.get("quality")),
                     text_of(entry.get("webUrl")),
+                    format_published(date),
                 )
             )
         self.relatedList.set_related(entries)
