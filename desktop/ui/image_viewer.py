@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QGuiApplication, QPalette, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -48,7 +48,7 @@ class ImageViewer(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        from desktop.ui.images import format_size
+        from desktop.ui.images import breakable_url, format_size, plain_tooltip
 
         self.setObjectName("imageViewer")
         self.setAccessibleName("Image viewer")
@@ -79,6 +79,7 @@ class ImageViewer(QDialog):
         self.url_field.setAccessibleName("Image link")
         self.url_field.setReadOnly(True)
         self.url_field.setCursorPosition(0)
+        self.url_field.setToolTip(plain_tooltip(breakable_url(entry.link_text)))
         copy_button = QPushButton("Copy Link", self)
         copy_button.setObjectName("imageViewerCopyLink")
         copy_button.setAutoDefault(False)
@@ -97,27 +98,34 @@ class ImageViewer(QDialog):
         else:
             real_text = "Unknown"
         self.real_size_label = _plain_label(real_text, "imageRealSize", self)
+        self.real_size_label.setWordWrap(False)
         self.real_size_label.setAccessibleName("Real size")
         declared_text = format_size(entry.declared) if entry.declared else "Not given in the record"
         self.declared_size_label = _plain_label(declared_text, "imageDeclaredSize", self)
+        self.declared_size_label.setWordWrap(False)
         self.declared_size_label.setAccessibleName("Declared size")
         mismatch = ""
         if real and entry.declared and tuple(real) != tuple(entry.declared):
-            mismatch = f"The record declares {format_size(entry.declared)}, the image is {format_size(real)}."
+            mismatch = f"⚠ Sizes differ: the record declares {format_size(entry.declared)}, the image is {format_size(real)}."
         self.mismatch_label = _plain_label(mismatch, "imageSizeMismatch", self)
+        self.mismatch_label.setWordWrap(False)
         self.mismatch_label.setAccessibleName("Size mismatch")
         self.mismatch_label.setVisible(bool(mismatch))
-        self.mismatch_label.setStyleSheet("color: palette(bright-text); background: #8a5a00; padding: 2px 6px; border-radius: 3px;")
+        warning = self.mismatch_label.palette()
+        dark_theme = warning.color(QPalette.ColorRole.Window).lightness() < 128
+        warning.setColor(QPalette.ColorRole.WindowText, QColor("#f0c36d" if dark_theme else "#8a5300"))
+        self.mismatch_label.setPalette(warning)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.addRow("Title:", self.title_label)
-        form.labelForField(self.title_label).setVisible(bool(entry.title))
         form.addRow("Link:", link_row)
         form.addRow("Real size:", self.real_size_label)
         form.addRow("Declared:", self.declared_size_label)
         form.addRow("", self.mismatch_label)
+        form.setRowVisible(self.mismatch_label, bool(mismatch))
+        form.setRowVisible(self.title_label, bool(entry.title))
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -132,13 +140,24 @@ class ImageViewer(QDialog):
             if result.payload is not None:
                 self._request = loader.decode(result.payload, VIEWER_DECODE_SIZE, self._on_full_decoded)
         else:
-            self.picture.setText(status or "No image")
-        self.resize(self._initial_size())
+            self.picture.setText(f"⚠  {status}" if status else "No image")
+        self._fit_to(real)
 
-    def _initial_size(self) -> QSize:
+    def _fit_to(self, real: tuple[int, int] | None) -> None:
+        """Open at a size showing the image 1:1 when the screen has room, else as large as it allows."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         available = screen.availableGeometry().size() if screen is not None else QSize(1280, 800)
-        return QSize(min(900, int(available.width() * 0.8)), min(720, int(available.height() * 0.8)))
+        room = QSize(int(available.width() * 0.8), int(available.height() * 0.8) - 200)
+        wanted = QSize(*real).scaled(room, Qt.AspectRatioMode.KeepAspectRatio) if real else QSize(480, 160)
+        if real and real[0] <= room.width() and real[1] <= room.height():
+            wanted = QSize(*real)
+        small = self.picture.minimumSize()
+        # The layout sizes the dialog around the picture's minimum; lifted for one adjustSize().
+        self.picture.setMinimumSize(wanted.expandedTo(small))
+        self.adjustSize()
+        self.picture.setMinimumSize(small)
+        if self.width() < 560:
+            self.resize(560, self.height())
 
     def copy_link(self) -> None:
         QGuiApplication.clipboard().setText(self.entry.link_text)

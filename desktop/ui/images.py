@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QIODevice,
     QObject,
     QRect,
+    QRectF,
     QSize,
     QStandardPaths,
     Qt,
@@ -28,7 +29,19 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QImage, QImageIOHandler, QImageReader, QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QImageIOHandler,
+    QImageReader,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkDiskCache, QNetworkReply, QNetworkRequest
 from PySide6.QtWidgets import (
     QFrame,
@@ -558,7 +571,7 @@ class ImageThumbnail(QWidget):
     stepRequested = Signal(int, int)  # index, -1 or +1: Left/Right pressed while focused
     focused = Signal(QWidget)  # so the strip can scroll a tile reached by Tab into view
     CAPTION_HEIGHT = 18
-    PADDING = 4
+    PADDING = 2  # room for the focus ring
 
     def __init__(self, index: int, entry: ImageEntry, source: ImageSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -614,10 +627,10 @@ class ImageThumbnail(QWidget):
         self.setToolTip(plain_tooltip(self.entry.title, breakable_url(self.url) or "(no link)", status, declared))
 
     def caption(self) -> str:
-        size = self.result.real_size if self.result and self.result.real_size else self.entry.declared
+        """Where the image comes from, and its real size once known (the declared one is in the tooltip)."""
         parts = [self.source.label or "(no link)"]
-        if size:
-            parts.append(format_size(size))
+        if self.state == "loaded" and self.result is not None and self.result.real_size:
+            parts.append(format_size(self.result.real_size))
         return "  ·  ".join(parts)
 
     # Painting and input ---------------------------------------------------------------------
@@ -628,29 +641,36 @@ class ImageThumbnail(QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         palette = self.palette()
         box = self._image_rect()
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase if self.state == "loaded" else QPalette.ColorRole.Base))
-        painter.drawRoundedRect(box, 4, 4)
+        outline = QPainterPath()
+        outline.addRoundedRect(QRectF(box), 4, 4)
+        # Letterboxing and placeholders share one muted tone, so a failed tile does not shout.
+        painter.fillPath(outline, palette.color(QPalette.ColorRole.AlternateBase))
         if self.state == "loaded" and self._pixmap is not None:
             logical = self._pixmap.deviceIndependentSize().toSize()
             if logical.width() > box.width() or logical.height() > box.height():
                 logical = logical.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, logical.width(), logical.height())
             target.moveCenter(box.center())
+            painter.save()
+            painter.setClipPath(outline)
             painter.drawPixmap(target, self._pixmap)
+            painter.restore()
         else:
             self._paint_placeholder(painter, box)
-        frame = palette.color(QPalette.ColorRole.Highlight) if self.hasFocus() else palette.color(QPalette.ColorRole.Mid)
-        painter.setPen(QPen(frame, 2 if self.hasFocus() else 1))
+        if self.hasFocus():
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
+        else:
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(box.adjusted(0, 0, -1, -1), 4, 4)
+        painter.drawRoundedRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
         caption_font = QFont(self.font())
         caption_font.setPointSizeF(max(7.0, caption_font.pointSizeF() * 0.85))
         painter.setFont(caption_font)
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        caption_rect = QRect(box.left(), box.bottom() + 2, box.width(), self.CAPTION_HEIGHT)
+        caption_rect = QRect(box.left() + 1, box.bottom() + 2, box.width() - 2, self.CAPTION_HEIGHT)
         text = painter.fontMetrics().elidedText(self.caption(), Qt.TextElideMode.ElideMiddle, caption_rect.width())
         painter.drawText(caption_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         painter.end()
@@ -658,20 +678,19 @@ class ImageThumbnail(QWidget):
     def _paint_placeholder(self, painter: QPainter, box: QRect) -> None:
         palette = self.palette()
         failed = self.state == "failed"
-        color = palette.color(QPalette.ColorRole.Text) if failed else palette.color(QPalette.ColorRole.PlaceholderText)
-        inner = box.adjusted(10, 8, -10, -8)
-        if failed:
-            mark_rect = QRect(inner.left(), inner.top(), inner.width(), 22)
-            mark_font = QFont(self.font())
-            mark_font.setPointSizeF(mark_font.pointSizeF() * 1.3)
-            painter.setFont(mark_font)
-            painter.setPen(QColor("#b3261e") if palette.color(QPalette.ColorRole.Base).lightness() > 128 else QColor("#f2b8b5"))
-            painter.drawText(mark_rect, Qt.AlignmentFlag.AlignCenter, "⚠")
-            inner.setTop(mark_rect.bottom() + 2)
+        inner = box.adjusted(10, 6, -10, -6)
+        text_flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
         painter.setFont(self.font())
-        painter.setPen(color)
-        flags = Qt.AlignmentFlag.AlignHCenter | (Qt.AlignmentFlag.AlignTop if failed else Qt.AlignmentFlag.AlignVCenter)
-        painter.drawText(inner, int(flags) | int(Qt.TextFlag.TextWordWrap), self.status_text())
+        text_height = painter.fontMetrics().boundingRect(inner, text_flags, self.status_text()).height()
+        mark_height = painter.fontMetrics().height() + 2 if failed else 0
+        # The mark and the words, centred together as one block.
+        top = inner.top() + max(0, (inner.height() - mark_height - text_height) // 2)
+        if failed:
+            dark_theme = palette.color(QPalette.ColorRole.Base).lightness() < 128
+            painter.setPen(QColor("#f2b8b5") if dark_theme else QColor("#b3261e"))
+            painter.drawText(QRect(inner.left(), top, inner.width(), mark_height), Qt.AlignmentFlag.AlignCenter, "⚠")
+        painter.setPen(palette.color(QPalette.ColorRole.Text if failed else QPalette.ColorRole.PlaceholderText))
+        painter.drawText(QRect(inner.left(), top + mark_height, inner.width(), inner.bottom() - top - mark_height), text_flags, self.status_text())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self.size()
@@ -705,6 +724,25 @@ class ImageThumbnail(QWidget):
         self.update()
 
 
+class _EmptySlot(QLabel):
+    """An empty, dashed thumbnail slot: the record has no images, and the strip keeps its place."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setFixedSize(THUMBNAIL_SIZE)
+        self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1, Qt.PenStyle.DashLine))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+        painter.end()
+        super().paintEvent(event)
+
+
 class ImageStrip(QWidget):
     """A record's images as a horizontal row of thumbnails, loaded asynchronously.
 
@@ -728,12 +766,13 @@ class ImageStrip(QWidget):
         self._base_dir: Path | None = None
         self._viewer: QWidget | None = None
 
-        self._empty = QLabel("No images", self)
+        self._empty = _EmptySlot("No images")
         self._empty.setObjectName("imageStripEmpty")
-        self._empty.setTextFormat(Qt.TextFormat.PlainText)
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self._empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._empty.setContentsMargins(ImageThumbnail.PADDING + 2, 0, 0, 0)
+        empty_page = QWidget(self)
+        empty_layout = QHBoxLayout(empty_page)
+        empty_layout.setContentsMargins(ImageThumbnail.PADDING, ImageThumbnail.PADDING, 0, 0)
+        empty_layout.addWidget(self._empty, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        empty_layout.addStretch(1)
 
         self._row = QWidget()
         self._row.setObjectName("imageStripRow")
@@ -756,7 +795,7 @@ class ImageStrip(QWidget):
         self._scroll.setWidget(self._row)
 
         self._stack = QStackedWidget(self)
-        self._stack.addWidget(self._empty)
+        self._stack.addWidget(empty_page)
         self._stack.addWidget(self._scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -765,7 +804,7 @@ class ImageStrip(QWidget):
         scrollbar = self._scroll.horizontalScrollBar().sizeHint().height()
         self.setFixedHeight(THUMBNAIL_SIZE.height() + ImageThumbnail.CAPTION_HEIGHT + 2 * ImageThumbnail.PADDING + scrollbar + 2)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._stack.setCurrentWidget(self._empty)
+        self._stack.setCurrentIndex(0)
 
     # Public API ---------------------------------------------------------------------------
 
@@ -820,7 +859,7 @@ class ImageStrip(QWidget):
         self._thumbnails.clear()
         self._row_layout.removeWidget(self._more)
         self._more.hide()
-        self._stack.setCurrentWidget(self._empty)
+        self._stack.setCurrentIndex(0)
 
     def openViewer(self, index: int) -> QWidget | None:  # noqa: N802 - Qt naming
         """Show thumbnail `index` larger, in a window-modal ImageViewer dialog; returns the dialog."""
