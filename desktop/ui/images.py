@@ -10,7 +10,7 @@ import html
 import itertools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
+    QCoreApplication,
     QIODevice,
     QObject,
     QRect,
@@ -181,19 +182,25 @@ class ImageEntry:
             return cls(link=item)
         if not isinstance(item, dict):
             return cls(link=None)
-        title = item.get("title")
         width, height = _dimension(item.get("width")), _dimension(item.get("height"))
         cached = item.get("isCached")
         return cls(
             link=item.get("url"),
-            title=title if isinstance(title, str) else "" if title is None or isinstance(title, (dict, list)) else str(title),
+            title=_scalar_text(item.get("title")),
             declared=(width, height) if width and height else None,
             is_cached=cached if isinstance(cached, bool) else None,
         )
 
     @property
     def link_text(self) -> str:
-        return self.link if isinstance(self.link, str) else "" if self.link is None else str(self.link)
+        return _scalar_text(self.link)
+
+
+def _scalar_text(value: Any) -> str:
+    """A YAML scalar as text (a number title is still a title); mappings, lists and null are no text."""
+    if value is None or isinstance(value, (dict, list, tuple, set)):
+        return ""
+    return value if isinstance(value, str) else str(value)
 
 
 def _dimension(value: Any) -> int | None:
@@ -243,7 +250,6 @@ def decode_image(payload: bytes | Path, fit: QSize | None) -> ImageResult:
     Safe on any thread: it touches only QImage and QImageReader. The header is checked before any
     pixel is decoded, so a tiny file claiming 30000 x 30000 costs nothing.
     """
-    buffer: QBuffer | None = None
     if isinstance(payload, Path):
         try:
             stat = payload.stat()
@@ -260,7 +266,7 @@ def decode_image(payload: bytes | Path, fit: QSize | None) -> ImageResult:
         reader = QImageReader(str(payload))
         byte_count = stat.st_size
     else:
-        buffer = QBuffer()
+        buffer = QBuffer()  # must outlive the reader: kept by this frame until the decode is done
         buffer.setData(QByteArray(payload))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         reader = QImageReader(buffer)
@@ -269,7 +275,7 @@ def decode_image(payload: bytes | Path, fit: QSize | None) -> ImageResult:
     reader.setAutoTransform(True)
     image_format = bytes(reader.format().data()).decode("ascii", "replace").lower()
     if not reader.canRead() or not image_format:
-        return ImageResult(reason=NOT_AN_IMAGE, byte_count=byte_count, payload=payload)
+        return ImageResult(reason=NOT_AN_IMAGE, byte_count=byte_count)
     if image_format in REFUSED_FORMATS:
         return ImageResult(reason=f"Unsupported format ({image_format})", byte_count=byte_count, format=image_format)
     size = reader.size()
@@ -288,7 +294,7 @@ def decode_image(payload: bytes | Path, fit: QSize | None) -> ImageResult:
         # Qt reports a refused allocation as an invalid-data error whose text names the limit.
         message = reader.errorString().lower()
         too_big = "allocation" in message or "limit" in message
-        return ImageResult(reason=TOO_LARGE if too_big else NOT_AN_IMAGE, format=image_format, byte_count=byte_count, payload=payload)
+        return ImageResult(reason=TOO_LARGE if too_big else NOT_AN_IMAGE, format=image_format, byte_count=byte_count)
     if not size.isValid():
         real = (image.width(), image.height())
     return ImageResult(image=image, real_size=real, format=image_format, byte_count=byte_count, payload=payload)
@@ -356,7 +362,8 @@ class ImageLoader(QObject):
         self._pool.setMaxThreadCount(2)
         self._pool.setExpiryTimeout(5_000)
         self._relay = _DecodeRelay(self)
-        self._relay.decoded.connect(self._on_decoded)
+        # Queued even from the UI thread, so refusals answer later like every other load does.
+        self._relay.decoded.connect(self._on_decoded, Qt.ConnectionType.QueuedConnection)
         self._network = QNetworkAccessManager(self)
         self._network.setRedirectPolicy(QNetworkRequest.RedirectPolicy.NoLessSafeRedirectPolicy)
         self._cache = QNetworkDiskCache(self)
@@ -370,6 +377,10 @@ class ImageLoader(QObject):
         self._decoding: dict[int, ImageRequest] = {}
         self._downloading: set[ImageRequest] = set()
         self._closed = False
+        application = QCoreApplication.instance()
+        if application is not None:
+            # A decode still running at exit would need the interpreter while it shuts down.
+            application.aboutToQuit.connect(self.shutdown)
 
     # Public API ---------------------------------------------------------------------------
 
@@ -403,7 +414,6 @@ class ImageLoader(QObject):
         elif source.kind == "file" and source.path is not None:
             self._start_decode(request, source.path)
         else:
-            # Answered asynchronously like every other load, so callers have one code path.
             self._start_refusal(request, source.reason or UNSUPPORTED_LINK)
         return request
 
@@ -512,7 +522,7 @@ class ImageLoader(QObject):
         if request is None or not request.active:
             return
         if request.from_cache and not result.from_cache:
-            result = ImageResult(**{**result.__dict__, "from_cache": True})
+            result = replace(result, from_cache=True)
         request._deliver(result)
 
     def _forget(self, request: ImageRequest) -> None:

@@ -177,6 +177,22 @@ def test_a_decode_finishing_after_the_editor_moved_on_is_dropped(qtbot, strip, i
     assert centre_colour(strip.thumbnails()[0]).name() == "#30a040"
 
 
+def test_decoding_runs_off_the_ui_thread(qtbot, strip, image_server, tmp_path, monkeypatch):
+    decoded_on: list[int] = []
+    real_decode = images_module.decode_image
+
+    def recording_decode(payload, fit):
+        decoded_on.append(threading.get_ident())
+        return real_decode(payload, fit)
+
+    monkeypatch.setattr(images_module, "decode_image", recording_decode)
+    (tmp_path / "local.png").write_bytes(image_bytes(50, 50, "#30a040"))
+    strip.setImages([{"url": image_server.url("/red.png")}, {"url": "local.png"}], tmp_path)
+    wait_settled(qtbot, strip)
+    assert [t.state for t in strip.thumbnails()] == ["loaded", "loaded"]
+    assert len(decoded_on) == 2 and threading.get_ident() not in decoded_on
+
+
 def test_clear_cancels_everything_and_shows_the_empty_state(qtbot, strip, image_server):
     strip.setImages([{"url": image_server.url("/slow.png")}], None)
     qtbot.waitUntil(lambda: image_server.hits.get("/slow.png") == 1, timeout=3000)
