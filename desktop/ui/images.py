@@ -81,6 +81,7 @@ OUTSIDE_FOLDER = "Outside the record's folder"
 FILE_NOT_FOUND = "File not found"
 UNREADABLE_FILE = "File unreadable"
 UNSAFE_REDIRECT = "Unsafe redirect"
+TOO_MANY_REDIRECTS = "Too many redirects"
 SECURE_CONNECTION_FAILED = "Secure connection failed"
 DOWNLOAD_FAILED = "Download failed"
 
@@ -504,7 +505,10 @@ class ImageLoader(QObject):
             return TIMED_OUT
         if error in _UNREACHABLE_ERRORS:
             return OFFLINE
-        if error == QNetworkReply.NetworkError.InsecureRedirectError or error == QNetworkReply.NetworkError.TooManyRedirectsError:
+        if error == QNetworkReply.NetworkError.TooManyRedirectsError:
+            return TOO_MANY_REDIRECTS
+        # Only http(s) URLs are requested, so an unknown protocol can only come from a redirect.
+        if error in (QNetworkReply.NetworkError.InsecureRedirectError, QNetworkReply.NetworkError.ProtocolUnknownError):
             return UNSAFE_REDIRECT
         if error == QNetworkReply.NetworkError.SslHandshakeFailedError:
             return SECURE_CONNECTION_FAILED
@@ -581,7 +585,7 @@ class ImageThumbnail(QWidget):
     stepRequested = Signal(int, int)  # index, -1 or +1: Left/Right pressed while focused
     focused = Signal(QWidget)  # so the strip can scroll a tile reached by Tab into view
     CAPTION_HEIGHT = 18
-    PADDING = 2  # room for the focus ring
+    PADDING = 1  # room for the focus ring, little enough to line up with the heading above
 
     def __init__(self, index: int, entry: ImageEntry, source: ImageSource, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -850,8 +854,7 @@ class ImageStrip(QWidget):
             self._more.setText(f"+{len(entries) - len(shown)} more")
             self._row_layout.insertWidget(len(shown), self._more)
             self._more.show()
-        for before, after in itertools.pairwise(self._thumbnails):
-            QWidget.setTabOrder(before, after)
+        self._place_tiles_in_focus_chain()
         self._stack.setCurrentWidget(self._scroll)
         self._scroll.horizontalScrollBar().setValue(0)
 
@@ -912,6 +915,22 @@ class ImageStrip(QWidget):
         thumbnail = self._thumbnails[index]
         thumbnail.set_result(result)
         self.imageStateChanged.emit(index, thumbnail.state)
+
+    def _place_tiles_in_focus_chain(self) -> None:
+        """Put the new tiles where the strip stands in the Tab order, left to right.
+
+        New widgets join the end of the window's focus chain, and setTabOrder() ignores the strip
+        itself (it takes no focus), so the tiles are chained after the nearest focusable widget
+        before the strip.
+        """
+        anchor = self.previousInFocusChain()
+        while anchor is not None and anchor is not self and (
+            not anchor.focusPolicy() & Qt.FocusPolicy.TabFocus or self.isAncestorOf(anchor)
+        ):
+            anchor = anchor.previousInFocusChain()
+        chain = self._thumbnails if anchor is None or anchor is self else [anchor, *self._thumbnails]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _scroll_into_view(self, thumbnail: QWidget) -> None:
         self._scroll.ensureWidgetVisible(thumbnail, 8, 0)

@@ -86,6 +86,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
         self.close_connection = True
 
+    def _redirect(self, location: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+
     def wait_for_hangup(self, seconds: float = MAX_STALL_SECONDS) -> bool:
         """Sit silent for up to `seconds`; True (and recorded) as soon as the client closes the connection."""
         path = self.path.split("?", 1)[0]
@@ -126,6 +135,9 @@ class ImageServer:
             "/page.jpg": lambda h: h._send(200, b"<!doctype html><html><body><b>Hello</b></body></html>", "image/jpeg"),
             "/huge-header.png": lambda h: h._send(200, self.huge_header_png, "image/png"),
             "/huge-length.jpg": self._huge_length,
+            "/redirect-to-red": lambda h: h._redirect("/red.png"),
+            "/redirect-to-file": lambda h: h._redirect("file:///etc/hostname"),
+            "/redirect-loop": lambda h: h._redirect("/redirect-loop"),
             "/slow.png": self._slow,
             "/stall.png": self._stall,
         }

@@ -8,7 +8,7 @@ import pytest
 from http_fixtures import ImageServer, closed_port, image_bytes, image_server  # noqa: F401 - fixture
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.ui import images as images_module
 from desktop.ui.image_viewer import ImageViewer
@@ -20,6 +20,7 @@ from desktop.ui.images import (
     OUTSIDE_FOLDER,
     TIMED_OUT,
     TOO_LARGE,
+    UNSAFE_REDIRECT,
     UNSUPPORTED_LINK,
     ImageLoader,
     ImageStrip,
@@ -113,6 +114,38 @@ def test_each_http_outcome_gets_its_own_placeholder(qtbot, strip, image_server: 
     assert centre_colour(red).name() == "#d03030"
     assert red.result.real_size == (320, 200)
     assert strip.loader().pending() == 0
+
+
+def test_redirects_are_followed_only_to_the_web(qtbot, strip, image_server):
+    strip.setImages(
+        [
+            {"url": image_server.url("/redirect-to-red")},
+            {"url": image_server.url("/redirect-to-file")},
+            {"url": image_server.url("/redirect-loop")},
+        ],
+        None,
+    )
+    wait_settled(qtbot, strip)
+    assert states(strip) == [("loaded", ""), ("failed", UNSAFE_REDIRECT), ("failed", images_module.TOO_MANY_REDIRECTS)]
+    assert image_server.hits["/redirect-loop"] <= images_module.MAX_REDIRECTS + 1
+
+
+def test_a_strip_without_a_shared_loader_makes_its_own(qtbot, image_server):
+    host = QWidget()
+    layout = QVBoxLayout(host)
+    strip = ImageStrip(parent=host)
+    layout.addWidget(strip)
+    qtbot.addWidget(host)
+    host.show()
+    try:
+        assert strip.loader().parent() is strip
+        assert strip.loader().cache_directory() == images_module.default_cache_dir()
+        strip.setImages([{"url": image_server.url("/green.png")}], None)
+        wait_settled(qtbot, strip)
+        assert states(strip) == [("loaded", "")]
+    finally:
+        strip.clear()
+        strip.loader().shutdown()
 
 
 def test_declared_content_length_over_the_limit_is_aborted_early(qtbot, strip, image_server):
@@ -402,6 +435,37 @@ def test_keyboard_tab_order_arrows_and_activation(qtbot, strip, image_server):
         assert activated.args == [1]
         assert strip.viewer() is not None
         strip.viewer().reject()
+
+
+def test_tab_goes_through_the_tiles_where_the_strip_stands(qtbot, loader, tmp_path):
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    before, strip, after = QLineEdit(), ImageStrip(loader), QLineEdit()
+    before.setObjectName("before")
+    after.setObjectName("after")
+    for widget in (before, strip, after):  # laid out (and so chained) in reading order, as the review pane does
+        layout.addWidget(widget)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+
+    def tab_stops() -> list[str]:
+        before.setFocus()
+        stops = []
+        for _ in range(4):
+            window.focusNextChild()
+            stops.append(QApplication.focusWidget().objectName())
+        return stops
+
+    try:
+        assert tab_stops() == ["after", "before", "after", "before"]  # an empty strip takes no Tab stop
+        for count in (2, 3):  # each record's new tiles take the strip's place, not the end of the chain
+            strip.setImages([{"url": f"img-{i}.png"} for i in range(count)], tmp_path)
+            tiles = [f"imageThumbnail{i}" for i in range(count)]
+            assert tab_stops() == [*tiles, "after", "before", *tiles][:4]
+    finally:
+        strip.clear()
 
 
 def test_a_record_with_hundreds_of_images_shows_the_first_ones(qtbot, strip, tmp_path):
