@@ -434,6 +434,7 @@ class ImageLoader(QObject):
             request.cancel()
         self._pool.clear()
         self._pool.waitForDone(timeout_ms)
+        self._network.clearConnectionCache()  # idle keep-alive connections close now, not minutes later
 
     # Internals --------------------------------------------------------------------------
 

@@ -50,6 +50,29 @@ class _Server(ThreadingHTTPServer):
     block_on_close = True
     owner: ImageServer
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request_thread(self, request, client_address) -> None:
+        with self.connections_lock:
+            self.open_connections.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self.connections_lock:
+                self.open_connections.discard(request)
+
+    def hang_up_on_everyone(self) -> None:
+        """End idle keep-alive connections (a client may open one and never send on it)."""
+        with self.connections_lock:
+            for connection in self.open_connections:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
@@ -161,6 +184,7 @@ class ImageServer:
     def close(self) -> None:
         self.stopping.set()
         self._server.shutdown()
+        self._server.hang_up_on_everyone()
         self._server.server_close()
         self._thread.join(timeout=10)
 
