@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
@@ -80,6 +81,22 @@ class EditCommand(QUndoCommand):
         self._controller._restore(self.step.before, f"Undo {self.text()}")
 
 
+class _Receiver(QObject):
+    """Calls `slot` for a signal, and stops when `owner` is destroyed: a lambda connected
+    directly would outlive the window's actions it touches."""
+
+    def __init__(self, owner: QObject, slot: Callable[..., Any]) -> None:
+        super().__init__(owner)
+        self._slot = slot
+
+    def call(self, *args: Any) -> None:
+        self._slot(*args)
+
+
+def _connect_while(owner: QObject, signal, slot: Callable[..., Any]) -> None:
+    signal.connect(_Receiver(owner, slot).call)
+
+
 class _SaveSignals(QObject):
     finished = Signal(object)  # list of (path, Document | Exception)
 
@@ -129,6 +146,10 @@ class EditController(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._save_job: _SaveAllJob | None = None
+        self._state_listeners: list[Callable[[], None]] = []
+        # Where the form finds a record it has not read yet (the table's summary): showing a
+        # selection must not read every selected file on the UI thread.
+        self.summary_lookup: Callable[[str], Any] | None = None
 
     # -- what is being edited ----------------------------------------------------------------
 
@@ -143,6 +164,18 @@ class EditController(QObject):
     def documents(self, paths: Iterable[str | Path]) -> list[Document]:
         """The records as they would be saved (read from disk the first time)."""
         return [self.session.edited(p) for p in paths]
+
+    def records_for_form(self, paths: Iterable[str | Path]) -> list:
+        """What the form shows for these records: the edited document of a record the session
+        knows, else the table's summary (same values, no file read), else the file itself."""
+        records = []
+        for path in paths:
+            key = path_key(path)
+            summary = None
+            if not self.session.knows(key) and self.summary_lookup is not None:
+                summary = self.summary_lookup(key)
+            records.append(summary if summary is not None else self.session.edited(key))
+        return records
 
     def is_dirty(self, path: str | Path) -> bool:
         return path_key(path) in self._dirty
@@ -402,6 +435,7 @@ class EditController(QObject):
         paths = sorted(self._dirty)
         self.session.forget_all()
         self.undoStack.clear()
+        self._current = []
         self._after_change(paths)
 
     # -- state ---------------------------------------------------------------------------------
@@ -436,6 +470,9 @@ class EditController(QObject):
             if block != old_block:
                 self.saveBlocked.emit(block)
 
+        for listener in self._state_listeners:
+            listener()
+
     def save_state(self) -> tuple[bool, str]:
         return self._save_state
 
@@ -450,15 +487,16 @@ class EditController(QObject):
 
         def redraw(paths: list[str]) -> None:
             if set(paths) & set(self._current):
-                form.showRecords(self.documents(self._current))
+                form.showRecords(self.records_for_form(self._current))
 
         self.recordsChanged.connect(redraw)
         self.refused.connect(lambda key, why: form.showFieldProblem(key, why) if key else None)
 
-    def bind_actions(self, actions, go_next: Callable[[], None], parent: QWidget | None = None) -> None:
+    def bind_actions(self, actions, go_next: Callable[[], None] | None, parent: QWidget | None = None) -> None:
         """Connect the window's editing actions (an ActionRegistry) to this controller.
 
-        `go_next` moves the selection to the next record of the current queue (Approve & next).
+        `go_next` moves to the next record after Approve & next; None leaves that action to the
+        caller (the window, which must choose the next row before approval moves the current one).
         """
         actions.connect("actionSave", lambda: self.save())
         actions.connect("actionSaveAll", lambda: self.save_all())
@@ -466,34 +504,130 @@ class EditController(QObject):
         actions.connect("actionUndo", self.undoStack.undo)
         actions.connect("actionRedo", self.undoStack.redo)
         actions.connect("actionReviewChanges", lambda: self.review_changes(parent))
-
-        def approve_next() -> None:
-            if self.approve(self.current_paths()):
-                go_next()
-
-        actions.connect("actionApproveNext", approve_next)
         actions.connect("actionUnapprove", lambda: self.unapprove(self.current_paths()))
+        if go_next is not None:
+
+            def approve_next() -> None:
+                if self.approve(self.current_paths()):
+                    go_next()
+
+            actions.connect("actionApproveNext", approve_next)
 
         undo, redo = actions["actionUndo"], actions["actionRedo"]
-        undo.setEnabled(self.undoStack.canUndo())
-        redo.setEnabled(self.undoStack.canRedo())
-        self.undoStack.canUndoChanged.connect(undo.setEnabled)
-        self.undoStack.canRedoChanged.connect(redo.setEnabled)
-        self.undoStack.undoTextChanged.connect(lambda text: undo.setStatusTip(f"Undo {text}" if text else ""))
-        self.undoStack.redoTextChanged.connect(lambda text: redo.setStatusTip(f"Redo {text}" if text else ""))
-
         save = actions["actionSave"]
         base_tip = save.toolTip()
+        _connect_while(undo, self.undoStack.undoTextChanged, lambda text: undo.setStatusTip(f"Undo {text}" if text else ""))
+        _connect_while(redo, self.undoStack.redoTextChanged, lambda text: redo.setStatusTip(f"Redo {text}" if text else ""))
 
-        def show_save_state(enabled: bool, why: str) -> None:
+        def refresh() -> None:
+            if not (shiboken6.isValid(save) and shiboken6.isValid(self.undoStack)):
+                return  # being torn down with the window
+            enabled, why = self._save_state
             save.setEnabled(enabled)
             save.setToolTip(base_tip if enabled or not why else f"{base_tip}: {why}")
+            has_records = bool(self._current)
+            actions["actionSaveAll"].setEnabled(bool(self._dirty) and not self.is_saving())
+            actions["actionRevert"].setEnabled(any(k in self._dirty for k in self._current))
+            actions["actionReviewChanges"].setEnabled(bool(self._dirty))
+            actions["actionApproveNext"].setEnabled(has_records)
+            actions["actionUnapprove"].setEnabled(has_records)
+            undo.setEnabled(self.undoStack.canUndo())
+            redo.setEnabled(self.undoStack.canRedo())
 
-        self.saveStateChanged.connect(show_save_state)
-        show_save_state(*self._save_state)
-        save_all = actions["actionSaveAll"]
-        self.dirtyCountChanged.connect(lambda count: save_all.setEnabled(count > 0 and not self.is_saving()))
-        self.saveAllStarted.connect(lambda _count: save_all.setEnabled(False))
-        self.saveAllFinished.connect(lambda _failures: save_all.setEnabled(bool(self._dirty)))
-        save_all.setEnabled(bool(self._dirty))
-        actions["actionRevert"].setEnabled(True)
+        self._state_listeners.append(refresh)
+        for signal in (
+            self.undoStack.canUndoChanged,
+            self.undoStack.canRedoChanged,
+            self.saveAllStarted,
+            self.saveAllFinished,
+        ):
+            _connect_while(save, signal, lambda *_args: refresh())
+        refresh()
+
+def install_editing(window) -> EditController:
+    """Put the form into the review desk and connect every editing command to it.
+
+    `window` is the MainWindow; only its documented hooks ("for the edit form") are used.
+    """
+    from desktop.records.scan import summarize_document
+    from desktop.ui.form import RecordForm
+
+    controller = EditController(window)
+    controller.setObjectName("editController")
+    form = RecordForm()
+    window.form_layout().addWidget(form)
+    form.show()  # at once, even when the window is already on screen
+    window.editController = controller
+    window.recordForm = form
+
+    def summary_of(key: str):
+        row = window.model.row_for_path(key)
+        return None if row is None else window.model.summary_at(row)
+
+    controller.summary_lookup = summary_of
+    controller.connect_form(form)
+
+    def show_selection(paths: list[str]) -> None:
+        controller.set_current(paths)
+        form.showRecords(controller.records_for_form(paths))
+
+    def on_document_shown(document: Document) -> None:
+        controller.session.adopt(document)
+        if path_key(document.path) in controller.current_paths():
+            form.showRecords(controller.records_for_form(controller.current_paths()))
+
+    def refresh_completions(*_args) -> None:
+        topics = {topic for summary in window.model.summaries() for topic in summary.topics}
+        form.setCompletions(sorted(topics))
+
+    window.selectedPathsChanged.connect(show_selection)
+    window.documentShown.connect(on_document_shown)
+    window.folderLoaded.connect(refresh_completions)
+    controller.dirtyChanged.connect(window.set_dirty)
+    controller.recordSaved.connect(lambda key, doc: window.refresh_record(summarize_document(doc), doc))
+    controller.recordSaved.connect(refresh_completions)
+    controller.message.connect(window.show_status)
+    controller.saveBlocked.connect(lambda why: window.show_status(why) if why else None)
+
+    def approve_next() -> None:
+        paths = controller.current_paths()
+        if not paths:
+            return
+        # Chosen before approving: in "To review" the approved rows leave the queue.
+        following = _row_after(window, paths)
+        if controller.approve(paths):
+            if following is None or not window.select_path(following):
+                window.step(+1)
+
+    controller.bind_actions(window.registry, go_next=None, parent=window)
+    window.registry.connect("actionApproveNext", approve_next)
+
+    # Closing, opening another folder or reloading asks about unsaved edits first; once the
+    # new folder starts loading, the old folder's edits and undo history are gone.
+    window.add_leave_guard(lambda _reason: controller.confirm_discard(window))
+    window.folderOpened.connect(lambda _folder: controller.reset())
+
+    # Tab order: link, the form's fields, then the review tabs.
+    pane = window.reviewPane
+    window.setTabOrder(pane.linkButton, form.qualityInput)
+    window.setTabOrder(form.qualityInput, form.heatInput)
+    window.setTabOrder(form.heatInput, form.topicsInput.lineEdit)
+    window.setTabOrder(form.topicsInput.lineEdit, form.publishedInput)
+    window.setTabOrder(form.publishedInput, pane.tabs)
+    show_selection(window.selected_paths())
+    refresh_completions()
+    return controller
+
+
+def _row_after(window, paths: list[str]) -> str | None:
+    """The path of the first row below the current one (in the queue as shown) not in `paths`."""
+    proxy = window.proxy
+    current = window.recordTable.currentIndex()
+    start = current.row() + 1 if current.isValid() else 0
+    chosen = set(paths)
+    for row in range(start, proxy.rowCount()):
+        source_row = proxy.mapToSource(proxy.index(row, 0)).row()
+        path = window.model.summary_at(source_row).path
+        if path not in chosen:
+            return path
+    return None
