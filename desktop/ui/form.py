@@ -371,7 +371,8 @@ class RecordForm(QWidget):
         for spin in (self.qualityInput, self.heatInput):
             spin.setReadOnly(not editable)
             spin.setEnabled(usable)
-        self.qualitySlider.setEnabled(usable)
+        # No single value to point at ("mixed", "not set"): a slider at 0 would claim one.
+        self.qualitySlider.setEnabled(usable and self.qualityInput.showsValue())
         self.topicsInput.setReadOnly(not editable)
         self.topicsInput.setEnabled(usable)
         self.publishedInput.setEnabled(usable)
@@ -418,6 +419,7 @@ class RecordForm(QWidget):
         if self.qualityInput.showsValue():
             with QSignalBlocker(self.qualitySlider):
                 self.qualitySlider.setValue(value)
+            self.qualitySlider.setEnabled(not self.qualityInput.isReadOnly())
         self._spin_changed("quality", self.qualityInput, value)
 
     def _quality_slid(self, value: int) -> None:

@@ -85,6 +85,7 @@ def test_several_records_show_differing_values_as_mixed(qtbot, form, docs, edits
     form.showRecords(five)
     qualities = {d.data["quality"] for d in five}
     assert form.qualityInput.text() == f"mixed ({len(qualities)} values)"
+    assert not form.qualitySlider.isEnabled(), "no single value for the slider to show"
     assert form.heatInput.text() == "not rated", "all five share heat -1"
     assert form.publishedInput.checkState() == Qt.CheckState.PartiallyChecked
     assert form.mixedPublishedLabel.text() == "mixed: 2 of 5 approved"
@@ -94,6 +95,7 @@ def test_several_records_show_differing_values_as_mixed(qtbot, form, docs, edits
     form.qualityInput.selectAll()
     qtbot.keyClicks(form.qualityInput, "5")
     assert edits == [("quality", 5)], "setting a mixed field sets it on all"
+    assert form.qualitySlider.isEnabled() and form.qualitySlider.value() == 5
 
     qtbot.mouseClick(form.publishedInput, Qt.MouseButton.LeftButton)
     assert edits[-1] == ("published", True), "from mixed, the first click approves all"
