@@ -98,7 +98,9 @@ def _connect_while(owner: QObject, signal, slot: Callable[..., Any]) -> None:
 
 
 class _SaveSignals(QObject):
-    finished = Signal(object)  # list of (path, Document | Exception)
+    # No payload: the results stay on the job. Python objects sent through a queued signal
+    # from a worker thread upset PySide's reference counts (a crash at exit, seen here).
+    finished = Signal()
 
 
 class _SaveAllJob(QRunnable):
@@ -106,17 +108,18 @@ class _SaveAllJob(QRunnable):
 
     def __init__(self, documents: list[tuple[str, Document]]) -> None:
         super().__init__()
+        self.setAutoDelete(False)  # the controller reads `results` after `finished`
         self.documents = documents
+        self.results: list[tuple[str, Document | Exception]] = []
         self.signals = _SaveSignals()
 
     def run(self) -> None:
-        results: list[tuple[str, Document | Exception]] = []
         for key, doc in self.documents:
             try:
-                results.append((key, save_document(doc)))
+                self.results.append((key, save_document(doc)))
             except Exception as error:  # reported per file; the others still get saved
-                results.append((key, error))
-        self.signals.finished.emit(results)
+                self.results.append((key, error))
+        self.signals.finished.emit()
 
 
 class EditController(QObject):
@@ -362,7 +365,7 @@ class EditController(QObject):
                     results.append((key, error))
             return self._finish_save_all(results, blocked)
         job = _SaveAllJob([(k, self.session.edited(k)) for k in ready])
-        job.signals.finished.connect(lambda results: self._finish_save_all(results, blocked))
+        job.signals.finished.connect(lambda: self._finish_save_all(job.results, blocked))
         self._save_job = job
         self.message.emit(f"Saving {len(ready)} records…")
         self._pool.start(job)

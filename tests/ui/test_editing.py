@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop.records.scan import iter_record_files
 from desktop.records.session import path_key
 from desktop.ui import edit_dialogs
+from desktop.ui import editing as edit_module
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.editing import EditController
 from desktop.ui.form import RecordForm
@@ -182,9 +184,21 @@ def test_save_all_runs_off_the_ui_thread_and_reports_the_file_that_failed(qtbot,
         return real_replace(source, target, *args, **kwargs)
 
     monkeypatch.setattr(os, "replace", refuse_one)
+    writer_threads = []
+    real_write = edit_module.save_document
+
+    def recording_write(doc, **kwargs):
+        writer_threads.append(threading.current_thread())
+        return real_write(doc, **kwargs)
+
+    monkeypatch.setattr(edit_module, "save_document", recording_write)
+    finished_on = []
+    controller.saveAllFinished.connect(lambda _failures: finished_on.append(threading.current_thread()))
     with qtbot.waitSignal(controller.saveAllFinished, timeout=10000) as finished:
         controller.save_all()
         assert controller.is_saving()
+    assert len(writer_threads) == 3 and threading.main_thread() not in writer_threads
+    assert finished_on == [threading.main_thread()], "the outcome is handled on the UI thread"
     failures = finished.args[0]
     assert list(failures) == [failing]
     assert "permission denied" in failures[failing]
