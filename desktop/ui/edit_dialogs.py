@@ -71,9 +71,10 @@ class ReviewChangesDialog(QDialog):
         self.diffView.setReadOnly(True)
         self.diffView.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.diffView.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # Attached before the text arrives, so the colours are there when the dialog shows.
+        self.highlighter = DiffHighlighter(self.diffView.document())
         # setPlainText: record text is never interpreted as markup.
         self.diffView.setPlainText("\n".join(diff.rstrip("\n") for diff in diffs.values()))
-        self.highlighter = DiffHighlighter(self.diffView.document())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)

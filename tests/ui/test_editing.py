@@ -362,3 +362,20 @@ def test_an_uneditable_record_is_refused_with_its_reason(tmp_path, controller):
     controller.refused.connect(lambda key, why: reasons.append(why))
     assert not controller.edit([str(broken)], "quality", 5)
     assert reasons and "cannot be edited" in reasons[0]
+
+
+def test_the_diff_is_coloured_by_line_kind_and_never_read_as_markup(qtbot, host):
+    diff = "--- a/x.md\n+++ b/x.md\n@@ -1 +1 @@\n-quality: 40\n+quality: <b>41</b>\n context\n"
+    dialog = edit_dialogs.ReviewChangesDialog({"/tmp/x.md": diff}, host)
+    qtbot.addWidget(dialog)
+    document = dialog.diffView.document()
+
+    def colour_of(line_number: int) -> str | None:
+        formats = document.findBlockByNumber(line_number).layout().formats()
+        return formats[0].format.foreground().color().name() if formats else None
+
+    assert colour_of(3) == "#b3261e"  # removed
+    assert colour_of(4) == "#1b7f37"  # added
+    assert colour_of(2) == "#5b5fc7"  # hunk header
+    assert colour_of(5) is None  # context
+    assert "+quality: <b>41</b>" in dialog.text()
