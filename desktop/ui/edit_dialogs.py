@@ -74,7 +74,7 @@ class ReviewChangesDialog(QDialog):
         # Attached before the text arrives, so the colours are there when the dialog shows.
         self.highlighter = DiffHighlighter(self.diffView.document())
         # setPlainText: record text is never interpreted as markup.
-        self.diffView.setPlainText("\n".join(diff.rstrip("\n") for diff in diffs.values()))
+        self.diffView.setPlainText("\n\n".join(diff.rstrip("\n") for diff in diffs.values()))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
