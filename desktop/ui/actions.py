@@ -69,6 +69,17 @@ def _key_sequences(spec: ActionSpec) -> list[QKeySequence]:
     return sequences
 
 
+def _device_key(sequence: QKeySequence) -> bool:
+    """A dedicated Open/Save/Help/... key of some keyboards: it works, but the help need not list it."""
+    if sequence.count() != 1:
+        return False
+    combination = sequence[0]
+    key = combination.key()
+    return combination.keyboardModifiers() == Qt.KeyboardModifier.NoModifier and (
+        key == Qt.Key.Key_Help or key.value >= Qt.Key.Key_Back.value
+    )
+
+
 class ActionRegistry:
     """Creates each QAction once, owned by the window, and hands the same object to every place."""
 
@@ -107,7 +118,9 @@ class ActionRegistry:
         rows = []
         for spec in self.specs:
             action = self._actions[spec.name]
-            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
+            keys = ", ".join(
+                s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts() if not _device_key(s)
+            )
             if keys:
                 rows.append((plain_text(action.text()).rstrip("…"), keys))
         return rows + list(WIDGET_SHORTCUTS)

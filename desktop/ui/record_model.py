@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -208,7 +209,7 @@ class RecordTableModel(QAbstractTableModel):
             flags.append("approved")
         if summary.problems or not summary.editable:
             flags.append("problem")
-        if summary.path in self._dirty:
+        if path_key(summary.path) in self._dirty:
             flags.append("unsaved")
         return tuple(flags)
 
@@ -280,13 +281,13 @@ class RecordTableModel(QAbstractTableModel):
         self.countsChanged.emit()
 
     def append_summaries(self, summaries: Iterable[RecordSummary]) -> None:
-        fresh = [s for s in summaries if s.path not in self._row_of_path]
+        fresh = [s for s in summaries if path_key(s.path) not in self._row_of_path]
         if not fresh:
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
         for summary in fresh:
-            self._row_of_path[summary.path] = len(self._rows)
+            self._row_of_path[path_key(summary.path)] = len(self._rows)
             self._rows.append(_Row(summary))
             self._count(summary, +1)
         self.endInsertRows()
@@ -294,7 +295,7 @@ class RecordTableModel(QAbstractTableModel):
 
     def update_summary(self, summary: RecordSummary) -> bool:
         """Replace the row for `summary.path` (after a save or a reload); False if no such row."""
-        row = self._row_of_path.get(summary.path)
+        row = self._row_of_path.get(path_key(summary.path))
         if row is None:
             return False
         self._count(self._rows[row].summary, -1)
@@ -304,8 +305,9 @@ class RecordTableModel(QAbstractTableModel):
         self.countsChanged.emit()
         return True
 
-    def set_dirty(self, path: str, dirty: bool) -> None:
+    def set_dirty(self, path: str | Path, dirty: bool) -> None:
         """Mark a record as having unsaved edits (or not); the state column shows it."""
+        path = path_key(path)
         if dirty == (path in self._dirty):
             return
         if dirty:
@@ -332,8 +334,8 @@ class RecordTableModel(QAbstractTableModel):
     def summary_at(self, source_row: int) -> RecordSummary:
         return self._rows[source_row].summary
 
-    def row_for_path(self, path: str) -> int | None:
-        return self._row_of_path.get(str(path))
+    def row_for_path(self, path: str | Path) -> int | None:
+        return self._row_of_path.get(path_key(path))
 
     def summaries(self) -> list[RecordSummary]:
         return [row.summary for row in self._rows]
@@ -341,6 +343,11 @@ class RecordTableModel(QAbstractTableModel):
     def matches(self, source_row: int, needle: str) -> bool:
         """Literal, case-insensitive search over title, excerpt, provider and topics."""
         return needle in self._rows[source_row].haystack
+
+
+def path_key(path: str | Path) -> str:
+    """The one spelling of a path rows are found by (the same as the edit session's)."""
+    return str(Path(path))
 
 
 def _file_name(path: str) -> str:
