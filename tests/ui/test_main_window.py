@@ -453,3 +453,22 @@ def test_layout_is_remembered_across_launches(open_desk, seed_copy, qtbot):
     assert second.current_queue() is Queue.APPROVED
     values = [int(second.proxy.index(r, Column.QUALITY).data()) for r in range(second.proxy.rowCount())]
     assert values == sorted(values, reverse=True)
+
+
+def test_a_long_session_does_not_wear_out_none(qtbot):
+    """PySide6 6.12.0 on Python 3.11 drops one reference to None on every call of a void method
+    (setText, update, processEvents, ...): after some thousands of repaints None is freed and the
+    app dies with "Fatal Python error: none_dealloc". Python 3.12+ (immortal None) and PySide6
+    6.11 are unaffected. This test fails where a long editing session would crash."""
+    import sys
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        label.setText("x")
+        label.update()
+    assert sys.getrefcount(None) - before > -100, (
+        "this PySide6 build loses a reference to None on each void call; the app would crash in a long "
+        "session: install a PySide6-Essentials other than 6.12.0, or run on Python 3.12 or newer"
+    )
