@@ -98,8 +98,8 @@ def _connect_while(owner: QObject, signal, slot: Callable[..., Any]) -> None:
 
 
 class _SaveSignals(QObject):
-    # No payload: the results stay on the job. Python objects sent through a queued signal
-    # from a worker thread upset PySide's reference counts (a crash at exit, seen here).
+    # No payload: the results stay on the job and are read on the UI thread once this
+    # arrives, so only a notification crosses threads.
     finished = Signal()
 
 
