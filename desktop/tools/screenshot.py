@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
 
     def settled() -> bool:
-        return not window.loading and window.current_document() is not None
+        return not window.loading and (window.current_document() is not None or window.model.rowCount() == 0)
 
     deadline = time.monotonic() + args.timeout
     while not settled() and time.monotonic() < deadline:

@@ -203,6 +203,20 @@ class RelatedList(QTreeWidget):
         super().keyPressEvent(event)
 
 
+class FittedList(QListWidget):
+    """A list as tall as its (word-wrapped) rows, so the pane scrolls as a whole and no row is cut."""
+
+    def fit(self) -> None:
+        self.doItemsLayout()
+        rows = sum(self.visualItemRect(self.item(i)).height() for i in range(self.count()))
+        self.setFixedHeight(rows + 2 * self.frameWidth() + 4)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()  # wrapping, and so the height of each row, follows the width
+
+
 def section_heading(text: str, name: str) -> QLabel:
     label = plain_label(text, name=name, accessible=text, wrap=False, selectable=False)
     font = label.font()
@@ -288,13 +302,14 @@ class ReviewPane(QWidget):
 
         self.problemsHeading = section_heading("Problems", "problemsHeading")
         self.editBlockerLabel = plain_label(name="editBlockerLabel", accessible="Why this file cannot be edited")
-        self.problemsView = QListWidget()
+        self.problemsView = FittedList()
         self.problemsView.setObjectName("problemsView")
         self.problemsView.setAccessibleName("Problems")
         self.problemsView.setWordWrap(True)
         self.problemsView.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problemsView.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problemsView.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.problemsView.setResizeMode(QListWidget.ResizeMode.Adjust)
         layout.addWidget(self.problemsHeading)
         layout.addWidget(self.editBlockerLabel)
         layout.addWidget(self.problemsView)
@@ -445,8 +460,7 @@ class ReviewPane(QWidget):
         for widget in (self.problemsHeading, self.problemsView):
             widget.setVisible(bool(problems))
         if problems:
-            rows = sum(self.problemsView.sizeHintForRow(i) for i in range(len(problems)))
-            self.problemsView.setFixedHeight(rows + 2 * self.problemsView.frameWidth() + 4)
+            self.problemsView.fit()
 
     def _show_images_heading(self, count: int) -> None:
         # The strip stays in place (saying "No images") so the pane does not jump between records.

@@ -403,13 +403,19 @@ def test_a_leave_guard_can_keep_the_folder_open(desk, tmp_path):
     window._leave_guards.clear()
 
 
-def test_form_hooks_are_in_place(desk):
-    window = desk
+def test_the_bare_window_offers_the_hooks_the_edit_form_uses(qtbot, seed_copy):
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow()  # without the form installed: what build_window() starts from
+    qtbot.addWidget(window)
+    window.open_folder(seed_copy)
+    qtbot.waitUntil(lambda: not window.loading and window.current_path() is not None, timeout=30_000)
     layout = window.form_layout()
     assert layout.parentWidget().objectName() == "formHost" and layout.count() == 0
+    menus = window.menuBar().findChildren(type(window.recentMenu))
     for name in ("actionSave", "actionApproveNext", "actionUndo", "actionReviewChanges"):
-        assert not window.registry[name].isEnabled()
-        assert any(window.registry[name] in menu.actions() for menu in window.menuBar().findChildren(type(window.recentMenu)))
+        assert not window.registry[name].isEnabled()  # in the menus, waiting for the form
+        assert any(window.registry[name] in menu.actions() for menu in menus)
     path = window.current_path()
     window.set_dirty(path, True)
     assert window.isWindowModified()

@@ -67,6 +67,13 @@ def test_problems_are_listed_with_line_and_column(pane, tmp_path):
     assert any(line.startswith("line 4:") for line in lines)  # quality: 300
     assert pane.problemsView.isVisibleTo(pane)
     assert pane.problemsHeading.text() == f"Problems ({len(lines)})"
+    view = pane.problemsView
+    last = view.visualItemRect(view.item(view.count() - 1))
+    assert view.viewport().rect().contains(last), "every problem is shown whole, none cut off"
+    pane.resize(360, 800)  # narrower: messages wrap onto more lines, and the list grows with them
+    QApplication.processEvents()
+    last = view.visualItemRect(view.item(view.count() - 1))
+    assert view.viewport().rect().contains(last)
 
 
 def test_a_file_without_front_matter_says_why_it_cannot_be_edited(pane, tmp_path):
