@@ -391,6 +391,27 @@ def test_a_dropped_folder_is_opened(desk, qtbot, tmp_path):
     assert str(other.absolute()) == recent[0]
 
 
+def test_opening_another_folder_mid_load_drops_the_first_load(qtbot, tmp_path):
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(150):
+        shutil.copy(SEED_RECORD, big / f"{i:03d}.txt")
+    small = tmp_path / "small"
+    small.mkdir()
+    shutil.copy(SEED_RECORD, small / "only.txt")
+    from desktop.app import build_window
+
+    window = build_window(big)
+    qtbot.addWidget(window)
+    assert window.loading
+    window.open_folder(small)  # before the first load is done
+    qtbot.waitUntil(lambda: not window.loading, timeout=30_000)
+    qtbot.wait(300)  # chunks of the first load still in flight must land nowhere
+    assert window.model.rowCount() == 1
+    assert Path(window.model.summary_at(0).path).parent == small.absolute()
+    assert "1 records" in window.statusLabel.text() or "1 record" in window.statusLabel.text()
+
+
 def test_a_leave_guard_can_keep_the_folder_open(desk, tmp_path):
     window = desk
     asked: list[str] = []
