@@ -8,6 +8,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.paths import resource_path, seeds_dir
+from desktop.ui.editing import install_editing
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import APPLICATION, ORGANIZATION, DeskSettings
 
@@ -23,6 +24,7 @@ def build_window(folder: Path | None = None) -> MainWindow:
         raise RuntimeError("build_window() needs a running QApplication; run_app() creates one")
     settings = DeskSettings()
     window = MainWindow(settings)
+    install_editing(window)
     window.open_folder(Path(folder) if folder is not None else default_folder(settings))
     return window
 

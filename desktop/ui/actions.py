@@ -50,7 +50,10 @@ WIDGET_SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Next / previous record (record table)", "J / K, Down / Up"),
     ("First / last record (record table)", "Home / End"),
     ("Open related link (related list)", "Enter"),
+    ("Go to quality / heat / topics / approval (form)", "Alt+Q / Alt+H / Alt+T / Alt+A"),
+    ("Add the typed topic (topics field)", "Enter or comma"),
     ("Remove last topic (topics field)", "Backspace"),
+    ("Step to a topic and remove it (topics field)", "Left / Right, then Delete"),
 )
 
 

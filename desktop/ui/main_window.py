@@ -42,6 +42,8 @@ from desktop.ui.settings import GEOMETRY, HEADER, QUEUE, SPLITTER, WINDOW_STATE,
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000
 MENUS = ("File", "Edit", "Review", "View", "Help")
+# Alt+H belongs to the form's Heat field (issue 4), so Help opens with Alt+P.
+MENU_TITLES = {"Help": "Hel&p"}
 # Commands of the edit form (issue 4): listed in the menus, disabled until the form wires them.
 FORM_ACTIONS = (
     "actionSave",
@@ -299,7 +301,7 @@ class MainWindow(QMainWindow):
             actions = self.registry.in_menu(name)
             if not actions:
                 continue
-            menu = self.menuBar().addMenu(f"&{name}")
+            menu = self.menuBar().addMenu(MENU_TITLES.get(name, f"&{name}"))
             menu.setObjectName(f"menu{name}")
             for action in actions:
                 if action.objectName() in SEPARATOR_BEFORE and menu.actions():
