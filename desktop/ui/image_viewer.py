@@ -35,6 +35,14 @@ def _plain_label(text: str, object_name: str, parent: QWidget) -> QLabel:
     return label
 
 
+def _file_size(byte_count: int) -> str:
+    if byte_count <= 0:
+        return ""
+    if byte_count < 1024 * 1024:
+        return f"{max(1, round(byte_count / 1024))} KB"
+    return f"{byte_count / (1024 * 1024):.1f} MB"
+
+
 class ImageViewer(QDialog):
     """Shows one image of the current record. Everything taken from the record is plain text."""
 
@@ -91,8 +99,9 @@ class ImageViewer(QDialog):
         link_row.addWidget(copy_button)
 
         real = result.real_size if result is not None else None
-        if real:
-            real_text = f"{format_size(real)} px"
+        if real and result is not None:
+            details = [f"{format_size(real)} px", result.format.upper(), _file_size(result.byte_count)]
+            real_text = "  ·  ".join(part for part in details if part)
         elif status:
             real_text = f"Unknown: {status}"
         else:
@@ -137,8 +146,8 @@ class ImageViewer(QDialog):
         if result is not None and result.ok and result.image is not None:
             # Show the thumbnail at once; the sharper decode replaces it when ready.
             self._set_picture(QPixmap.fromImage(result.image))
-            if result.payload is not None:
-                self._request = loader.decode(result.payload, VIEWER_DECODE_SIZE, self._on_full_decoded)
+            # Loaded again rather than kept: the disk cache answers, and no strip holds full-size bytes.
+            self._request = loader.load(source, VIEWER_DECODE_SIZE, self._on_full_decoded)
         else:
             self.picture.setText(f"⚠  {status}" if status else "No image")
         self._fit_to(real)

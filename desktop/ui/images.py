@@ -175,7 +175,6 @@ class ImageEntry:
     link: Any
     title: str = ""
     declared: tuple[int, int] | None = None  # the record's width x height, when both are positive integers
-    is_cached: bool | None = None
 
     @classmethod
     def from_record(cls, item: Any) -> ImageEntry:
@@ -184,12 +183,10 @@ class ImageEntry:
         if not isinstance(item, dict):
             return cls(link=None)
         width, height = _dimension(item.get("width")), _dimension(item.get("height"))
-        cached = item.get("isCached")
         return cls(
             link=item.get("url"),
             title=_scalar_text(item.get("title")),
             declared=(width, height) if width and height else None,
-            is_cached=cached if isinstance(cached, bool) else None,
         )
 
     @property
@@ -237,7 +234,6 @@ class ImageResult:
     real_size: tuple[int, int] | None = None  # the full image's pixel size, from its header
     format: str = ""
     byte_count: int = 0
-    payload: bytes | Path | None = None  # what to decode again for a larger view
     from_cache: bool = False
 
     @property
@@ -298,7 +294,7 @@ def decode_image(payload: bytes | Path, fit: QSize | None) -> ImageResult:
         return ImageResult(reason=TOO_LARGE if too_big else NOT_AN_IMAGE, format=image_format, byte_count=byte_count)
     if not size.isValid():
         real = (image.width(), image.height())
-    return ImageResult(image=image, real_size=real, format=image_format, byte_count=byte_count, payload=payload)
+    return ImageResult(image=image, real_size=real, format=image_format, byte_count=byte_count)
 
 
 # --- The loader --------------------------------------------------------------------------------
@@ -416,15 +412,6 @@ class ImageLoader(QObject):
             self._start_decode(request, source.path)
         else:
             self._start_refusal(request, source.reason or UNSUPPORTED_LINK)
-        return request
-
-    def decode(self, payload: bytes | Path, fit: QSize | None, callback: Callable[[ImageResult], None]) -> ImageRequest:
-        """Decode already fetched bytes (or a file) again, e.g. larger for the viewer."""
-        request = ImageRequest(self, None, fit, callback)
-        if self._closed:
-            request.cancel()
-        else:
-            self._start_decode(request, payload)
         return request
 
     def shutdown(self, timeout_ms: int = 5_000) -> None:
