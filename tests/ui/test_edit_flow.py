@@ -5,7 +5,7 @@ import difflib
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.records.session import path_key
@@ -130,11 +130,12 @@ def test_approve_three_edit_a_fourth_undo_save_all_and_only_those_lines_change(d
 
 def test_a_bulk_edit_of_five_records_is_one_undo_step_and_saves_each(desk, qtbot, originals):
     window, controller, form = editing_desk(qtbot, desk)
-    selection = QItemSelection(window.proxy.index(2, 0), window.proxy.index(6, 0))
-    window.recordTable.selectionModel().select(
-        selection, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-    )
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Down)
+    for _ in range(4):
+        press(qtbot, Qt.Key.Key_Down, SHIFT)
     five = window.selected_paths()
+    assert [Path(p).name[:3] for p in five] == ["002", "003", "004", "005", "006"]
     assert len(five) == 5 and controller.current_paths() == five
     assert form.qualityInput.text().startswith("mixed (")
     assert form.publishedInput.checkState() == Qt.CheckState.PartiallyChecked
@@ -270,3 +271,19 @@ def test_review_changes_shows_the_diff_of_every_unsaved_record(desk, qtbot):
     assert dialog is not None and dialog.isVisible()
     assert "-quality: 40\n+quality: 61" in dialog.text()
     dialog.close()
+
+
+def test_tab_goes_from_the_link_through_the_form_to_the_tabs(desk, qtbot):
+    window, controller, form = editing_desk(qtbot, desk)
+    window.reviewPane.linkButton.setFocus()
+    order = []
+    for _ in range(5):
+        press(qtbot, Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [
+        form.qualityInput,
+        form.heatInput,
+        form.topicsInput.lineEdit,
+        form.publishedInput,
+        window.reviewPane.tabs.tabBar(),
+    ]
