@@ -183,6 +183,17 @@ class RecordForm(QWidget):
         )
         self.blockerLabel.hide()
 
+        # With several rows selected the pane above still shows one record: say plainly that
+        # the form speaks for all of them.
+        self.selectionLabel = QLabel(self)
+        self.selectionLabel.setObjectName("formSelection")
+        self.selectionLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.selectionLabel.setWordWrap(True)
+        font = self.selectionLabel.font()
+        font.setBold(True)
+        self.selectionLabel.setFont(font)
+        self.selectionLabel.hide()
+
         self.qualityInput = FieldSpinBox(*QUALITY_RANGE, parent=self)
         self.qualityInput.setObjectName("qualityInput")
         self.qualityInput.setAccessibleName("Quality")
@@ -267,6 +278,7 @@ class RecordForm(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.blockerLabel)
+        outer.addWidget(self.selectionLabel)
         outer.addLayout(form)
         outer.addStretch(1)
 
@@ -333,6 +345,11 @@ class RecordForm(QWidget):
         self._refresh_problem_labels()
         self.blockerLabel.setText(blockers_text)
         self.blockerLabel.setVisible(bool(blockers_text))
+        several = len(values) > 1
+        self.selectionLabel.setText(
+            f"Editing {len(values)} selected records: a change applies to all of them." if several else ""
+        )
+        self.selectionLabel.setVisible(several)
         self._set_editable(not values or not blockers, has_records=bool(values))
         self.inputProblemChanged.emit("")
 

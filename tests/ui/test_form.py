@@ -48,6 +48,7 @@ def test_one_record_shows_its_values_without_reporting_edits(form, docs, edits):
     assert not form.publishedInput.isChecked()
     form.showRecords([docs[1]])
     assert form.publishedInput.isChecked()
+    assert not form.selectionLabel.isVisible()
     assert edits == [], "loading values is not an edit"
 
 
@@ -89,6 +90,8 @@ def test_several_records_show_differing_values_as_mixed(qtbot, form, docs, edits
     assert form.heatInput.text() == "not rated", "all five share heat -1"
     assert form.publishedInput.checkState() == Qt.CheckState.PartiallyChecked
     assert form.mixedPublishedLabel.text() == "mixed: 2 of 5 approved"
+    assert form.selectionLabel.isVisible()
+    assert form.selectionLabel.text() == "Editing 5 selected records: a change applies to all of them."
     assert edits == []
 
     form.qualityInput.setFocus()
