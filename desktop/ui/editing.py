@@ -111,6 +111,7 @@ class _SaveAllJob(QRunnable):
         self.setAutoDelete(False)  # the controller reads `results` after `finished`
         self.documents = documents
         self.results: list[tuple[str, Document | Exception]] = []
+        self.blocked: dict[str, str] = {}  # records not sent to the writer, and why
         self.signals = _SaveSignals()
 
     def run(self) -> None:
@@ -365,7 +366,8 @@ class EditController(QObject):
                     results.append((key, error))
             return self._finish_save_all(results, blocked)
         job = _SaveAllJob([(k, self.session.edited(k)) for k in ready])
-        job.signals.finished.connect(lambda: self._finish_save_all(job.results, blocked))
+        job.blocked = blocked
+        job.signals.finished.connect(lambda: self._finish_job(job))
         self._save_job = job
         self.message.emit(f"Saving {len(ready)} records…")
         self._pool.start(job)
@@ -374,8 +376,19 @@ class EditController(QObject):
     def is_saving(self) -> bool:
         return self._save_job is not None
 
-    def wait_for_save(self) -> None:
+    def wait_for_save(self) -> dict[str, str] | None:
+        """Block until a running Save All is done and handle its outcome now (closing the
+        window, opening another folder); the failures, or None when none was running."""
+        job = self._save_job
+        if job is None:
+            return None
         self._pool.waitForDone()
+        return self._finish_job(job)
+
+    def _finish_job(self, job: _SaveAllJob) -> dict[str, str] | None:
+        if job is not self._save_job:
+            return None  # already handled by wait_for_save
+        return self._finish_save_all(job.results, job.blocked)
 
     def _finish_save_all(self, results: list[tuple[str, Document | Exception]], blocked: dict[str, str]) -> dict[str, str]:
         self._save_job = None
@@ -423,6 +436,7 @@ class EditController(QObject):
     def confirm_discard(self, parent: QWidget | None = None) -> bool:
         """Before closing or opening another folder: True when it may go ahead (everything was
         saved, or the editor chose to discard); False to stay."""
+        self.wait_for_save()
         count = len(self.session.dirty_paths())
         if not count:
             return True

@@ -379,3 +379,17 @@ def test_the_diff_is_coloured_by_line_kind_and_never_read_as_markup(qtbot, host)
     assert colour_of(2) == "#5b5fc7"  # hunk header
     assert colour_of(5) is None  # context
     assert "+quality: <b>41</b>" in dialog.text()
+
+
+def test_leaving_while_save_all_runs_waits_for_it_and_asks_only_about_what_is_left(qtbot, controller, paths, answers):
+    controller.edit(paths[3:6], "heat", 21)
+    finished = []
+    controller.saveAllFinished.connect(finished.append)
+    controller.save_all()
+    assert controller.is_saving()
+    assert controller.confirm_discard(), "everything got saved, so there is nothing to ask"
+    assert answers.asked == []
+    assert finished == [{}]
+    assert all(b"heat: 21" in Path(p).read_bytes() for p in paths[3:6])
+    qtbot.wait(50)  # the worker's own notification arrives later and changes nothing
+    assert finished == [{}]
