@@ -287,3 +287,14 @@ def test_tab_goes_from_the_link_through_the_form_to_the_tabs(desk, qtbot):
         form.publishedInput,
         window.reviewPane.tabs.tabBar(),
     ]
+
+
+def test_unapprove_withdraws_approval_and_saves(desk, qtbot, originals):
+    window, controller, form = editing_desk(qtbot, desk)
+    press(qtbot, Qt.Key.Key_3, CTRL)  # the "Approved" queue
+    qtbot.waitUntil(lambda: window.current_path() is not None and current_name(window).startswith("001_"))
+    path = window.current_path()
+    window.recordTable.setFocus()
+    press(qtbot, Qt.Key.Key_Return, CTRL | SHIFT)
+    assert changed_lines(originals[path], Path(path).read_bytes()) == ["-published: true", "+published: false"]
+    qtbot.waitUntil(lambda: window.model.count(Queue.APPROVED) == 3)
