@@ -61,7 +61,6 @@ class ImageViewer(QDialog):
         self.setObjectName("imageViewer")
         self.setAccessibleName("Image viewer")
         self.setWindowTitle(f"Image – {source.label}" if source.label else "Image")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self._loader = loader
         self._request: ImageRequest | None = None
         self._full: QPixmap | None = None

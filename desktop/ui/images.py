@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import itertools
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -539,10 +540,9 @@ def _decode_job(relay: _DecodeRelay, job_id: int, payload: bytes | Path, fit: QS
 
 
 def default_cache_dir() -> Path:
+    """`images` in the user's cache folder (XDG_CACHE_HOME/<app> on Linux), beside other app caches."""
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
     if not base:
-        import tempfile
-
         base = os.path.join(tempfile.gettempdir(), "newsdesk-cache")
     return Path(base) / "images"
 

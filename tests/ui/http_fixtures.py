@@ -1,7 +1,7 @@
 """A real HTTP server on 127.0.0.1 serving the images (good and bad) that record thumbnails meet.
 
-Import the `image_server` fixture into a test module (`from tests.ui.http_fixtures import image_server`)
-or from a conftest. Every handler that waits is bounded, and notices when the client hangs up, so a
+Import the fixture into a test module or conftest (`from http_fixtures import image_server_fixture`);
+tests then ask for `image_server`. Every handler that waits is bounded, and notices when the client hangs up, so a
 test can assert that a request was aborted.
 """
 from __future__ import annotations
@@ -227,8 +227,8 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def image_server(qapp) -> Iterator[ImageServer]:
+@pytest.fixture(name="image_server")
+def image_server_fixture(qapp) -> Iterator[ImageServer]:
     before = set(threading.enumerate())
     server = ImageServer()
     try:

@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from http_fixtures import ImageServer, closed_port, image_bytes, image_server  # noqa: F401 - fixture
+from http_fixtures import ImageServer, closed_port, image_bytes, image_server_fixture  # noqa: F401 - fixture
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
@@ -127,7 +127,8 @@ def test_redirects_are_followed_only_to_the_web(qtbot, strip, image_server):
     )
     wait_settled(qtbot, strip)
     assert states(strip) == [("loaded", ""), ("failed", UNSAFE_REDIRECT), ("failed", images_module.TOO_MANY_REDIRECTS)]
-    assert image_server.hits["/redirect-loop"] <= images_module.MAX_REDIRECTS + 1
+    # The first request, MAX_REDIRECTS followed, and at most one resend Qt makes when a connection closes under it.
+    assert image_server.hits["/redirect-loop"] <= images_module.MAX_REDIRECTS + 2
 
 
 def test_a_strip_without_a_shared_loader_makes_its_own(qtbot, image_server):
@@ -413,9 +414,6 @@ def test_viewer_for_matching_sizes_and_for_a_failed_image(qtbot, strip, image_se
 
 
 def test_keyboard_tab_order_arrows_and_activation(qtbot, strip, image_server):
-    before = QWidget()
-    before.setObjectName("before")
-    qtbot.addWidget(before)
     strip.setImages([{"url": image_server.url(p)} for p in ("/red.png", "/green.png", "/missing.jpg")], None)
     wait_settled(qtbot, strip)
     first, second, third = strip.thumbnails()
@@ -477,7 +475,7 @@ def test_a_record_with_hundreds_of_images_shows_the_first_ones(qtbot, strip, tmp
     wait_settled(qtbot, strip)
 
 
-def test_thumbnail_click_outside_does_not_activate(qtbot, strip, image_server):
+def test_a_right_click_does_not_open_the_viewer(qtbot, strip, image_server):
     strip.setImages([{"url": image_server.url("/red.png")}], None)
     wait_settled(qtbot, strip)
     thumbnail = strip.thumbnails()[0]
