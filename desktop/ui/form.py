@@ -170,6 +170,7 @@ class RecordForm(QWidget):
         super().__init__(parent)
         self.setObjectName("recordForm")
         self._count = 0
+        self._identities: list[str] = []
         self._input_problems: dict[str, str] = {}
         self._shown_problems: dict[str, str] = {}
 
@@ -320,6 +321,11 @@ class RecordForm(QWidget):
     def showRecords(self, records: Sequence[Document | RecordSummary | Mapping[str, Any]]) -> None:  # noqa: N802
         """Show the values of `records`; with several, values that differ show as mixed."""
         values = [FormValues.of(r) for r in records]
+        identities = [str(getattr(r, "path", id(r))) for r in records]
+        if identities != self._identities:
+            # Half-typed text belongs to the records it was typed for, not to the next ones.
+            self._identities = identities
+            self.topicsInput.clearInput()
         self._count = len(values)
         blockers = [v.blocker for v in values if v.blocker]
         blockers_text = ""
@@ -335,6 +341,8 @@ class RecordForm(QWidget):
             self.topicsInput.setTopicSets([list(v.topics) for v in values])
             self._show_published([v.published for v in values])
         self._input_problems.clear()
+        if self.topicsInput.inputProblem():  # typed text still there, for the same records
+            self._input_problems["topics"] = self.topicsInput.inputProblem()
         self._shown_problems = {}
         for v in values:
             for path, message in v.problems:
@@ -351,7 +359,7 @@ class RecordForm(QWidget):
         )
         self.selectionLabel.setVisible(several)
         self._set_editable(not values or not blockers, has_records=bool(values))
-        self.inputProblemChanged.emit("")
+        self.inputProblemChanged.emit(self.inputProblem())
 
     def _show_number(self, spin: FieldSpinBox, numbers: list[int | None], slider: QSlider | None) -> None:
         distinct = sorted(set(numbers), key=lambda n: (n is None, n))

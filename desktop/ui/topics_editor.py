@@ -263,6 +263,12 @@ class TopicsEditor(QWidget):
     def isReadOnly(self) -> bool:  # noqa: N802
         return self.lineEdit.isReadOnly()
 
+    def clearInput(self) -> None:  # noqa: N802
+        """Drop what is typed but not added (the editor moved to other records)."""
+        self.lineEdit.clear()
+        self._last_committed = None
+        self._set_problem("")
+
     def inputProblem(self) -> str:  # noqa: N802
         return self._problem
 

@@ -204,3 +204,29 @@ def test_undo_keys_in_a_field_are_left_to_the_window(qtbot, form, docs):
     form.topicsInput.setFocus()
     qtbot.keyClick(form.topicsInput.lineEdit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert undone == [True, True]
+
+
+def test_half_typed_topic_text_does_not_follow_to_another_record(qtbot, form, docs, edits):
+    form.showRecords([docs[0]])
+    form.topicsInput.setFocus()
+    qtbot.keyClicks(form.topicsInput.lineEdit, "Priv")
+    form.showRecords([docs[0]])  # the same record redrawn after an edit: the text stays
+    assert form.topicsInput.lineEdit.text() == "Priv"
+    form.showRecords([docs[1]])
+    assert form.topicsInput.lineEdit.text() == ""
+    qtbot.keyClick(form.topicsInput.lineEdit, Qt.Key.Key_Return)
+    assert edits == []
+
+
+def test_a_typed_duplicate_still_blocks_after_a_redraw_and_not_after_moving_on(qtbot, form, docs):
+    form.showRecords([docs[0]])
+    form.topicsInput.setFocus()
+    qtbot.keyClicks(form.topicsInput.lineEdit, "ai")
+    assert "already a topic" in form.inputProblem()
+    form.showRecords([docs[0]])  # redrawn after another field's edit
+    assert "already a topic" in form.inputProblem()
+    assert "already a topic" in form.fieldProblem("topics")
+    with qtbot.waitSignal(form.inputProblemChanged) as changed:
+        form.showRecords([docs[2]])
+    assert changed.args == [""]
+    assert form.fieldProblem("topics") == ""
