@@ -249,16 +249,23 @@ class EditController(QObject):
     def approve(self, paths: Sequence[str | Path]) -> bool:
         """Set `published: true` and save. Refused, with the problems listed, for a record that
         has any. True when every record ended up approved on disk."""
-        if not paths:
+        if not paths or self._blocked_by_input(paths):
             return False
         if not self._edit(paths, "published", lambda: self.session.set_field(paths, "published", True)):
             return False
-        saved = self._save_each(paths, verb="Approved")
-        return saved
+        return self._save_each(paths, verb="Approved")
+
+    def _blocked_by_input(self, paths: Sequence[str | Path]) -> bool:
+        """A half-typed value in the form for these records: saving now would silently drop it."""
+        if self._input_problem and {path_key(p) for p in paths} & set(self._current):
+            self.message.emit(f"Not saved: fix this first: {self._input_problem}")
+            self.saveBlocked.emit(f"Fix this first: {self._input_problem}")
+            return True
+        return False
 
     def unapprove(self, paths: Sequence[str | Path]) -> bool:
         """Set `published: false` and save."""
-        if not paths:
+        if not paths or self._blocked_by_input(paths):
             return False
         if not self._edit(paths, "published", lambda: self.session.set_field(paths, "published", False)):
             return False

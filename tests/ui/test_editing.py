@@ -393,3 +393,16 @@ def test_leaving_while_save_all_runs_waits_for_it_and_asks_only_about_what_is_le
     assert all(b"heat: 21" in Path(p).read_bytes() for p in paths[3:6])
     qtbot.wait(50)  # the worker's own notification arrives later and changes nothing
     assert finished == [{}]
+
+
+def test_approval_waits_while_the_form_holds_a_half_typed_value(controller, paths, originals):
+    record = paths[2]
+    controller.set_current([record])
+    messages = []
+    controller.message.connect(messages.append)
+    controller.set_input_problem("quality must be a whole number from 0 to 100")
+    assert not controller.approve([record])
+    assert Path(record).read_bytes() == originals[record]
+    assert "quality must be a whole number" in messages[-1]
+    controller.set_input_problem("")
+    assert controller.approve([record])
