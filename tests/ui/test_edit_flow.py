@@ -298,3 +298,19 @@ def test_unapprove_withdraws_approval_and_saves(desk, qtbot, originals):
     press(qtbot, Qt.Key.Key_Return, CTRL | SHIFT)
     assert changed_lines(originals[path], Path(path).read_bytes()) == ["-published: true", "+published: false"]
     qtbot.waitUntil(lambda: window.model.count(Queue.APPROVED) == 3)
+
+
+def test_a_file_that_cannot_be_edited_shows_a_read_only_form_and_refuses_approval(open_desk, seed_copy, qtbot):
+    broken = seed_copy / "zz_broken.md"
+    broken.write_text('---\ntitle: "A"\ntitle: "B"\nwebUrl: "https://example.com/"\n---\n', encoding="utf-8")
+    before = broken.read_bytes()
+    window, controller, form = editing_desk(qtbot, open_desk(seed_copy))
+    press(qtbot, Qt.Key.Key_4, CTRL)  # Needs attention
+    qtbot.waitUntil(lambda: window.current_path() == path_key(broken))
+    assert form.blockerLabel.isVisible()
+    assert "can't be edited" in form.blockerLabel.text()
+    assert not form.qualityInput.isEnabled() and not form.publishedInput.isEnabled()
+    window.recordTable.setFocus()
+    press(qtbot, Qt.Key.Key_Return, CTRL)
+    assert broken.read_bytes() == before
+    assert "cannot be edited" in window.statusBar().currentMessage()
