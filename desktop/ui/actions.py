@@ -41,6 +41,10 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionQueueToReview", "&To Review", "View", ("Ctrl+2",), "Show records not yet approved"),
     ActionSpec("actionQueueApproved", "A&pproved", "View", ("Ctrl+3",), "Show records approved for publication"),
     ActionSpec("actionQueueNeedsAttention", "&Needs Attention", "View", ("Ctrl+4",), "Show records with problems"),
+    ActionSpec(
+        "actionLoadWebImages", "Load &Web Images", "View", (),
+        "Fetch the record's images from the web (off: nothing is requested from the internet)", checkable=True,
+    ),
     ActionSpec("actionShortcuts", "&Keyboard Shortcuts", "Help", (Key.HelpContents,), "List every keyboard shortcut"),
     ActionSpec("actionAbout", "&About Newsdesk", "Help", (), ""),
 )

@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.links import SAFE_SCHEMES
+from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
 
 THUMBNAIL_SIZE = QSize(160, 100)
 MAX_THUMBNAILS = 40  # a record listing hundreds of images gets the first ones and a "+N more" note
@@ -85,6 +86,7 @@ UNSAFE_REDIRECT = "Unsafe redirect"
 TOO_MANY_REDIRECTS = "Too many redirects"
 SECURE_CONNECTION_FAILED = "Secure connection failed"
 DOWNLOAD_FAILED = "Download failed"
+WEB_IMAGES_OFF = "Web images are off"
 
 _UNREACHABLE_ERRORS = {
     QNetworkReply.NetworkError.ConnectionRefusedError,
@@ -340,7 +342,12 @@ class ImageLoader(QObject):
     Create one per main window (`ImageLoader(window)`) and pass it to each `ImageStrip`; call
     `shutdown()` when the window closes so no decode is left running. Callbacks always run on the
     UI thread, and never after their request was cancelled.
+
+    With web images off (the editor's "Load Web Images" preference, read when `web_images` is
+    None) an http(s) image is answered "Web images are off" without any request being made.
     """
+
+    webImagesChanged = Signal(bool)
 
     def __init__(
         self,
@@ -349,9 +356,11 @@ class ImageLoader(QObject):
         cache_dir: Path | None = None,
         transfer_timeout_ms: int = TRANSFER_TIMEOUT_MS,
         max_download_bytes: int = MAX_DOWNLOAD_BYTES,
+        web_images: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("imageLoader")
+        self._web_images = bool(DeskSettings().value(LOAD_WEB_IMAGES)) if web_images is None else web_images
         self.transfer_timeout_ms = transfer_timeout_ms
         self.max_download_bytes = max_download_bytes
         # The pool is created first so that, as the first child destroyed, it waits for running
@@ -388,6 +397,20 @@ class ImageLoader(QObject):
     def network_manager(self) -> QNetworkAccessManager:
         return self._network
 
+    def web_images_enabled(self) -> bool:
+        return self._web_images
+
+    def set_web_images_enabled(self, enabled: bool) -> None:
+        """Allow or stop requests to the web; strips showing web images load them again."""
+        if enabled == self._web_images:
+            return
+        self._web_images = enabled
+        if not enabled:
+            for request in list(self._downloading):
+                self._forget(request)  # aborts the transfer; the request still gets its answer
+                self._start_refusal(request, WEB_IMAGES_OFF)
+        self.webImagesChanged.emit(enabled)
+
     def thread_pool(self) -> QThreadPool:
         """The pool decodes run on (two threads): decoding a large PNG takes far longer than a frame."""
         return self._pool
@@ -407,6 +430,8 @@ class ImageLoader(QObject):
         request = ImageRequest(self, source, fit, callback)
         if self._closed:
             request.cancel()
+        elif source.kind == "http" and not self._web_images:
+            self._start_refusal(request, WEB_IMAGES_OFF)
         elif source.kind == "http" and source.url is not None:
             self._start_download(request, source.url)
         elif source.kind == "file" and source.path is not None:
@@ -626,6 +651,8 @@ class ImageThumbnail(QWidget):
         self.setAccessibleDescription(self.status_text())
         declared = f"Declared size: {format_size(self.entry.declared)}" if self.entry.declared else ""
         status = self.status_text() if self.state != "loaded" else f"Real size: {self.status_text()}"
+        if self.reason == WEB_IMAGES_OFF:
+            status += " (View > Load Web Images shows it)"
         self.setToolTip(plain_tooltip(self.entry.title, breakable_url(self.url) or "(no link)", status, declared))
 
     def caption(self) -> str:
@@ -766,7 +793,9 @@ class ImageStrip(QWidget):
         self._thumbnails: list[ImageThumbnail] = []
         self._requests: list[ImageRequest] = []
         self._base_dir: Path | None = None
+        self._images: Any = None
         self._viewer: QWidget | None = None
+        self._loader.webImagesChanged.connect(self._on_web_images_changed)
 
         self._empty = _EmptySlot("No images")
         self._empty.setObjectName("imageStripEmpty")
@@ -823,6 +852,7 @@ class ImageStrip(QWidget):
         """Show a record's `images` value; relative links resolve against `base_dir`, the record's folder."""
         self.clear()
         self._base_dir = Path(base_dir) if base_dir is not None else None
+        self._images = images
         entries = image_entries(images)
         if not entries:
             return
@@ -849,6 +879,7 @@ class ImageStrip(QWidget):
     def clear(self) -> None:
         """Forget the current record's images: cancel their loads and close their viewer."""
         self._generation += 1
+        self._images = None
         for request in self._requests:
             request.cancel()
         self._requests.clear()
@@ -896,6 +927,10 @@ class ImageStrip(QWidget):
         if self._viewer is viewer:
             self._viewer = None
             viewer.deleteLater()
+
+    def _on_web_images_changed(self, _enabled: bool) -> None:
+        if any(thumbnail.source.kind == "http" for thumbnail in self._thumbnails):
+            self.setImages(self._images, self._base_dir)
 
     def _on_loaded(self, generation: int, index: int, result: ImageResult) -> None:
         if generation != self._generation or index >= len(self._thumbnails):

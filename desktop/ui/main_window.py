@@ -37,7 +37,7 @@ from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_loader import DocumentReader, FolderLoader
 from desktop.ui.record_model import Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.review_pane import ReviewPane
-from desktop.ui.settings import GEOMETRY, HEADER, QUEUE, SPLITTER, WINDOW_STATE, DeskSettings
+from desktop.ui.settings import GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITTER, WINDOW_STATE, DeskSettings
 
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000
@@ -55,7 +55,9 @@ FORM_ACTIONS = (
     "actionApproveNext",
     "actionUnapprove",
 )
-SEPARATOR_BEFORE = frozenset({"actionSave", "actionQuit", "actionFind", "actionNextRecord", "actionAbout"})
+SEPARATOR_BEFORE = frozenset(
+    {"actionSave", "actionQuit", "actionFind", "actionNextRecord", "actionLoadWebImages", "actionAbout"}
+)
 QUEUE_ACTIONS = {
     "actionQueueAll": Queue.ALL,
     "actionQueueToReview": Queue.TO_REVIEW,
@@ -330,6 +332,10 @@ class MainWindow(QMainWindow):
         r.connect("actionPreviousRecord", lambda: self.step(-1))
         r.connect("actionShortcuts", self.show_shortcuts)
         r.connect("actionAbout", lambda: dialogs.show_about(self))
+        web_images = r["actionLoadWebImages"]
+        web_images.setChecked(bool(self.settings.value(LOAD_WEB_IMAGES)))
+        self.reviewPane.imageStrip.loader().set_web_images_enabled(web_images.isChecked())
+        web_images.toggled.connect(self.set_web_images_enabled)
         for name, queue in QUEUE_ACTIONS.items():
             r.connect(name, lambda _=False, q=queue: self.set_queue(q))
         self.queueList.currentRowChanged.connect(self._on_queue_row)
@@ -589,6 +595,12 @@ class MainWindow(QMainWindow):
             return True
         self.show_status(f"The system could not open {url}.")
         return False
+
+    def set_web_images_enabled(self, enabled: bool) -> None:
+        """The "Load Web Images" preference: remembered, and applied to the record shown at once."""
+        self.registry["actionLoadWebImages"].setChecked(enabled)
+        self.settings.set_value(LOAD_WEB_IMAGES, enabled)
+        self.reviewPane.imageStrip.loader().set_web_images_enabled(enabled)
 
     def show_status(self, message: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
         """A transient message in the status bar (the folder and counts come back after it)."""

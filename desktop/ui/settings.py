@@ -18,6 +18,7 @@ HEADER = "table/header"
 QUEUE = "table/queue"
 LAST_FOLDER = "folders/last"
 RECENT_FOLDERS = "folders/recent"
+LOAD_WEB_IMAGES = "view/loadWebImages"
 
 # Every key the desk stores and what it means when absent. Byte blobs are Qt's own saveState() output.
 DEFAULTS: dict[str, Any] = {
@@ -28,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     QUEUE: "all",
     LAST_FOLDER: "",
     RECENT_FOLDERS: "[]",
+    # Off, nothing is requested from the internet: like a mail client's remote images, for
+    # privacy (an image request tells its host who is reading) and for metered connections.
+    LOAD_WEB_IMAGES: True,
 }
 
 
@@ -43,6 +47,11 @@ class DeskSettings:
         stored = self._settings.value(key, default)
         if isinstance(default, QByteArray):
             return stored if isinstance(stored, QByteArray) else QByteArray(stored or b"")
+        if isinstance(default, bool):
+            # The INI file hands booleans back as the words "true" and "false".
+            if isinstance(stored, str) and stored.lower() in ("true", "false"):
+                return stored.lower() == "true"
+            return stored if isinstance(stored, bool) else default
         return stored if isinstance(stored, type(default)) else default
 
     def set_value(self, key: str, value: Any) -> None:

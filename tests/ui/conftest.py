@@ -7,20 +7,33 @@ from pathlib import Path
 
 import pytest
 
-from desktop.ui.settings import DeskSettings
+from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
 
 LOAD_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture(autouse=True)
 def fresh_settings(qapp) -> Iterator[DeskSettings]:
-    """Every test starts from the defaults: one test's remembered queue must not steer another."""
+    """Every test starts from the defaults: one test's remembered queue must not steer another.
+
+    One exception: web images are off, so records whose images are on the internet (seeds/) make
+    no request; tests of images served from 127.0.0.1 turn them on (`web_images_on`).
+    """
     settings = DeskSettings()
     settings.clear()
+    settings.set_value(LOAD_WEB_IMAGES, False)
     settings.sync()
     yield settings
     settings.clear()
     settings.sync()
+
+
+@pytest.fixture
+def web_images_on(fresh_settings: DeskSettings) -> DeskSettings:
+    """The "Load Web Images" preference on, for tests whose images come from the 127.0.0.1 server."""
+    fresh_settings.set_value(LOAD_WEB_IMAGES, True)
+    fresh_settings.sync()
+    return fresh_settings
 
 
 @pytest.fixture

@@ -33,6 +33,13 @@ from desktop.ui.images import (
 # warning is about the test platform, not the strip, and every other Qt warning still fails a test.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
+
+
+@pytest.fixture(autouse=True)
+def _web_images_on(web_images_on):
+    """Every image here comes from the 127.0.0.1 server or a temporary folder."""
+
+
 HOSTILE_TITLE = 'Look <b>bold</b> <img src="http://evil.example/x.png"> & more'
 
 
