@@ -55,6 +55,7 @@ WIDGET_SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("First / last record (record table)", "Home / End"),
     ("Open related link (related list)", "Enter"),
     ("Go to quality / heat / topics / approval (form)", "Alt+Q / Alt+H / Alt+T / Alt+A"),
+    ("Review / Source tab (review pane)", "Alt+I / Alt+S"),
     ("Add the typed topic (topics field)", "Enter or comma"),
     ("Remove last topic (topics field)", "Backspace"),
     ("Step to a topic and remove it (topics field)", "Left / Right, then Delete"),

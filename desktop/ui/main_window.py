@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.progressBar)
 
     def _build_menus(self) -> None:
-        self.recentMenu = QMenu("Open &Recent", self)
+        self.recentMenu = QMenu("Open Rec&ent", self)  # &Reload has R
         self.recentMenu.setObjectName("menuOpenRecent")
         for name in MENUS:
             actions = self.registry.in_menu(name)

@@ -113,7 +113,9 @@ class LinkButton(QPushButton):
 
     def _elide(self) -> None:
         width = max(self.width(), 200)
-        self.setText(self.fontMetrics().elidedText(self._url, Qt.TextElideMode.ElideMiddle, width - 4))
+        elided = self.fontMetrics().elidedText(self._url, Qt.TextElideMode.ElideMiddle, width - 4)
+        # A button takes "&b" in its text as the shortcut Alt+B: a link's "&" must stay a character.
+        self.setText(elided.replace("&", "&&"))
 
 
 class RelatedList(QTreeWidget):
@@ -332,7 +334,8 @@ class ReviewPane(QWidget):
         layout.addWidget(self.relatedList)
         layout.addWidget(self.relatedEmptyLabel)
         layout.addStretch(1)
-        self.tabs.addTab(self.scroll, "&Review")
+        # Alt+R opens the Review menu; Alt+I (and Alt+S) pick the tabs.
+        self.tabs.addTab(self.scroll, "Rev&iew")
 
         self.sourceView = QPlainTextEdit()
         self.sourceView.setObjectName("sourceView")

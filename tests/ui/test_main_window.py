@@ -6,8 +6,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QTableView, QTreeWidget, QWidget
+from PySide6.QtGui import QDesktopServices, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QPlainTextEdit,
+    QTabBar,
+    QTableView,
+    QTreeWidget,
+    QWidget,
+)
 
 from desktop.records.scan import iter_record_files, summarize_paths
 from desktop.ui.record_model import Column, Queue
@@ -457,6 +469,52 @@ def test_help_lists_every_shortcut(desk, qtbot):
     assert rows["Reload"] == "F5"
     assert rows["Next Record"] == "Alt+Down"
     assert rows["To Review"] == "Ctrl+2"
+
+
+def window_mnemonics(window) -> list[tuple[str, str]]:
+    """(Alt+key, where) for every mnemonic reachable without opening a menu."""
+    found = []
+
+    def add(text: str, where: str) -> None:
+        key = QKeySequence.mnemonic(text)
+        if not key.isEmpty():
+            found.append((key.toString(), where))
+
+    for action in window.menuBar().actions():
+        add(action.text(), f"menu {action.text()}")
+    for button in window.findChildren(QAbstractButton):
+        add(button.text(), f"{type(button).__name__} {button.objectName() or button.text()}")
+    for label in window.findChildren(QLabel):
+        if label.buddy() is not None:
+            add(label.text(), f"label {label.text()}")
+    for bar in window.findChildren(QTabBar):
+        for i in range(bar.count()):
+            add(bar.tabText(i), f"tab {bar.tabText(i)}")
+    return found
+
+
+def duplicates(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    by_key: dict[str, list[str]] = {}
+    for key, where in pairs:
+        by_key.setdefault(key, []).append(where)
+    return {key: places for key, places in by_key.items() if len(places) > 1}
+
+
+def test_every_mnemonic_in_the_window_is_unique(open_desk, tmp_path):
+    # A link with "&" in it: a button would take "&b" as Alt+B unless the text is escaped.
+    write_record(tmp_path, "amp.md", title='"Ampersands"', webUrl='"https://example.com/a?x=1&b=2&q=3"')
+    window = open_desk(tmp_path)
+    mnemonics = window_mnemonics(window)
+    keys = {key for key, _ in mnemonics}
+    assert duplicates(mnemonics) == {}
+    # The ones an editor learns: menus, the form's fields, the review tabs.
+    assert {"Alt+F", "Alt+E", "Alt+R", "Alt+V", "Alt+P", "Alt+Q", "Alt+H", "Alt+T", "Alt+A", "Alt+I", "Alt+S"} <= keys
+    link = window.reviewPane.linkButton
+    assert QKeySequence.mnemonic(link.text()).isEmpty()  # record text never becomes a shortcut
+    assert link.text().replace("&&", "&").endswith("x=1&b=2&q=3")
+    for menu in window.menuBar().findChildren(QMenu):
+        inside = [(QKeySequence.mnemonic(a.text()).toString(), a.text()) for a in menu.actions() if a.text()]
+        assert duplicates([pair for pair in inside if pair[0]]) == {}, menu.title()
 
 
 # --- memory of the desk -------------------------------------------------------------------
