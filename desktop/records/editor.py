@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import re
 from collections import Counter, deque
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from .model import SEED_KEY_ORDER, Document
-from .reading import compose_front_matter, parse_document
+from .reading import compose_front_matter, compose_node, construct_node, parse_document
 from .schema import value_problems
 
 
@@ -92,9 +93,13 @@ def apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
         return dataclasses.replace(doc, problems=list(doc.problems))
 
     front = doc.front_text
+    # The first edit works on the tree `doc` was read with (its marks index `front`); each later one
+    # parses the text the edit before it produced.
+    tree = doc.root
     for key, value in pending:
         try:
-            front = _FrontEditor(front, doc.newline).edit(key, value)
+            front = _FrontEditor(front, doc.newline, tree, doc.data if tree is not None else None).edit(key, value)
+            tree = None
         except EditRefused as refused:
             raise EditRefused(f"{name} was not changed: {refused}") from None
         except Exception as error:  # a layout the editor does not know: refuse rather than guess
@@ -332,18 +337,28 @@ def _walk(root: yaml.Node):
 class _FrontEditor:
     """One edit of one top-level key of a front matter text, with the file's writing habits."""
 
-    def __init__(self, front: str, newline: str):
+    def __init__(self, front: str, newline: str, root: yaml.Node | None = None, data: Any = None):
+        """`root` (and its constructed `data`, if at hand) when the caller has already composed `front`."""
         self.front = front
         self.nl = newline
-        try:
-            self.root, self.data = compose_front_matter(front)
-        except yaml.YAMLError as exc:
-            raise EditRefused(f"the front matter is not valid YAML ({exc}).") from None
+        if root is None:
+            try:
+                root = compose_node(front)
+            except yaml.YAMLError as exc:
+                raise EditRefused(f"the front matter is not valid YAML ({exc}).") from None
+        self.root = root
+        if data is not None:
+            self.data = data
         if self.root is not None and not isinstance(self.root, yaml.MappingNode):
             raise EditRefused("the front matter is not a set of key: value lines.")
         if self.root is not None and self.root.flow_style:
             raise EditRefused("the front matter is written as one {...} mapping, which is not edited in place.")
         self.pairs = list(self.root.value) if self.root is not None else []
+
+    @functools.cached_property
+    def data(self) -> Any:
+        # Only a block list edit needs the old values, and only for its own key.
+        return construct_node(self.root)
 
     # ---- the file's habits
 

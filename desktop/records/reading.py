@@ -145,6 +145,24 @@ def compose_front_matter(front_text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
+def compose_node(front_text: str) -> yaml.Node | None:
+    """The node tree of `front_text` without constructing its data; raises yaml.YAMLError on bad YAML."""
+    loader = SafeLoader(front_text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def construct_node(root: yaml.Node | None) -> Any:
+    """Plain data from a tree composed earlier (by `compose_node`, or a Document's `root`)."""
+    loader = SafeLoader("")
+    try:
+        return construct(loader, root)
+    finally:
+        loader.dispose()
+
+
 def construct(loader: Any, root: yaml.Node | None) -> Any:
     """Plain data from a composed tree, by `loader`'s safe constructor; `root` is left as it was."""
     if root is None:
