@@ -609,6 +609,14 @@ def install_editing(window) -> EditController:
     window.documentShown.connect(on_document_shown)
     window.folderLoaded.connect(refresh_completions)
     controller.dirtyChanged.connect(window.set_dirty)
+
+    def show_pending(keys: list[str]) -> None:
+        session = controller.session
+        for key in keys:
+            dirty = session.knows(key) and session.is_dirty(key)
+            window.show_pending(key, summarize_document(session.edited(key)) if dirty else None)
+
+    controller.recordsChanged.connect(show_pending)
     controller.recordSaved.connect(lambda key, doc: window.refresh_record(summarize_document(doc), doc))
     controller.recordSaved.connect(refresh_completions)
     controller.message.connect(window.show_status)

@@ -643,6 +643,10 @@ class MainWindow(QMainWindow):
                 self.reviewPane.show_summary(summary)
                 self.reader.read(summary.path)
 
+    def show_pending(self, path: str, summary: RecordSummary | None) -> None:
+        """Show a record's row with the values its unsaved edits would save (None: as on disk)."""
+        self.model.set_pending(path, summary)
+
     def set_dirty(self, path: str, dirty: bool) -> None:
         """Mark a record as having unsaved edits (table marker and the window title's *)."""
         self.model.set_dirty(path, dirty)

@@ -123,12 +123,17 @@ def _state_strip(flags: tuple[str, ...]) -> QIcon:
 
 
 class _Row:
-    """A summary with what the table derives from it, computed once."""
+    """A summary with what the table derives from it, computed once.
 
-    __slots__ = ("summary", "published_text", "published_sort", "haystack")
+    `pending` is the same record as its unsaved edits would save it: the cells show it (with the
+    unsaved mark), while queues and search go by `summary`, the record as it is on disk.
+    """
 
-    def __init__(self, summary: RecordSummary) -> None:
+    __slots__ = ("summary", "published_text", "published_sort", "haystack", "pending")
+
+    def __init__(self, summary: RecordSummary, pending: _Row | None = None) -> None:
         self.summary = summary
+        self.pending = pending
         moment = parse_published(summary.published_at)
         self.published_text = format_published(summary.published_at)
         self.published_sort = moment.toMSecsSinceEpoch() if moment is not None else MISSING_SORT
@@ -136,9 +141,20 @@ class _Row:
             (summary.title, summary.excerpt, summary.provider, summary.domain, *summary.topics)
         ).casefold()
 
+    @property
+    def shown(self) -> _Row:
+        return self.pending or self
+
 
 class RecordTableModel(QAbstractTableModel):
-    """Every loaded record as one row of RecordSummary; the full record is read only when shown."""
+    """Every loaded record as one row of RecordSummary; the full record is read only when shown.
+
+    A record with unsaved edits shows its edited values (`set_pending`), but stays in the queues
+    (and the counts, and the search) of its saved state until it is saved. An editor who ticks
+    "Approved" in "To review" keeps the record in view while finishing it, rather than watching it
+    vanish mid-edit; Approve & next saves at once, so the queue moves on as soon as a decision is
+    written. The state column's unsaved mark says the row shows more than the disk holds.
+    """
 
     countsChanged = Signal()
 
@@ -178,15 +194,16 @@ class RecordTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
+        stored = self._rows[index.row()]
+        row = stored.shown
         summary = row.summary
         column = Column(index.column())
+        if role == SUMMARY_ROLE:
+            return stored.summary
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == SORT_ROLE:
             return self._sort_key(row, column)
-        if role == SUMMARY_ROLE:
-            return summary
         if role == PATH_ROLE:
             return summary.path
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATE:
@@ -298,8 +315,9 @@ class RecordTableModel(QAbstractTableModel):
         row = self._row_of_path.get(path_key(summary.path))
         if row is None:
             return False
-        self._count(self._rows[row].summary, -1)
-        self._rows[row] = _Row(summary)
+        old = self._rows[row]
+        self._count(old.summary, -1)
+        self._rows[row] = _Row(summary, old.pending)
         self._count(summary, +1)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
         self.countsChanged.emit()
@@ -318,6 +336,21 @@ class RecordTableModel(QAbstractTableModel):
         if row is not None:
             index = self.index(row, Column.STATE)
             self.dataChanged.emit(index, index)
+
+    def set_pending(self, path: str | Path, pending: RecordSummary | None) -> None:
+        """Show a record's values as its unsaved edits would save them (None: as on disk)."""
+        row = self._row_of_path.get(path_key(path))
+        if row is None:
+            return
+        current = self._rows[row].pending
+        if (current.summary if current else None) == pending:
+            return
+        self._rows[row].pending = _Row(pending) if pending is not None else None
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def pending_summary(self, source_row: int) -> RecordSummary | None:
+        pending = self._rows[source_row].pending
+        return pending.summary if pending else None
 
     def dirty_paths(self) -> set[str]:
         return set(self._dirty)

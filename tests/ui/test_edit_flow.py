@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.records.session import path_key
 from desktop.ui import edit_dialogs
-from desktop.ui.record_model import Queue
+from desktop.ui.record_model import Column, Queue
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
 
@@ -314,3 +314,58 @@ def test_a_file_that_cannot_be_edited_shows_a_read_only_form_and_refuses_approva
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert broken.read_bytes() == before
     assert "cannot be edited" in window.statusBar().currentMessage()
+
+
+def table_cell(window, path: str, column) -> str:
+    index = window.proxy.mapFromSource(window.model.index(window.model.row_for_path(path), column))
+    return index.data()
+
+
+def state_words(window, path: str) -> str:
+    return window.model.index(window.model.row_for_path(path), Column.STATE).data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_the_table_shows_unsaved_values_until_they_are_undone_or_reverted(desk, qtbot, originals):
+    window, controller, form = editing_desk(qtbot, desk)
+    press(qtbot, Qt.Key.Key_2, CTRL)  # "To review"
+    qtbot.waitUntil(lambda: current_name(window).startswith("000_"))
+    path = window.current_path()
+    to_review = window.model.count(Queue.TO_REVIEW)
+    assert table_cell(window, path, Column.QUALITY) == "40"
+
+    press(qtbot, Qt.Key.Key_Q, ALT)
+    type_text(qtbot, "77")
+    assert table_cell(window, path, Column.QUALITY) == "77"
+    assert state_words(window, path) == "unsaved edits"
+    press(qtbot, Qt.Key.Key_H, ALT)
+    press(qtbot, Qt.Key.Key_Up)
+    assert table_cell(window, path, Column.HEAT) == "0"
+    press(qtbot, Qt.Key.Key_T, ALT)
+    type_text(qtbot, "Privacy")
+    press(qtbot, Qt.Key.Key_Return)
+    assert table_cell(window, path, Column.TOPICS).endswith("Privacy")
+    press(qtbot, Qt.Key.Key_A, ALT)  # ticks "Approved for publication" (an animated click), unsaved
+    qtbot.waitUntil(lambda: controller.session.value(path, "published") is True)
+    assert state_words(window, path) == "approved, unsaved edits"
+    # The queues go by what is on disk: the record stays in view while the editor finishes it.
+    assert window.model.count(Queue.TO_REVIEW) == to_review
+    assert window.current_path() == path
+
+    press(qtbot, Qt.Key.Key_Z, CTRL)  # undo the approval
+    assert state_words(window, path) == "unsaved edits"
+    press(qtbot, Qt.Key.Key_Z, CTRL)  # and the topic
+    assert not table_cell(window, path, Column.TOPICS).endswith("Privacy")
+    window.registry["actionRevert"].trigger()
+    assert table_cell(window, path, Column.QUALITY) == "40"
+    assert table_cell(window, path, Column.HEAT) == "–"
+    assert state_words(window, path) == "awaiting review"
+    assert Path(path).read_bytes() == originals[path]
+
+    # The offscreen platform leaves the topic completer's hidden popup as the active window.
+    editing_desk(qtbot, window)
+    press(qtbot, Qt.Key.Key_Q, ALT)
+    type_text(qtbot, "66")
+    window.registry["actionSave"].trigger()
+    assert table_cell(window, path, Column.QUALITY) == "66"
+    assert state_words(window, path) == "awaiting review"
+    assert changed_lines(originals[path], Path(path).read_bytes()) == ["-quality: 40", "+quality: 66"]

@@ -162,3 +162,28 @@ def test_sort_keys_of_a_column_are_one_comparable_type(model):
 def test_rows_are_flat(model):
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.index(0, 0).parent() == QModelIndex()
+
+
+def test_unsaved_values_show_in_the_cells_and_sort_but_queues_go_by_the_disk(qtmodeltester, model, proxy):
+    alpha = summaries()[0]
+    proxy.set_queue(Queue.TO_REVIEW)
+    proxy.sort(Column.QUALITY, Qt.SortOrder.AscendingOrder)
+    assert column(proxy, Column.QUALITY) == ["", "9"]
+    to_review = model.count(Queue.TO_REVIEW)
+
+    model.set_dirty(alpha.path, True)
+    model.set_pending(alpha.path, replace(alpha, quality=77, published=True, topics=("AI", "Vision", "Privacy")))
+    qtmodeltester.check(model)
+    assert column(proxy, Column.QUALITY) == ["", "77"]
+    assert column(proxy, Column.TOPICS)[1] == "AI, Vision, Privacy"
+    assert column(proxy, Column.STATE, Qt.ItemDataRole.AccessibleTextRole)[1] == "approved, unsaved edits"
+    assert model.count(Queue.TO_REVIEW) == to_review and proxy.rowCount() == 2
+    assert model.summary_at(0) == alpha, "the summary of the file on disk is unchanged"
+    proxy.set_queue(Queue.ALL)
+    assert column(proxy, Column.QUALITY)[-2:] == ["77", "100"], "sorted by the value shown"
+
+    model.update_summary(replace(alpha, excerpt="re-read from disk"))  # pending edits survive a re-read
+    assert column(proxy, Column.QUALITY)[-2:] == ["77", "100"]
+    model.set_pending(alpha.path, None)
+    model.set_dirty(alpha.path, False)
+    assert column(proxy, Column.QUALITY)[:3] == ["", "", "9"]
