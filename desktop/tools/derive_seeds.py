@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from desktop.records.model import SEED_KEY_ORDER
+
 SEED_NAME = "000_fbf05e2be9931d54.txt"
 FENCE = "---\n"
 
@@ -27,20 +29,10 @@ except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 # Scalars of a related entry that a derived record takes over, in the seed's top-level order.
-_LEADING_SCALARS = ("title", "excerpt", "publishedDateTime", "webUrl", "ampWebUrl", "cdnAmpWebUrl", "type", "quality")
-# A related entry's own key order, used when the seed article itself is written as a sibling.
-_RELATED_KEY_ORDER = (
-    "title",
-    "excerpt",
-    "publishedDateTime",
-    "webUrl",
-    "ampWebUrl",
-    "cdnAmpWebUrl",
-    "type",
-    "provider",
-    "quality",
-    "images",
-)
+_LEADING_SCALARS = SEED_KEY_ORDER[SEED_KEY_ORDER.index("title") : SEED_KEY_ORDER.index("quality") + 1]
+# A related entry's own key order (provider before quality, unlike the top level), used when the
+# seed article itself is written as a sibling.
+_RELATED_KEY_ORDER = (*_LEADING_SCALARS[:-1], "provider", "quality", "images")
 RELATED_INDENT = "  "
 
 
