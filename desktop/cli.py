@@ -118,26 +118,23 @@ def _command_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsdesk")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser(
-        "validate",
-        help="check records",
-        description="Check records (files, or folders searched recursively) for YAML and schema problems. "
-        "Prints FILE:LINE:COL: message per problem and a summary; exits 0 when every record is valid, "
-        "1 when any record has a problem, 2 on a usage error.",
+    # validate and list read records only: both take files or folders, and --json for JSON lines.
+    reading_commands = (
+        ("validate", _run_validate, "check records",
+         "Check records (files, or folders searched recursively) for YAML and schema problems. "
+         "Prints FILE:LINE:COL: message per problem and a summary; exits 0 when every record is valid, "
+         "1 when any record has a problem, 2 on a usage error.",
+         "PATH", "record file or folder", "one JSON object per problem per line"),
+        ("list", _run_list, "one row per record",
+         "One row per record: path, title, provider, publishedDateTime, quality, heat, "
+         "published, topics and number of problems.",
+         "FOLDER", "folder (searched recursively) or record file", "one JSON object per record per line"),
     )
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="record file or folder")
-    validate.add_argument("--json", action="store_true", help="one JSON object per problem per line")
-    validate.set_defaults(run=_run_validate)
-
-    listing = commands.add_parser(
-        "list",
-        help="one row per record",
-        description="One row per record: path, title, provider, publishedDateTime, quality, heat, "
-        "published, topics and number of problems.",
-    )
-    listing.add_argument("paths", nargs="+", metavar="FOLDER", help="folder (searched recursively) or record file")
-    listing.add_argument("--json", action="store_true", help="one JSON object per record per line")
-    listing.set_defaults(run=_run_list)
+    for name, run, summary, description, metavar, paths_help, json_help in reading_commands:
+        command = commands.add_parser(name, help=summary, description=description)
+        command.add_argument("paths", nargs="+", metavar=metavar, help=paths_help)
+        command.add_argument("--json", action="store_true", help=json_help)
+        command.set_defaults(run=run)
 
     edit = commands.add_parser(
         "set",
@@ -150,22 +147,19 @@ def _command_parser() -> argparse.ArgumentParser:
     edit.add_argument("--quality", type=int, metavar="N", help="0..100")
     edit.add_argument("--heat", type=int, metavar="N", help="-1 (not rated) or 0..100")
     edit.add_argument("--topics", metavar='"A, B"', help="replace the topics with this comma-separated list")
-    edit.add_argument(
-        "--add-topic",
-        dest="topic_steps",
-        action="append",
-        type=lambda topic: ("add", topic),
-        metavar="T",
-        help="add a topic (repeatable; a topic already there is left alone)",
-    )
-    edit.add_argument(
-        "--remove-topic",
-        dest="topic_steps",
-        action="append",
-        type=lambda topic: ("remove", topic),
-        metavar="T",
-        help="remove a topic (repeatable)",
-    )
+    # Both flags append to one list, so the steps apply in the order they were typed.
+    for step, help_text in (
+        ("add", "add a topic (repeatable; a topic already there is left alone)"),
+        ("remove", "remove a topic (repeatable)"),
+    ):
+        edit.add_argument(
+            f"--{step}-topic",
+            dest="topic_steps",
+            action="append",
+            type=lambda topic, step=step: (step, topic),
+            metavar="T",
+            help=help_text,
+        )
     edit.add_argument("--published", type=_published_word, metavar="true|false", help="approve or withdraw")
     edit.add_argument("--force", action="store_true", help="save even if the file changed on disk since it was read")
     edit.set_defaults(run=_run_set)
