@@ -143,6 +143,7 @@ def json_ready(value: Any, node: yaml.Node | None = None) -> Any:
 
 
 def _key_text(key: Any) -> str:
+    """A mapping key that is not text, spelled as YAML writes it (`true`, `null`, `3`)."""
     if key is None:
         return "null"
     if isinstance(key, bool):
@@ -224,7 +225,7 @@ def _shown(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return _key_text(value)
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
         return text if len(text) <= 60 else text[:56] + "…\""
