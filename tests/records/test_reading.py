@@ -394,19 +394,18 @@ def test_front_matter_that_is_not_a_mapping(tmp_path, front, kind):
     assert document.root is None
 
 
-def test_yaml_syntax_error_has_file_line_and_column(tmp_path):
-    document = read_document(write(tmp_path, "---\n" + VALID + "quality: 40\n  heat: 3\n---\n"))
+@pytest.mark.parametrize("front, line, column, words", [
+    (VALID + "quality: 40\n  heat: 3\n", 5, 7, "YAML syntax error"),
+    ("title: {{ .Name | title }}\n", 2, 9, "template"),
+    (VALID + "\tquality: 3\n", 4, 1, "tabs"),
+], ids=["file-line-and-column", "template-braces-get-a-hint", "tab-indentation-gets-a-hint"])
+def test_yaml_syntax_error_is_located_and_explained(tmp_path, front, line, column, words):
+    document = read_document(write(tmp_path, "---\n" + front + "---\n"))
 
     problem = assert_blocked(document, model.SYNTAX)
-    assert (problem.line, problem.column) == (5, 7)
+    assert (problem.line, problem.column) == (line, column)
     assert problem.message.startswith("YAML syntax error")
-
-
-def test_template_braces_get_a_hint(tmp_path):
-    document = read_document(write(tmp_path, "---\ntitle: {{ .Name | title }}\n---\n"))
-
-    problem = assert_blocked(document, model.SYNTAX)
-    assert "template" in problem.message and problem.line == 2
+    assert words in problem.message
 
 
 @pytest.mark.parametrize("raw, column", [(b"---\ntitle: a\x00b\n---\n", 9),
@@ -417,13 +416,6 @@ def test_a_forbidden_control_character_is_located_in_characters(tmp_path, raw, c
     problem = assert_blocked(document, model.SYNTAX)
     assert "character YAML does not allow" in problem.message
     assert (problem.line, problem.column) == (2, column)
-
-
-def test_tab_indentation_gets_a_hint(tmp_path):
-    document = read_document(write(tmp_path, "---\n" + VALID + "\tquality: 3\n---\n"))
-
-    problem = assert_blocked(document, model.SYNTAX)
-    assert "tabs" in problem.message and (problem.line, problem.column) == (4, 1)
 
 
 def test_read_errors_become_problems(tmp_path):
@@ -446,13 +438,21 @@ def seed_with(line_number: int, edit) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def test_missing_closing_quote_is_reported_where_the_string_began(tmp_path):
-    raw = seed_with(4, lambda line: line[:-1])  # excerpt: "... children.   (closing quote removed)
+def drop_closing_quote(line: str) -> str:
+    return line[:-1]
+
+
+@pytest.mark.parametrize("raw, line, column, gave_up", [
+    (seed_with(4, drop_closing_quote), 4, 10, 6),  # excerpt: "... children.
+    (seed_with(30, drop_closing_quote), 30, 12, 31),  # related[0].title
+    (b'---\ntitle: "never closed\nwebUrl: x\n---\n', 2, 8, 4),  # runs on into the closing fence
+], ids=["excerpt-of-the-seed", "title-of-a-related-entry", "open-until-the-closing-fence"])
+def test_missing_closing_quote_is_reported_where_the_string_began(tmp_path, raw, line, column, gave_up):
     document = read_document(write(tmp_path, raw, "seed.txt"))
 
     problem = assert_blocked(document, model.SYNTAX)
-    assert (problem.line, problem.column) == (4, 10)
-    assert problem.message == "unclosed double-quoted string starts here (PyYAML gave up at line 6)"
+    assert (problem.line, problem.column) == (line, column)
+    assert problem.message == f"unclosed double-quoted string starts here (PyYAML gave up at line {gave_up})"
 
 
 def test_runaway_single_quoted_string_many_lines_before_the_parser_gives_up(tmp_path):
@@ -464,23 +464,6 @@ def test_runaway_single_quoted_string_many_lines_before_the_parser_gives_up(tmp_
     assert problem.message.startswith("unclosed single-quoted string starts here (PyYAML gave up at line ")
     gave_up = int(problem.message.rsplit(" ", 1)[1].rstrip(")"))
     assert gave_up - problem.line > 10
-
-
-def test_runaway_string_in_a_related_entry(tmp_path):
-    raw = seed_with(30, lambda line: line[:-1])  # related[0].title loses its closing quote
-    document = read_document(write(tmp_path, raw, "seed.txt"))
-
-    problem = assert_blocked(document, model.SYNTAX)
-    assert (problem.line, problem.column) == (30, 12)
-    assert problem.message.startswith("unclosed double-quoted string starts here")
-
-
-def test_string_left_open_until_the_closing_fence(tmp_path):
-    document = read_document(write(tmp_path, "---\ntitle: \"never closed\nwebUrl: x\n---\n"))
-
-    problem = assert_blocked(document, model.SYNTAX)
-    assert (problem.line, problem.column) == (2, 8)
-    assert "unclosed double-quoted string starts here" in problem.message
 
 
 @pytest.mark.parametrize("front", [
