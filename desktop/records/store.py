@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .model import Document
+from .model import Document, FileStamp
 from .reading import read_document
 
 
@@ -85,44 +85,51 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _on_disk(path: Path) -> bytes | None:
+def unchanged_bytes(path: str | os.PathLike[str], stamp: FileStamp | None) -> bytes:
+    """The file's bytes when it still holds what was read (`stamp`); else raises FileChangedOnDisk.
+
+    The rule, cheapest test first:
+    - no stamp (the document was not read from disk): a change cannot be ruled out;
+    - the file is gone, or its size differs from the stamp's: changed, known from its metadata
+      without reading it;
+    - same size: the SHA-256 of its bytes decides. The modification time decides nothing on its
+      own: a file touched with the same bytes is still the file that was read, and a rewrite that
+      keeps size and mtime (within the clock's resolution, or with the time set back as `cp -p`
+      and `rsync -t` do) is still caught by the hash.
+    A file that cannot be read raises SaveError with the reason.
+    """
+    path = Path(path)
+    if stamp is None:
+        raise FileChangedOnDisk(
+            f"{path} was not saved: it was not read from disk, so a change there cannot be ruled out."
+        )
+    gone = FileChangedOnDisk(f"{path} was not saved: it was deleted or moved since it was read.")
+    changed = FileChangedOnDisk(
+        f"{path} was not saved: it changed on disk since it was read. Reload it, or save anyway to overwrite."
+    )
     try:
+        if os.stat(path).st_size != stamp.size:
+            raise changed
         with open(path, "rb") as handle:
-            return handle.read()
+            current = handle.read()
     except FileNotFoundError:
-        return None
+        raise gone from None
     except OSError as error:
         raise SaveError(f"Could not save {path}: {_reason(error)}.") from error
-
-
-def _matches(doc: Document, current: bytes | None) -> bool:
-    # Size and mtime alone miss a same-size rewrite within the clock's resolution; the hash does not,
-    # and a file touched but not changed is still the one that was read.
-    return (
-        doc.stamp is not None
-        and current is not None
-        and len(current) == doc.stamp.size
-        and hashlib.sha256(current).hexdigest() == doc.stamp.sha256
-    )
+    # Read again rather than trust the stat: the file may have changed between the two.
+    if len(current) != stamp.size or hashlib.sha256(current).hexdigest() != stamp.sha256:
+        raise changed
+    return current
 
 
 def save_document(doc: Document, *, force: bool = False) -> Document:
     """Write `doc.raw` over `doc.path` and return the document read back from disk.
 
     Unless `force`, refuses with FileChangedOnDisk when the file is no longer what was read
-    (`doc.stamp`). Any failure raises SaveError and leaves the file as it was.
+    (`doc.stamp`, by the rule of `unchanged_bytes`). Any failure raises SaveError and leaves the
+    file as it was.
     """
-    current = None if force else _on_disk(doc.path)
-    if not force and not _matches(doc, current):
-        if doc.stamp is None:
-            raise FileChangedOnDisk(
-                f"{doc.path} was not saved: it was not read from disk, so a change there cannot be ruled out."
-            )
-        if current is None:
-            raise FileChangedOnDisk(f"{doc.path} was not saved: it was deleted or moved since it was read.")
-        raise FileChangedOnDisk(
-            f"{doc.path} was not saved: it changed on disk since it was read. Reload it, or save anyway to overwrite."
-        )
+    current = None if force else unchanged_bytes(doc.path, doc.stamp)
     if current == doc.raw:  # nothing to write: leave the file, and its modification time, alone
         return read_document(doc.path)
     atomic_write(doc.path, doc.raw)
