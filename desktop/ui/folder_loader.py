@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.records import reading, scan
 from desktop.records.model import IO, Document, Problem, RecordSummary
+from desktop.ui.inbox import Inbox
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 FIRST_CHUNK = 8  # small, so the first rows show as soon as one worker is up
@@ -60,9 +61,6 @@ class FolderLoader(QObject):
     loadFinished = Signal(int, int)  # generation, number of records delivered
     loadFailed = Signal(int, str)  # generation, message
 
-    # Emitted from executor threads; Qt queues it to this object's (the UI) thread.
-    _relay = Signal(int, str, object)
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._generation = 0
@@ -74,7 +72,9 @@ class FolderLoader(QObject):
         self._chunk_count = 0
         self._delivered = 0
         self._closed = False
-        self._relay.connect(self._on_relay)
+        # Executor threads post (generation, kind, payload) here rather than emit a signal:
+        # no Qt call on a worker (see inbox.py). Every expect() is matched by exactly one post.
+        self._inbox = Inbox(lambda item: self._on_relay(*item), self)
 
     @property
     def generation(self) -> int:
@@ -89,6 +89,7 @@ class FolderLoader(QObject):
         self.cancel()
         generation = self._generation
         self.loadStarted.emit(generation, str(folder))
+        self._inbox.expect()
         future = self._lister.submit(scan.iter_record_files, folder)
         self._futures = [future]
         future.add_done_callback(lambda f, g=generation: self._emit(g, "listed", f))
@@ -112,15 +113,13 @@ class FolderLoader(QObject):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self._inbox.drop()
 
     # --- worker side: runs on executor threads ------------------------------------------
     def _emit(self, generation: int, kind: str, payload: object) -> None:
-        if generation != self._generation or self._closed:
-            return
-        try:
-            self._relay.emit(generation, kind, payload)
-        except RuntimeError:
-            pass  # the window (and this object) is already gone
+        # Always posted, even for an old generation, so the inbox's count stays true; the UI
+        # thread drops what is stale.
+        self._inbox.post((generation, kind, payload))
 
     # --- UI thread ----------------------------------------------------------------------
     def _on_relay(self, generation: int, kind: str, payload: object) -> None:
@@ -151,6 +150,7 @@ class FolderLoader(QObject):
         pool = self._ensure_pool()
         self._futures = []
         for index, paths in enumerate(chunks):
+            self._inbox.expect()
             future = pool.submit(scan.summarize_paths, paths)
             future.add_done_callback(lambda f, g=generation, i=index, p=paths: self._emit(g, "chunk", (i, f, p)))
             self._futures.append(future)
@@ -189,15 +189,13 @@ class DocumentReader(QObject):
 
     documentRead = Signal(int, str, object)  # request id, path, Document
 
-    _relay = Signal(int, str, object)
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-read")
         self._request = 0
         self._future: Future | None = None
         self._closed = False
-        self._relay.connect(self._on_relay)
+        self._inbox = Inbox(lambda item: self._on_relay(*item), self)  # see FolderLoader
 
     @property
     def latest_request(self) -> int:
@@ -209,6 +207,7 @@ class DocumentReader(QObject):
         request = self._request
         if self._future is not None:
             self._future.cancel()
+        self._inbox.expect()
         self._future = self._executor.submit(reading.read_document, Path(path))
         self._future.add_done_callback(lambda f, r=request, p=str(path): self._emit(r, p, f))
         return request
@@ -228,17 +227,13 @@ class DocumentReader(QObject):
             self._closed = True
             self.forget()
             self._executor.shutdown(wait=True, cancel_futures=True)
+            self._inbox.drop()
 
     def _emit(self, request: int, path: str, future: Future) -> None:
-        if request != self._request or self._closed or future.cancelled():
-            return
-        try:
-            self._relay.emit(request, path, future)
-        except RuntimeError:
-            pass  # the window is already gone
+        self._inbox.post((request, path, future))  # always: the UI thread drops what is stale
 
     def _on_relay(self, request: int, path: str, future: Future) -> None:
-        if request != self._request or self._closed:
+        if request != self._request or self._closed or future.cancelled():
             return
         try:
             document: Document = future.result()

@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.inbox import Inbox
 from desktop.ui.links import SAFE_SCHEMES
 from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
 
@@ -244,11 +245,62 @@ class ImageResult:
         return self.image is not None and not self.image.isNull()
 
 
-def decode_image(payload: bytes | Path, fit: QSize | None) -> ImageResult:
-    """Decode `payload` (bytes, or a file to read), scaled down to fit `fit` (None: full size).
+_SUPPORTED_FORMATS: frozenset[str] | None = None
 
-    Safe on any thread: it touches only QImage and QImageReader. The header is checked before any
-    pixel is decoded, so a tiny file claiming 30000 x 30000 costs nothing.
+
+def sniff_format(head: bytes) -> str:
+    """The image format the first bytes of a file announce ("" when they announce none we know).
+
+    Deciding here, rather than letting QImageReader ask every plugin, keeps the SVG plugin's
+    probe off the decode threads: it makes a Qt connection, and a connection made by a worker
+    that holds the GIL can deadlock with the UI thread (see desktop/ui/inbox.py).
+    """
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis", b"heic", b"heix", b"mif1"):
+        return "avif" if head[8:11] == b"avi" else "heic"
+    if head[:2] == b"BM":
+        return "bmp"
+    if head[:4] in (b"II*\0", b"MM\0*"):
+        return "tiff"
+    if head[:4] == b"\0\0\1\0":
+        return "ico"
+    if head[:4] == b"icns":
+        return "icns"
+    if head[:2] in (b"P1", b"P4"):
+        return "pbm"
+    if head[:2] in (b"P2", b"P5"):
+        return "pgm"
+    if head[:2] in (b"P3", b"P6"):
+        return "ppm"
+    if head[:2] == b"\x1f\x8b":
+        return "svgz"  # gzip: the only compressed image format a reader would take
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head.lower()):
+        return "svg"
+    return ""
+
+
+def _readable_formats() -> frozenset[str]:
+    global _SUPPORTED_FORMATS
+    if _SUPPORTED_FORMATS is None:
+        _SUPPORTED_FORMATS = frozenset(bytes(f.data()).decode("ascii", "replace").lower() for f in QImageReader.supportedImageFormats())
+    return _SUPPORTED_FORMATS
+
+
+def decode_image(payload: bytes | Path | QIODevice, fit: QSize | None) -> ImageResult:
+    """Decode `payload` (bytes, a file to read, or an open device), scaled down to fit `fit` (None: full size).
+
+    Safe on any thread: it creates no QObject and makes no Qt connection (a worker passes a
+    device opened on the UI thread). The format comes from the first bytes and QImageReader asks
+    no other plugin; the header is checked before any pixel is decoded, so a tiny file claiming
+    30000 x 30000 costs nothing.
     """
     if isinstance(payload, Path):
         try:
@@ -261,23 +313,33 @@ def decode_image(payload: bytes | Path, fit: QSize | None) -> ImageResult:
             return ImageResult(reason=NOT_AN_IMAGE)
         if stat.st_size > MAX_DOWNLOAD_BYTES:
             return ImageResult(reason=TOO_LARGE, byte_count=stat.st_size)
-        if not os.access(payload, os.R_OK):
+        try:
+            with payload.open("rb") as file:
+                head = file.read(64)
+        except OSError:
             return ImageResult(reason=UNREADABLE_FILE)
         reader = QImageReader(str(payload))
         byte_count = stat.st_size
+    elif isinstance(payload, QIODevice):
+        head = bytes(payload.peek(64).data())
+        reader = QImageReader(payload)
+        byte_count = payload.size()
     else:
-        buffer = QBuffer()  # must outlive the reader: kept by this frame until the decode is done
-        buffer.setData(QByteArray(payload))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        buffer = open_buffer(payload)  # must outlive the reader: kept by this frame until the decode is done
+        head = payload[:64]
         reader = QImageReader(buffer)
         byte_count = len(payload)
-    reader.setDecideFormatFromContent(True)
-    reader.setAutoTransform(True)
-    image_format = bytes(reader.format().data()).decode("ascii", "replace").lower()
-    if not reader.canRead() or not image_format:
+    image_format = sniff_format(head)
+    if not image_format:
         return ImageResult(reason=NOT_AN_IMAGE, byte_count=byte_count)
-    if image_format in REFUSED_FORMATS:
+    if image_format in REFUSED_FORMATS or image_format not in _readable_formats():
         return ImageResult(reason=f"Unsupported format ({image_format})", byte_count=byte_count, format=image_format)
+    reader.setFormat(QByteArray(image_format.encode("ascii")))
+    reader.setAutoDetectImageFormat(False)
+    reader.setDecideFormatFromContent(False)
+    reader.setAutoTransform(True)
+    if not reader.canRead():
+        return ImageResult(reason=NOT_AN_IMAGE, byte_count=byte_count, format=image_format)
     size = reader.size()
     # reader.size() is the stored size; EXIF orientation may turn it a quarter, after scaling.
     rotated = bool(reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90)
@@ -331,9 +393,12 @@ class ImageRequest:
             callback(result)
 
 
-class _DecodeRelay(QObject):
-    # Emitted on a pool thread; the receiver lives on the UI thread, so Qt queues the call there.
-    decoded = Signal(int, object)
+def open_buffer(data: bytes) -> QBuffer:
+    """`data` as an open, read-only device (made on the UI thread when a worker will read it)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    return buffer
 
 
 class ImageLoader(QObject):
@@ -364,13 +429,15 @@ class ImageLoader(QObject):
         self.transfer_timeout_ms = transfer_timeout_ms
         self.max_download_bytes = max_download_bytes
         # The pool is created first so that, as the first child destroyed, it waits for running
-        # decodes while the relay they emit through still exists.
+        # decodes while the inbox they post to still exists.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._pool.setExpiryTimeout(5_000)
-        self._relay = _DecodeRelay(self)
-        # Queued even from the UI thread, so refusals answer later like every other load does.
-        self._relay.decoded.connect(self._on_decoded, Qt.ConnectionType.QueuedConnection)
+        # Decodes post their results here (no Qt call on the worker); refusals go the same way,
+        # so they answer later like every other load does.
+        self._inbox = Inbox(self._on_decoded, self)
+        # What each decode reads, held here so that it is made and freed on the UI thread.
+        self._payloads: dict[int, QIODevice | Path] = {}
         self._network = QNetworkAccessManager(self)
         self._network.setRedirectPolicy(QNetworkRequest.RedirectPolicy.NoLessSafeRedirectPolicy)
         self._cache = QNetworkDiskCache(self)
@@ -447,6 +514,8 @@ class ImageLoader(QObject):
             request.cancel()
         self._pool.clear()
         self._pool.waitForDone(timeout_ms)
+        self._inbox.drop()
+        self._payloads.clear()
         self._network.clearConnectionCache()  # idle keep-alive connections close now, not minutes later
 
     # Internals --------------------------------------------------------------------------
@@ -454,7 +523,8 @@ class ImageLoader(QObject):
     def _start_refusal(self, request: ImageRequest, reason: str) -> None:
         job_id = next(self._job_ids)
         self._decoding[job_id] = request
-        self._relay.decoded.emit(job_id, ImageResult(reason=reason))
+        self._inbox.expect()
+        self._inbox.post((job_id, ImageResult(reason=reason)))
 
     def _start_download(self, request: ImageRequest, url: QUrl) -> None:
         network_request = QNetworkRequest(url)
@@ -533,9 +603,13 @@ class ImageLoader(QObject):
     def _start_decode(self, request: ImageRequest, payload: bytes | Path) -> None:
         job_id = next(self._job_ids)
         self._decoding[job_id] = request
-        self._pool.start(partial(_decode_job, self._relay, job_id, payload, request.fit))
+        self._payloads[job_id] = open_buffer(payload) if isinstance(payload, bytes) else payload
+        self._inbox.expect()
+        self._pool.start(partial(_decode_job, self._inbox.post, self._payloads, job_id, request.fit))
 
-    def _on_decoded(self, job_id: int, result: ImageResult) -> None:
+    def _on_decoded(self, item: tuple[int, ImageResult]) -> None:
+        job_id, result = item
+        self._payloads.pop(job_id, None)  # the device is freed here, on the UI thread
         request = self._decoding.pop(job_id, None)
         if request is None or not request.active:
             return
@@ -556,12 +630,15 @@ class ImageLoader(QObject):
                 reply.deleteLater()
 
 
-def _decode_job(relay: _DecodeRelay, job_id: int, payload: bytes | Path, fit: QSize | None) -> None:
+def _decode_job(post: Callable[[Any], None], payloads: dict, job_id: int, fit: QSize | None) -> None:
+    """Runs on a pool thread: decode, then post the result. Only Python hands it back (inbox.py)."""
     try:
-        result = decode_image(payload, fit)
+        payload = payloads.get(job_id)
+        result = decode_image(payload, fit) if payload is not None else ImageResult(reason=NOT_AN_IMAGE)
     except Exception as error:  # noqa: BLE001 - a worker must always answer, or the thumbnail spins forever
         result = ImageResult(reason=f"{NOT_AN_IMAGE} ({type(error).__name__})")
-    relay.decoded.emit(job_id, result)
+    payload = None  # the UI thread holds the last reference, and frees the device there
+    post((job_id, result))
 
 
 def default_cache_dir() -> Path:

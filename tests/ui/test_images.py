@@ -1,6 +1,7 @@
 """The review pane's image strip against a real HTTP server and real files: what an editor sees for each image."""
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -488,3 +489,31 @@ def test_a_right_click_does_not_open_the_viewer(qtbot, strip, image_server):
     thumbnail = strip.thumbnails()[0]
     with qtbot.assertNotEmitted(strip.imageActivated):
         qtbot.mouseClick(thumbnail, Qt.MouseButton.RightButton, pos=QPoint(10, 10))
+
+
+def test_decode_threads_make_no_qt_connection_or_signal(qtbot, strip, image_server, tmp_path, monkeypatch):
+    """A pool thread holds the GIL through every Qt call it makes; a signal or connection there
+    can deadlock with the UI thread (it did: a hang in QImageReader::format()'s plugin probe).
+    So the decode threads only read pixels, and results come back through Python alone."""
+    qt_calls: set[str] = set()
+    real_job = images_module._decode_job
+
+    def record(frame, event, arg):
+        if event == "c_call" and type(getattr(arg, "__self__", None)).__module__.startswith(("PySide6", "shiboken6")):
+            qt_calls.add(arg.__qualname__)
+
+    def traced_job(*args):
+        sys.setprofile(record)  # this thread only
+        try:
+            real_job(*args)
+        finally:
+            sys.setprofile(None)
+
+    monkeypatch.setattr(images_module, "_decode_job", traced_job)
+    (tmp_path / "local.png").write_bytes(image_bytes(50, 50, "#30a040"))
+    strip.setImages([{"url": image_server.url("/red.png")}, {"url": "local.png"}, {"url": image_server.url("/page.jpg")}], tmp_path)
+    wait_settled(qtbot, strip)
+    assert [t.state for t in strip.thumbnails()] == ["loaded", "loaded", "failed"]
+    assert "QImageReader.read" in qt_calls  # the profile saw the decodes
+    forbidden = {call for call in qt_calls if call.endswith((".emit", ".connect", ".disconnect")) or call == "QImageReader.format"}
+    assert forbidden == set()
