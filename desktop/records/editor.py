@@ -20,7 +20,7 @@ import yaml
 
 from .model import SEED_KEY_ORDER, Document
 from .reading import compose_front_matter, compose_node, construct_node, parse_document
-from .schema import value_problems
+from .schema import same_value, value_problems
 
 
 BOM = b"\xef\xbb\xbf"
@@ -85,7 +85,7 @@ def apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
                 continue
             del expected[key]
         else:
-            if key in expected and _same(expected[key], value):
+            if key in expected and same_value(expected[key], value):
                 continue
             expected[key] = value
         pending.append((key, value))
@@ -109,8 +109,8 @@ def apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
 
     text = doc.text[: doc.front_start] + front + doc.text[doc.front_end :]
     raw = (BOM if doc.bom else b"") + text.encode("utf-8")
-    new = parse_document(raw, doc.path)
-    if new.edit_blocker or new.data is None or not _same(new.data, expected):
+    new = parse_document(raw, doc.path, previous=doc)
+    if new.edit_blocker or new.data is None or not same_value(new.data, expected):
         raise EditRefused(
             f"{name} was not changed: the edit could not be written without changing other values "
             f"({new.edit_blocker or 'the file read back differently'})."
@@ -171,19 +171,6 @@ def _check_values(name: str, wanted: Mapping[str, Any]) -> None:
         problems = value_problems(key, value)
         if problems:
             raise EditRefused(f"{name} was not changed: " + "; ".join(p.message for p in problems) + ".")
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal values of equal types: `1 == True` and `1 == 1.0` are not the same value in a file."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)
-    return a == b
 
 
 def _lines(text: str) -> list[str]:

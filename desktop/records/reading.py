@@ -76,11 +76,15 @@ def read_document(path: str | os.PathLike[str]) -> Document:
     return document
 
 
-def parse_document(raw: bytes, path: str | os.PathLike[str]) -> Document:
-    """Parse record bytes: front matter, data, node tree, and every problem (schema ones included)."""
+def parse_document(raw: bytes, path: str | os.PathLike[str], previous: Document | None = None) -> Document:
+    """Parse record bytes: front matter, data, node tree, and every problem (schema ones included).
+
+    `previous`, an earlier version of the same record (the one an edit started from), spares
+    checking the values that did not change against the schema again (see `validate_data`).
+    """
     document = Document(path=Path(path), raw=raw)
     try:
-        _parse_into(document)
+        _parse_into(document, previous)
     except Exception as error:  # a parser bug or a pathological input must not take the caller down
         document.root = None
         document.data = None
@@ -224,7 +228,7 @@ def _line_of(text: str, index: int) -> str:
 # --------------------------------------------------------------------------- the parse
 
 
-def _parse_into(document: Document) -> None:
+def _parse_into(document: Document, previous: Document | None = None) -> None:
     raw = document.raw
     for bom, encoding in _OTHER_BOMS:
         if raw.startswith(bom):
@@ -273,7 +277,7 @@ def _parse_into(document: Document) -> None:
     document.front_end = front_end
 
     if document.format == "yaml":
-        _parse_yaml(document)
+        _parse_yaml(document, previous)
     elif document.format == "toml":
         _parse_toml(document)
     else:
@@ -293,7 +297,7 @@ def _find_closing_fence(text: str, start: int, closing: re.Pattern[str]) -> int 
     return None
 
 
-def _parse_yaml(document: Document) -> None:
+def _parse_yaml(document: Document, previous: Document | None = None) -> None:
     front_text = document.front_text
     front_line = document.front_line
     loader = SafeLoader(front_text)
@@ -330,7 +334,7 @@ def _parse_yaml(document: Document) -> None:
         names = ", ".join(sorted({problem.path for problem in duplicates}))
         document.edit_blocker = (f"The front matter repeats a key ({names}); YAML keeps only the last one, so "
                                  "remove the duplicate in a text editor before editing here.")
-    _add_schema_problems(document)
+    _add_schema_problems(document, previous)
 
 
 def _parse_toml(document: Document) -> None:
@@ -377,10 +381,13 @@ def _parse_json(document: Document) -> None:
     _add_schema_problems(document)
 
 
-def _add_schema_problems(document: Document) -> None:
+def _add_schema_problems(document: Document, previous: Document | None = None) -> None:
     from .schema import validate_data  # schema imports this module for node_at
 
-    document.problems.extend(validate_data(document.data or {}, document.root, document.front_line))
+    earlier = None
+    if previous is not None and previous.format == "yaml" and isinstance(previous.data, dict):
+        earlier = (previous.data, previous.problems)
+    document.problems.extend(validate_data(document.data or {}, document.root, document.front_line, earlier))
 
 
 def _block(document: Document, problem: Problem, blocker: str) -> None:

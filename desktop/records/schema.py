@@ -10,8 +10,9 @@ import base64
 import datetime as dt
 import functools
 import json
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Sequence
 
 import yaml
@@ -102,22 +103,86 @@ def _inlined_schema() -> dict[str, Any]:
     return inline(schema)
 
 
-def validate_data(data: Mapping[str, Any], root: yaml.Node | None = None, line_offset: int = 1) -> list[Problem]:
+def validate_data(
+    data: Mapping[str, Any],
+    root: yaml.Node | None = None,
+    line_offset: int = 1,
+    previous: tuple[Any, Sequence[Problem]] | None = None,
+) -> list[Problem]:
     """Every schema problem of a record's data, located in the file through `root` when given.
 
-    `line_offset` is the file line of `root`'s line 0 (`Document.front_line`).
+    `line_offset` is the file line of `root`'s line 0 (`Document.front_line`). `previous` is the
+    (data, problems) of an earlier version of the same record, which an edit has: the top-level
+    values equal to what they were there keep their problems (moved to where their nodes now are)
+    instead of being checked again. The result is the same as a full check; where that cannot be
+    shown (a schema rule that spans several keys, problems not from this check) it is a full check.
     """
     if not isinstance(data, Mapping):
         return [Problem("the front matter must be a set of `key: value` lines", code=SCHEMA, path="$")]
     instance = json_ready(data)
-    errors = _record_validator().iter_errors(instance)
-    return _problems(errors, instance, root, line_offset)
+    reused = _reusable(instance, previous, root, line_offset) if previous is not None else None
+    if reused is None:
+        return _problems(_record_validator().iter_errors(instance), instance, root, line_offset)
+    kept, changed = reused
+    present = {key: instance[key] for key in instance if key in changed}
+    # Only the changed keys are checked, and `required` only for those: a required key missing
+    # before and still missing keeps its problem through `kept`.
+    validator = _validator_requiring(frozenset(key for key in changed if key in record_schema().get("required", ())))
+    return _in_file_order(kept + _problems(validator.iter_errors(present), present, root, line_offset))
 
 
 def value_problems(key: str, value: Any) -> list[Problem]:
     """The schema problems of one top-level value, as the form checks it while the user types."""
     instance = {key: json_ready(value)}
     return _problems(_value_validator().iter_errors(instance), instance, None, 1)
+
+
+# Top-level keywords under which each top-level key's problems depend on that key's value alone.
+_PER_KEY_KEYWORDS = frozenset({"$schema", "$id", "$defs", "title", "description", "x-expect", "type", "required",
+                               "properties"})
+
+
+@functools.lru_cache(maxsize=16)
+def _validator_requiring(required: frozenset[str]) -> Draft202012Validator:
+    schema = dict(_inlined_schema())
+    schema["required"] = [key for key in record_schema().get("required", ()) if key in required]
+    return RecordValidator(schema, format_checker=_FORMATS)
+
+
+def _reusable(instance: Mapping[str, Any], previous: tuple[Any, Sequence[Problem]], root: yaml.Node | None,
+              line_offset: int) -> tuple[list[Problem], set[str]] | None:
+    """(previous problems of unchanged keys, relocated; the changed keys), or None for a full check."""
+    old_data, old_problems = previous
+    schema = record_schema()
+    if not isinstance(old_data, Mapping) or not set(schema) <= _PER_KEY_KEYWORDS or schema.get("type") != "object":
+        return None
+    old_instance = json_ready(old_data)
+    changed = {key for key in instance.keys() | old_instance.keys()
+               if key not in instance or key not in old_instance or not same_value(instance[key], old_instance[key])}
+    kept = []
+    for problem in old_problems:
+        keys = keys_of_path(problem.path) if problem.code == SCHEMA else None
+        if not keys or not isinstance(keys[0], str):
+            return None
+        if keys[0] in changed:
+            continue
+        # A missing value has no node either way, so the search falls back to its parent as before.
+        line, column = _location(root, keys, line_offset, missing=False)
+        kept.append(Problem(problem.message, line=line, column=column, path=problem.path, code=SCHEMA))
+    return kept, changed
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal values of equal types: `1 == True` and `1 == 1.0` are not the same value in a file."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
 
 
 def json_ready(value: Any, node: yaml.Node | None = None) -> Any:
@@ -166,7 +231,11 @@ def _problems(errors, instance: Any, root: yaml.Node | None, line_offset: int) -
                 continue
             line, column = _location(root, keys, line_offset, missing=error.validator == "required")
             by_path[path] = Problem(message, line=line, column=column, path=path, code=SCHEMA)
-    return sorted(by_path.values(), key=lambda p: (p.line or 0, p.column or 0, p.path))
+    return _in_file_order(by_path.values())
+
+
+def _in_file_order(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
 
 
 def _describe(error: ValidationError, instance: Any) -> list[tuple[list[Any], str]]:
@@ -219,6 +288,25 @@ def json_path(keys: Sequence[Any]) -> str:
         else:
             path += f"[{json.dumps(str(key), ensure_ascii=False)}]"
     return path
+
+
+_PATH_PART = re.compile(r'\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def keys_of_path(path: str) -> list[Any] | None:
+    """The keys `json_path` made `path` from (["images", 0, "url"]), or None if it made no such path."""
+    if not path.startswith("$"):
+        return None
+    keys: list[Any] = []
+    position = 1
+    while position < len(path):
+        part = _PATH_PART.match(path, position)
+        if part is None:
+            return None
+        name, index, quoted = part.groups()
+        keys.append(name if name is not None else int(index) if index is not None else json.loads(quoted))
+        position = part.end()
+    return keys if json_path(keys) == path else None
 
 
 def _shown(value: Any) -> str:

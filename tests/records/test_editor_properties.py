@@ -129,3 +129,26 @@ def test_an_edit_to_the_same_values_is_byte_identical(raw, changes):
     restored = apply_edits(new, {key: doc.data.get(key, REMOVE) for key in changes})
     assert restored.data == doc.data
     assert_only_edited_lines_changed(doc, restored, changes.keys())
+
+
+def with_problems(raw: bytes) -> bytes:
+    """The variant with values the edits never touch made invalid: a missing title, a related
+    article's quality out of range and an image width that is not a number."""
+    raw = re.sub(rb"^title: .*\n", b"", raw, count=1, flags=re.M)
+    raw = re.sub(rb"quality: 91", b"quality: 191", raw, count=1)
+    return re.sub(rb"width: 1024", b"width: wide", raw, count=1)
+
+
+@settings(max_examples=50, deadline=None)
+@given(raw=variants, changes=whole_changes, title=st.sampled_from([None, "A title", REMOVE]))
+def test_an_edit_reports_exactly_the_problems_a_full_read_finds(raw, changes, title):
+    # apply_edits checks only the changed values against the schema and carries the others' problems over.
+    doc = parse_document(with_problems(raw), Path("seed.txt"))
+    assert {"$.title", "$.images[0].width", "$.related[0].quality"} <= {p.path for p in doc.problems}
+    if changes.get("published") is True:
+        changes["published"] = False  # approval is refused while the record has problems
+    if title is not None:
+        changes["title"] = title
+    new = apply_edits(doc, changes)
+
+    assert new.problems == parse_document(new.raw, Path("seed.txt")).problems

@@ -10,7 +10,15 @@ from jsonschema import Draft202012Validator
 
 from desktop.records import model
 from desktop.records.reading import read_document
-from desktop.records.schema import is_timestamp, json_ready, record_schema, validate_data, value_problems
+from desktop.records.schema import (
+    is_timestamp,
+    json_path,
+    json_ready,
+    keys_of_path,
+    record_schema,
+    validate_data,
+    value_problems,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -202,3 +210,70 @@ def test_json_ready_keeps_the_written_timestamp_text_when_it_has_the_node(seed_f
     json.dumps(ready)
     assert json_ready(document.data)["publishedDateTime"] == "2020-06-11T16:07:00+00:00"
     assert json_ready({1: dt.date(2020, 1, 2), None: b"\x00"}) == {"1": "2020-01-02", "null": "AA=="}
+
+
+# --------------------------------------------------------------------------- checking only what an edit changed
+
+
+def read_variant(tmp_path: Path, text: str, name: str) -> model.Document:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_document(path)
+
+
+def check_from(before: model.Document, after: model.Document) -> list[model.Problem]:
+    return validate_data(after.data, after.root, after.front_line, previous=(before.data, before.problems))
+
+
+# Problems in values a case does not touch: carried over, and moved where a case adds or removes lines.
+ELSEWHERE = [("    width: 1024", "    width: wide"),
+             ('    title: "Other"', '    title: "Other"\n    quality: 500')]
+
+
+@pytest.mark.parametrize("old, new, path, line, column, words", FAILING, ids=[case[1] or case[0] for case in FAILING])
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["alone", "with-other-problems"])
+def test_checking_only_the_changed_values_finds_what_a_full_check_finds(tmp_path, old, new, path, line, column, words,
+                                                                        elsewhere):
+    base = RECORD
+    if elsewhere:
+        for other_old, other_new in ELSEWHERE:
+            if other_old.strip() not in old and other_old.strip() not in new:
+                base = base.replace(other_old, other_new, 1)
+    good = read_variant(tmp_path, base, "good.md")
+    bad = read_variant(tmp_path, base.replace(old, new, 1), "bad.md")
+    assert path in {problem.path for problem in bad.problems}
+
+    assert check_from(good, bad) == bad.problems == validate_data(bad.data, bad.root, bad.front_line)
+    assert check_from(bad, good) == good.problems == validate_data(good.data, good.root, good.front_line)
+
+
+def test_problems_of_unchanged_values_are_carried_over_to_where_the_values_now_are(tmp_path):
+    before = read_variant(tmp_path, RECORD.replace("heat: -1", "heat: 500"), "before.md")
+    after = read_variant(tmp_path, RECORD.replace("heat: -1", "heat: 500").replace("quality: 40\n", ""), "after.md")
+    marker = model.Problem("carried over", line=6, column=7, path="$.heat")
+
+    carried = validate_data(after.data, after.root, after.front_line, previous=(before.data, [marker]))
+    assert [(p.message, p.line, p.column, p.path) for p in carried] == [("carried over", 5, 7, "$.heat")]
+
+
+def test_a_schema_rule_across_keys_means_a_full_check(tmp_path, monkeypatch):
+    from desktop.records import schema
+
+    before = read_variant(tmp_path, RECORD.replace("heat: -1", "heat: 500"), "before.md")
+    marker = model.Problem("carried over", line=6, column=7, path="$.heat")
+    across = dict(record_schema(), dependentRequired={"published": ["quality"]})
+    monkeypatch.setattr(schema, "record_schema", lambda: across)
+
+    checked = validate_data(before.data, before.root, before.front_line, previous=(before.data, [marker]))
+    assert [p.message for p in checked] == [before.problems[0].message]
+    assert "carried over" not in checked[0].message
+
+
+@pytest.mark.parametrize("keys", [["images", 0, "url"], ["a.b", "ü", 3, "x y"], ['quote"d', "back\\slash"], []])
+def test_keys_of_path_reverses_json_path(keys):
+    assert keys_of_path(json_path(keys)) == keys
+
+
+@pytest.mark.parametrize("path", ["", "images", "$.", "$[x]", "$.a[01]", '$["simple"]'])
+def test_keys_of_path_refuses_what_json_path_does_not_write(path):
+    assert keys_of_path(path) is None
