@@ -1,6 +1,7 @@
 """Fixtures for the window tests: a fresh settings file per test, and a desk opened on a folder."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,6 +58,13 @@ def open_desk(qtbot) -> Callable[..., object]:
 def desk(open_desk, seed_copy: Path):
     """The desk on a private copy of seeds/, the first record read into the pane."""
     return open_desk(seed_copy)
+
+
+@pytest.fixture(autouse=True)
+def unfrozen_heap() -> Iterator[None]:
+    """A loaded desk freezes the heap (gc.freeze); tests give it back so their garbage is collected."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(autouse=True)

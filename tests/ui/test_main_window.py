@@ -1,6 +1,7 @@
 """The review desk driven as an editor drives it: real window, real files in temporary folders."""
 from __future__ import annotations
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -515,6 +516,17 @@ def test_every_mnemonic_in_the_window_is_unique(open_desk, tmp_path):
     for menu in window.menuBar().findChildren(QMenu):
         inside = [(QKeySequence.mnemonic(a.text()).toString(), a.text()) for a in menu.actions() if a.text()]
         assert duplicates([pair for pair in inside if pair[0]]) == {}, menu.title()
+
+
+def test_the_heap_is_frozen_once_per_load(open_desk, seed_copy, qtbot, monkeypatch):
+    freezes: list[int] = []
+    freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: (freezes.append(len(freezes)), freeze()))
+    window = open_desk(seed_copy)
+    assert len(freezes) == 1 and gc.get_freeze_count() > 0, "the loaded desk is out of the collector's walks"
+    window.reload()
+    qtbot.waitUntil(lambda: not window.loading and window.current_document() is not None, timeout=10_000)
+    assert len(freezes) == 2
 
 
 # --- memory of the desk -------------------------------------------------------------------
