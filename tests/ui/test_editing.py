@@ -18,8 +18,6 @@ from desktop.ui.actions import ActionRegistry
 from desktop.ui.editing import EditController
 from desktop.ui.form import RecordForm
 
-pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
-
 
 def changed_lines(before: bytes, after: bytes) -> list[str]:
     diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)

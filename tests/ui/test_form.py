@@ -12,8 +12,6 @@ from desktop.records.reading import read_document
 from desktop.records.scan import iter_record_files, summarize_document
 from desktop.ui.form import RecordForm
 
-pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
-
 
 @pytest.fixture
 def docs(seed_copy: Path):

@@ -30,11 +30,6 @@ from desktop.ui.images import (
     resolve_image_source,
 )
 
-# Qt 6.12's offscreen platform warns whenever a shown window's size constraints change; the
-# warning is about the test platform, not the strip, and every other Qt warning still fails a test.
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
-
-
 
 @pytest.fixture(autouse=True)
 def _web_images_on(web_images_on):

@@ -26,8 +26,6 @@ from desktop.records.scan import iter_record_files, summarize_paths
 from desktop.ui.record_model import Column, Queue
 from tests.conftest import SEED_RECORD
 
-# The offscreen platform says this whenever a shown window's minimum size changes; not the app's doing.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 SEED_TITLE = "Cramer: Amazon Facial Recognition Software Is 'Last Thing We Need Right Now'"
 

@@ -11,8 +11,6 @@ from desktop.records.reading import read_document
 from desktop.records.scan import summarize_document
 from desktop.ui.review_pane import ReviewPane, front_matter_source
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 @pytest.fixture
 def pane(qtbot) -> ReviewPane:

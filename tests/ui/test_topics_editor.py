@@ -7,10 +7,6 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.ui.topics_editor import TopicsEditor
 
-# The offscreen platform says it can't resize, raise or grab windows (size hints, popups): a
-# notice about the test platform, not about this widget.
-pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support ")
-
 
 @pytest.fixture
 def editor(qtbot) -> TopicsEditor:
