@@ -54,6 +54,8 @@ WIDGET_SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Next / previous record (record table)", "J / K, Down / Up"),
     ("First / last record (record table)", "Home / End"),
     ("Open related link (related list)", "Enter"),
+    ("Open image larger (image strip)", "Enter / Space"),
+    ("Previous / next image (image strip)", "Left / Right"),
     ("Go to quality / heat / topics / approval (form)", "Alt+Q / Alt+H / Alt+T / Alt+A"),
     ("Review / Source tab (review pane)", "Alt+I / Alt+S"),
     ("Add the typed topic (topics field)", "Enter or comma"),

@@ -468,6 +468,9 @@ def test_help_lists_every_shortcut(desk, qtbot):
     assert rows["Reload"] == "F5"
     assert rows["Next Record"] == "Alt+Down"
     assert rows["To Review"] == "Ctrl+2"
+    assert rows["Open image larger (image strip)"] == "Enter / Space"
+    assert rows["Previous / next image (image strip)"] == "Left / Right"
+    assert rows["Review / Source tab (review pane)"] == "Alt+I / Alt+S"
 
 
 def window_mnemonics(window) -> list[tuple[str, str]]:
