@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -11,6 +12,16 @@ from desktop.paths import resource_path, seeds_dir
 from desktop.ui.editing import install_editing
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import APPLICATION, ORGANIZATION, DeskSettings
+
+
+def use_readable_locale() -> None:
+    """Dates in the editor's locale; under the bare "C" locale (no LANG set), in US English.
+
+    "C" is no one's locale: Qt writes its dates as "11 06 2020 16:07", which reads as neither
+    order. Any real locale the system names is kept.
+    """
+    if QLocale.system().name() in ("C", "POSIX"):
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
 
 def default_folder(settings: DeskSettings) -> Path:
@@ -35,6 +46,7 @@ def run_app(folder: Path | None = None, argv: list[str] | None = None) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setWindowIcon(QIcon(str(resource_path("icons", "newsdesk.svg"))))
+    use_readable_locale()
     window = build_window(folder)
     window.show()
     try:

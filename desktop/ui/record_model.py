@@ -93,7 +93,8 @@ def format_published(text: str) -> str:
     moment = parse_published(text)
     if moment is None:
         return text
-    return QLocale.system().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
+    # QLocale() is the default locale: the system's, unless the app set another (app.py does for "C").
+    return QLocale().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
 
 
 def format_published_date(text: str) -> str:
@@ -101,7 +102,7 @@ def format_published_date(text: str) -> str:
     moment = parse_published(text)
     if moment is None:
         return text
-    return QLocale.system().toString(moment.toLocalTime().date(), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(moment.toLocalTime().date(), QLocale.FormatType.ShortFormat)
 
 
 @lru_cache(maxsize=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QLocale, QModelIndex, QSortFilterProxyModel, Qt
 
 from desktop.records.model import IO, Problem, RecordSummary
 from desktop.ui.record_model import (
@@ -187,3 +187,33 @@ def test_unsaved_values_show_in_the_cells_and_sort_but_queues_go_by_the_disk(qtm
     model.set_pending(alpha.path, None)
     model.set_dirty(alpha.path, False)
     assert column(proxy, Column.QUALITY)[:3] == ["", "", "9"]
+
+
+@pytest.fixture
+def german_locale():
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    yield
+    QLocale.setDefault(before)
+
+
+def test_dates_follow_the_default_locale_the_app_sets(german_locale):
+    from desktop.ui.record_model import format_published, format_published_date, parse_published
+
+    moment = parse_published("2020-06-11T16:07:00Z").toLocalTime()
+    german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
+    assert format_published("2020-06-11T16:07:00Z") == german.toString(moment, QLocale.FormatType.ShortFormat)
+    assert format_published_date("2020-06-11T16:07:00Z") == german.toString(moment.date(), QLocale.FormatType.ShortFormat)
+    assert format_published_date("2020-06-11T16:07:00Z").startswith("11.06.")
+
+
+def test_the_bare_c_locale_gives_way_to_a_readable_one(monkeypatch):
+    from desktop import app
+
+    before = QLocale()
+    monkeypatch.setattr(QLocale, "system", staticmethod(lambda: QLocale.c()))
+    try:
+        app.use_readable_locale()
+        assert QLocale().name() == "en_US"
+    finally:
+        QLocale.setDefault(before)
