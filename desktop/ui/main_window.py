@@ -244,9 +244,9 @@ class MainWindow(QMainWindow):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in {
             Column.STATE: 40,
-            Column.TITLE: 270,
-            Column.PROVIDER: 115,
-            Column.PUBLISHED: 120,
+            Column.TITLE: 245,
+            Column.PROVIDER: 110,
+            Column.PUBLISHED: 118,
             Column.QUALITY: 58,
             Column.HEAT: 44,
         }.items():
@@ -274,7 +274,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([150, 770, 480])
+        # The pane gets room for the related coverage's titles; the table still shows every column.
+        self.splitter.setSizes([150, 740, 510])
         self.queueList.setMinimumWidth(130)
         middle.setMinimumWidth(280)
         self.reviewPane.setMinimumWidth(300)

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -118,11 +120,22 @@ class LinkButton(QPushButton):
         self.setText(elided.replace("&", "&&"))
 
 
+class PaddedRowDelegate(QStyledItemDelegate):
+    """Rows a little taller than their text, like the record table's: easier to read and to hit."""
+
+    PADDING = 6
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802 - Qt override
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + self.PADDING)
+
+
 class RelatedList(QTreeWidget):
     """Other coverage of the story. Enter or double-click asks to open one; a menu copies its link."""
 
     openRequested = Signal(str)
     COLUMNS = ("Title", "Provider", "Published", "Quality")
+    MAX_PROVIDER_WIDTH = 120  # a long outlet name is elided (its tooltip has it whole): titles come first
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,11 +152,12 @@ class RelatedList(QTreeWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setItemDelegate(PaddedRowDelegate(self))
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(self.COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.headerItem().setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.activated.connect(lambda index: self._open(self.itemFromIndex(index)))
         self.customContextMenuRequested.connect(self._menu)
@@ -155,15 +169,26 @@ class RelatedList(QTreeWidget):
             item = QTreeWidgetItem([title or url or "(untitled)", provider, date, quality])
             item.setData(0, URL_ROLE, url)
             item.setToolTip(0, f"{title}\n{url}" if url else f"{title}\n(no link)")
+            item.setToolTip(1, provider)
             item.setToolTip(2, published)
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.addTopLevelItem(item)
         if self.topLevelItemCount():
             self.setCurrentItem(self.topLevelItem(0), 0, self.selectionModel().SelectionFlag.NoUpdate)
+        self._fit_columns()
         self._fit_height()
 
     def url_at(self, item: QTreeWidgetItem | None) -> str:
         return "" if item is None else str(item.data(0, URL_ROLE) or "")
+
+    def _fit_columns(self) -> None:
+        """Provider, date and quality as wide as their contents (the provider capped); the title takes the rest."""
+        header = self.header()
+        for column in range(1, len(self.COLUMNS)):
+            width = max(self.sizeHintForColumn(column) + 8, header.sectionSizeHint(column))
+            if column == 1:
+                width = min(width, self.MAX_PROVIDER_WIDTH)
+            header.resizeSection(column, width)
 
     def _fit_height(self) -> None:
         # The pane scrolls as a whole; the list shows every row rather than a second scroll bar.

@@ -125,3 +125,14 @@ def test_empty_state_and_moving_to_another_record(pane, seed_file, tmp_path):
     assert pane.excerptView.text().startswith("Amazon has put")  # the summary already knows the excerpt
     pane.show_document(document)
     assert pane.document is document
+
+
+def test_related_rows_have_room_and_titles_get_the_width(pane, seed_file):
+    show(pane, seed_file)
+    related = pane.relatedList
+    text_height = related.fontMetrics().height()
+    assert related.sizeHintForRow(0) >= text_height + 6, "rows are padded, not cramped"
+    header = related.header()
+    assert header.sectionSize(1) <= related.MAX_PROVIDER_WIDTH
+    assert header.sectionSize(0) > max(header.sectionSize(c) for c in (1, 2, 3)), "the title is the widest column"
+    assert related.topLevelItem(0).toolTip(1) == "TechCrunch"
