@@ -45,6 +45,8 @@ class FormValues:
     published: bool
     blocker: str | None  # why the record can't be edited, None when it can
     problems: tuple[tuple[str, str], ...]  # (JSON path, message) of the record's own problems
+    # Fields whose value is there but is no whole number ("hot"), as written: shown as invalid, not as unset.
+    not_numbers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, record: Document | RecordSummary | Mapping[str, Any]) -> FormValues:
@@ -64,6 +66,11 @@ class FormValues:
         else:
             data, problems, blocker = dict(record), (), None
         topics = data.get("topics")
+        not_numbers = tuple(
+            (key, str(data[key]))
+            for key in ("quality", "heat")
+            if data.get(key) is not None and _whole_number(data.get(key)) is None
+        )
         return cls(
             _whole_number(data.get("quality")),
             _whole_number(data.get("heat")),
@@ -71,7 +78,16 @@ class FormValues:
             data.get("published") is True,
             blocker,
             problems,
+            not_numbers,
         )
+
+
+def _written(values: list[FormValues], key: str) -> list[str | None]:
+    return [dict(v.not_numbers).get(key) for v in values]
+
+
+def _short(text: str, limit: int = 12) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _whole_number(value: Any) -> int | None:
@@ -336,8 +352,8 @@ class RecordForm(QWidget):
         with QSignalBlocker(self.qualityInput), QSignalBlocker(self.qualitySlider), QSignalBlocker(
             self.heatInput
         ), QSignalBlocker(self.publishedInput), QSignalBlocker(self.topicsInput):
-            self._show_number(self.qualityInput, [v.quality for v in values], self.qualitySlider)
-            self._show_number(self.heatInput, [v.heat for v in values], None)
+            self._show_number(self.qualityInput, [v.quality for v in values], self.qualitySlider, _written(values, "quality"))
+            self._show_number(self.heatInput, [v.heat for v in values], None, _written(values, "heat"))
             self.topicsInput.setTopicSets([list(v.topics) for v in values])
             self._show_published([v.published for v in values])
         self._input_problems.clear()
@@ -361,16 +377,23 @@ class RecordForm(QWidget):
         self._set_editable(not values or not blockers, has_records=bool(values))
         self.inputProblemChanged.emit(self.inputProblem())
 
-    def _show_number(self, spin: FieldSpinBox, numbers: list[int | None], slider: QSlider | None) -> None:
+    def _show_number(
+        self, spin: FieldSpinBox, numbers: list[int | None], slider: QSlider | None, written: list[str | None]
+    ) -> None:
         distinct = sorted(set(numbers), key=lambda n: (n is None, n))
         if not numbers:
             spin.showState("—")
-        elif len(distinct) > 1:
-            spin.showState(f"mixed ({len(distinct)} values)")
+        elif len(set(zip(numbers, written))) > 1:
+            spin.showState(f"mixed ({len(set(zip(numbers, written)))} values)")
+        elif distinct[0] is None and written[0] is not None:
+            spin.showState(f"{_short(written[0])} (invalid)")
         elif distinct[0] is None:
             spin.showState("not set")
+        elif not spin.lower <= distinct[0] <= spin.maximum():
+            # Clamped into range it would show a value the record does not have (250 as 100).
+            spin.showState(f"{distinct[0]} (invalid)")
         else:
-            value = max(spin.lower, min(spin.maximum(), distinct[0]))
+            value = distinct[0]
             # Redrawn after each keystroke's edit: leave a field that already shows the value
             # alone, or the text being typed would lose its cursor.
             if not (spin.showsValue() and spin.minimum() == spin.lower and spin.value() == value):

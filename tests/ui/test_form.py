@@ -133,13 +133,20 @@ def test_a_duplicate_topic_is_flagged_beside_topics(qtbot, form, docs, edits):
     assert edits == []
 
 
-def test_a_records_own_problem_is_shown_beside_its_field(tmp_path, form):
+def test_a_records_own_problem_is_shown_beside_its_field(tmp_path, form, edits):
     bad = tmp_path / "bad.md"
     bad.write_text('---\ntitle: "A"\nwebUrl: "https://example.com/a"\nquality: 250\n---\n', encoding="utf-8")
     form.showRecords([read_document(bad)])
     assert "quality" in form.fieldProblem("quality")
     assert "250" in form.fieldProblem("quality")
-    assert form.qualityInput.text() == "100" or not form.qualityInput.showsValue()
+    # The value the record has, not one clamped into range (100 would read as a valid score).
+    assert form.qualityInput.text() == "250 (invalid)" and not form.qualityInput.showsValue()
+    assert not form.qualitySlider.isEnabled()
+    bad.write_text('---\ntitle: "A"\nwebUrl: "https://example.com/a"\nheat: hot\n---\n', encoding="utf-8")
+    form.showRecords([read_document(bad)])
+    assert form.heatInput.text() == "hot (invalid)", "a wrong value is not the same as no value"
+    assert "hot" in form.fieldProblem("heat")
+    assert edits == []
 
 
 def test_alt_mnemonics_reach_every_field(qtbot, form, docs):
