@@ -783,7 +783,8 @@ class ImageThumbnail(QWidget):
 
     def _paint_placeholder(self, painter: QPainter, box: QRect) -> None:
         palette = self.palette()
-        failed = self.state == "failed"
+        # A refusal the editor chose (web images off) is a calm note, not a failure.
+        failed = self.state == "failed" and self.reason != WEB_IMAGES_OFF
         inner = box.adjusted(10, 6, -10, -6)
         text_flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
         painter.setFont(self.font())
