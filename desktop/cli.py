@@ -463,18 +463,16 @@ def _new_topics(current: Any, requested: _Requested, note: Callable[[str], None]
     return topics
 
 
-def _same_value(a: Any, b: Any) -> bool:
-    # True == 1 in Python, but `published: 1` is not `published: true` in the file.
-    return type(a) is type(b) and a == b
-
-
 def _changes_for(data: dict[str, Any], requested: _Requested, note: Callable[[str], None]) -> dict[str, Any]:
-    changes = {key: value for key, value in requested.scalars.items() if not (key in data and _same_value(data[key], value))}
+    # True == 1 in Python, but `published: 1` is not `published: true` in the file.
+    from desktop.records.schema import same_value
+
+    changes = {key: value for key, value in requested.scalars.items() if not (key in data and same_value(data[key], value))}
     if requested.topics is not None or requested.topic_steps:
         current = data.get("topics")
         topics = _new_topics(current, requested, note)
         # No topics key and an empty result is the same state: nothing to insert.
-        if not (current is None and not topics) and not _same_value(current, topics):
+        if not (current is None and not topics) and not same_value(current, topics):
             changes["topics"] = topics
     return changes
 

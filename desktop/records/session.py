@@ -21,7 +21,7 @@ from typing import Any
 from desktop.records.editor import REMOVE, EditRefused, apply_edits, unified_diff
 from desktop.records.model import Document, Problem
 from desktop.records.reading import read_document
-from desktop.records.schema import value_problems
+from desktop.records.schema import same_value, value_problems
 from desktop.records.store import SaveError, save_document
 
 PathLike = str | Path
@@ -263,7 +263,7 @@ class EditSession:
         if value is REMOVE:
             return key not in data
         # bool is an int in Python: `published: 1` must not count as `published: true`.
-        return key in data and type(data[key]) is type(value) and data[key] == value
+        return key in data and same_value(data[key], value)
 
     def _set_changes(self, key: str, changes: Changes) -> None:
         if changes:
