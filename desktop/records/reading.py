@@ -7,6 +7,7 @@ PyYAML's safe constructor: one parse, and no tag ever builds anything but plain 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import os
@@ -56,8 +57,13 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 # --------------------------------------------------------------------------- public API
 
 
-def read_document(path: str | os.PathLike[str]) -> Document:
-    """Read and parse the record at `path`. I/O failures become an `io` problem, never an exception."""
+def read_document(path: str | os.PathLike[str], known: Document | None = None) -> Document:
+    """Read and parse the record at `path`. I/O failures become an `io` problem, never an exception.
+
+    `known` is a document parsed from the bytes just written there (a save reading its file back):
+    when the file holds exactly `known.raw`, that parse is taken with a fresh stamp rather than
+    done again.
+    """
     path = Path(path)
     try:
         with open(path, "rb") as handle:
@@ -71,7 +77,10 @@ def read_document(path: str | os.PathLike[str]) -> Document:
             problems=[Problem(f"cannot read the file: {reason}", code=IO)],
             edit_blocker=f"The file cannot be read: {reason}.",
         )
-    document = parse_document(raw, path)
+    if known is not None and known.raw == raw:
+        document = dataclasses.replace(known, path=path, problems=list(known.problems))
+    else:
+        document = parse_document(raw, path)
     document.stamp = FileStamp(size=len(raw), mtime_ns=status.st_mtime_ns, sha256=hashlib.sha256(raw).hexdigest())
     return document
 

@@ -130,7 +130,7 @@ def save_document(doc: Document, *, force: bool = False) -> Document:
     file as it was.
     """
     current = None if force else unchanged_bytes(doc.path, doc.stamp)
-    if current == doc.raw:  # nothing to write: leave the file, and its modification time, alone
-        return read_document(doc.path)
-    atomic_write(doc.path, doc.raw)
-    return read_document(doc.path)
+    if current != doc.raw:  # else nothing to write: leave the file, and its modification time, alone
+        atomic_write(doc.path, doc.raw)
+    # Read back: the stamp of what is now there, and `doc` itself only if those are exactly its bytes.
+    return read_document(doc.path, known=doc)

@@ -30,9 +30,23 @@ def test_save_writes_the_edit_and_returns_the_document_as_now_on_disk(seed_file)
     assert saved.data["quality"] == 77
     assert saved.stamp is not None and saved.stamp != doc.stamp and saved.stamp.size == len(doc.raw)
     assert leftovers(seed_file.parent) == []
+    fresh = read_document(seed_file)
+    assert (saved.raw, saved.data, saved.problems, saved.stamp) == (fresh.raw, fresh.data, fresh.problems, fresh.stamp)
     # The returned document is fresh: saving a further edit of it works without force.
     save_document(apply_edits(saved, {"heat": 3}))
     assert read_document(seed_file).data["heat"] == 3
+
+
+def test_reading_back_takes_the_known_parse_only_for_exactly_its_bytes(seed_file):
+    unsaved = edited(seed_file)  # quality 77, never written
+    read_back = read_document(seed_file, known=unsaved)
+    assert read_back.raw == seed_file.read_bytes() and read_back.data["quality"] == 40
+    assert read_back.stamp == read_document(seed_file).stamp
+
+    seed_file.write_bytes(unsaved.raw)
+    read_back = read_document(seed_file, known=unsaved)
+    assert read_back.data["quality"] == 77 and read_back.problems == unsaved.problems
+    assert read_back.stamp == read_document(seed_file).stamp and read_back.stamp != unsaved.stamp
 
 
 def test_permissions_are_kept(seed_file):
