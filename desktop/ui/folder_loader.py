@@ -74,7 +74,7 @@ class FolderLoader(QObject):
         self._closed = False
         # Executor threads post (generation, kind, payload) here rather than emit a signal:
         # no Qt call on a worker (see inbox.py). Every expect() is matched by exactly one post.
-        self._inbox = Inbox(lambda item: self._on_relay(*item), self)
+        self._inbox = Inbox(self._on_posted, self)
 
     @property
     def generation(self) -> int:
@@ -122,6 +122,9 @@ class FolderLoader(QObject):
         self._inbox.post((generation, kind, payload))
 
     # --- UI thread ----------------------------------------------------------------------
+    def _on_posted(self, item: tuple[int, str, object]) -> None:
+        self._on_relay(*item)
+
     def _on_relay(self, generation: int, kind: str, payload: object) -> None:
         if generation != self._generation or self._closed:
             return
@@ -195,7 +198,7 @@ class DocumentReader(QObject):
         self._request = 0
         self._future: Future | None = None
         self._closed = False
-        self._inbox = Inbox(lambda item: self._on_relay(*item), self)  # see FolderLoader
+        self._inbox = Inbox(self._on_posted, self)  # see FolderLoader
 
     @property
     def latest_request(self) -> int:
@@ -231,6 +234,9 @@ class DocumentReader(QObject):
 
     def _emit(self, request: int, path: str, future: Future) -> None:
         self._inbox.post((request, path, future))  # always: the UI thread drops what is stale
+
+    def _on_posted(self, item: tuple[int, str, Future]) -> None:
+        self._on_relay(*item)
 
     def _on_relay(self, request: int, path: str, future: Future) -> None:
         if request != self._request or self._closed or future.cancelled():

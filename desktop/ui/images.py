@@ -447,6 +447,7 @@ class ImageLoader(QObject):
         # Process-wide in Qt; only ever lowered, so another part of the app may keep a stricter one.
         if QImageReader.allocationLimit() == 0 or QImageReader.allocationLimit() > ALLOCATION_LIMIT_MB:
             QImageReader.setAllocationLimit(ALLOCATION_LIMIT_MB)
+        _readable_formats()  # asks Qt's plugin loader here, on the UI thread, not first on a decode thread
         self._job_ids = itertools.count(1)
         self._decoding: dict[int, ImageRequest] = {}
         self._downloading: set[ImageRequest] = set()

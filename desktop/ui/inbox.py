@@ -10,7 +10,9 @@ collects them while results are expected.
 """
 from __future__ import annotations
 
+import inspect
 import queue
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -25,11 +27,19 @@ class Inbox(QObject):
     The owner calls `expect()` (UI thread) for each result it will wait for, the worker calls
     `post(item)` (any thread; pure Python), and `handler(item)` runs on the UI thread. The timer
     only runs while results are outstanding.
+
+    A bound-method handler is held weakly: owner -> inbox -> owner's method would be a reference
+    cycle, and a cycle holding a QObject is freed by the garbage collector on whichever thread
+    happens to allocate, deleting the QObject there (seen: a segfault while "Garbage-collecting"
+    on the test image server's thread).
     """
 
     def __init__(self, handler: Callable[[Any], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._handler = handler
+        if inspect.ismethod(handler):
+            self._handler: Callable[[], Callable[[Any], None] | None] = weakref.WeakMethod(handler)
+        else:
+            self._handler = lambda: handler
         self._items: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._expected = 0
         self._timer = QTimer(self)
@@ -60,7 +70,9 @@ class Inbox(QObject):
                 break
             delivered += 1
             self._expected = max(0, self._expected - 1)
-            self._handler(item)
+            handler = self._handler()
+            if handler is not None:
+                handler(item)
         if self._expected == 0:
             self._timer.stop()
         return delivered
