@@ -28,6 +28,7 @@ from desktop.records.model import Document
 from desktop.records.session import EditSession, EditStep, Snapshot, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError, save_document
 from desktop.ui import edit_dialogs
+from desktop.ui.inbox import Inbox
 
 # Consecutive changes of one number on the same records within this time are one undo step:
 # typing "75" or holding an arrow key is one edit to the editor.
@@ -98,22 +99,20 @@ def _connect_while(owner: QObject, signal, slot: Callable[..., Any]) -> None:
     signal.connect(_Receiver(owner, slot).call)
 
 
-class _SaveSignals(QObject):
-    # No payload: the results stay on the job and are read on the UI thread once this
-    # arrives, so only a notification crosses threads.
-    finished = Signal()
-
-
 class _SaveAllJob(QRunnable):
-    """Writes prepared documents off the UI thread; only the core's writer runs here."""
+    """Writes prepared documents off the UI thread; only the core's writer runs here.
 
-    def __init__(self, documents: list[tuple[str, Document]]) -> None:
+    When done it posts itself to the controller's inbox: no Qt signal is emitted from the
+    worker (see desktop/ui/inbox.py), and the results are read on the UI thread.
+    """
+
+    def __init__(self, documents: list[tuple[str, Document]], done: Callable[[Any], None]) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # the controller reads `results` after `finished`
+        self.setAutoDelete(False)  # the controller reads `results` once the job is handed back
         self.documents = documents
         self.results: list[tuple[str, Document | Exception]] = []
         self.blocked: dict[str, str] = {}  # records not sent to the writer, and why
-        self.signals = _SaveSignals()
+        self._done = done
 
     def run(self) -> None:
         for key, doc in self.documents:
@@ -121,7 +120,7 @@ class _SaveAllJob(QRunnable):
                 self.results.append((key, save_document(doc)))
             except Exception as error:  # reported per file; the others still get saved
                 self.results.append((key, error))
-        self.signals.finished.emit()
+        self._done(self)
 
 
 class EditController(QObject):
@@ -151,6 +150,7 @@ class EditController(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._save_job: _SaveAllJob | None = None
+        self._finished_jobs = Inbox(self._finish_job, self)
         self._state_listeners: list[Callable[[], None]] = []
         # Where the form finds a record it has not read yet (the table's summary): showing a
         # selection must not read every selected file on the UI thread.
@@ -373,10 +373,10 @@ class EditController(QObject):
                 except Exception as error:
                     results.append((key, error))
             return self._finish_save_all(results, blocked)
-        job = _SaveAllJob([(k, self.session.edited(k)) for k in ready])
+        job = _SaveAllJob([(k, self.session.edited(k)) for k in ready], self._finished_jobs.post)
         job.blocked = blocked
-        job.signals.finished.connect(lambda: self._finish_job(job))
         self._save_job = job
+        self._finished_jobs.expect()
         self.message.emit(f"Saving {len(ready)} records…")
         self._pool.start(job)
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,35 @@ def test_an_inbox_does_not_keep_its_owner_alive(qtbot, collector_off):
     gone = weakref.ref(owner)
     del owner
     assert gone() is None
+
+
+def test_save_all_worker_emits_no_signal(qtbot, seed_copy, monkeypatch):
+    """Like the decode threads: the Save All thread hands its job back through an inbox."""
+    import sys
+
+    from desktop.records.scan import iter_record_files
+    from desktop.ui import editing
+
+    qt_calls: set[str] = set()
+    real_run = editing._SaveAllJob.run
+
+    def record(frame, event, arg):
+        if event == "c_call" and type(getattr(arg, "__self__", None)).__module__.startswith(("PySide6", "shiboken6")):
+            qt_calls.add(arg.__qualname__)
+
+    def traced_run(self):
+        sys.setprofile(record)
+        try:
+            real_run(self)
+        finally:
+            sys.setprofile(None)
+
+    monkeypatch.setattr(editing._SaveAllJob, "run", traced_run)
+    controller = editing.EditController()
+    paths = [str(p) for p in iter_record_files(seed_copy)[:3]]
+    controller.edit(paths, "quality", 55)
+    with qtbot.waitSignal(controller.saveAllFinished, timeout=10_000) as finished:
+        controller.save_all()
+    assert finished.args == [{}]
+    assert all(b"quality: 55" in Path(p).read_bytes() for p in paths)
+    assert not {call for call in qt_calls if call.endswith((".emit", ".connect"))}
