@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .model import SEED_KEY_ORDER, Document
-from .reading import compose_front_matter, compose_node, construct_node, parse_document
+from .reading import collector_paused, compose_front_matter, compose_node, construct_node, parse_document
 from .schema import same_value, value_problems
 
 
@@ -66,6 +66,11 @@ def apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
     `changes` maps a key to its new value (a scalar or a list of scalars) or to REMOVE. The result
     keeps `doc.path` and `doc.stamp`; a change to what is already there leaves `raw` identical.
     """
+    with collector_paused():
+        return _apply_edits(doc, changes)
+
+
+def _apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
     name = doc.path.name
     if doc.edit_blocker:
         raise EditRefused(f"{name} cannot be edited: {doc.edit_blocker}")

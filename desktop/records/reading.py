@@ -6,14 +6,17 @@ PyYAML's safe constructor: one parse, and no tag ever builds anything but plain 
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
+import gc
 import hashlib
 import json
 import os
 import re
+import threading
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import yaml
 
@@ -85,6 +88,37 @@ def read_document(path: str | os.PathLike[str], known: Document | None = None) -
     return document
 
 
+_pause_lock = threading.Lock()
+_pause_depth = 0
+_resume_collector = False
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a record's node tree is built.
+
+    The tree (3,000 objects for the seed) lives through the young collections its own allocations
+    trigger, so it is promoted and brings on full collections, each walking every object the
+    process holds: with 300 records held, an edit took 11.5 ms instead of 9.3 ms (4.5 ms with few
+    held; the rest is the collector's walks over the kept Documents). Parsing makes no reference
+    cycles to reclaim, so nothing is lost by waiting. Nested and concurrent uses share one pause;
+    the collector runs again when the last ends, unless it was off before the first began.
+    """
+    global _pause_depth, _resume_collector
+    with _pause_lock:
+        if _pause_depth == 0:
+            _resume_collector = gc.isenabled()
+            gc.disable()
+        _pause_depth += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pause_depth -= 1
+            if _pause_depth == 0 and _resume_collector:
+                gc.enable()
+
+
 def parse_document(raw: bytes, path: str | os.PathLike[str], previous: Document | None = None) -> Document:
     """Parse record bytes: front matter, data, node tree, and every problem (schema ones included).
 
@@ -93,7 +127,8 @@ def parse_document(raw: bytes, path: str | os.PathLike[str], previous: Document 
     """
     document = Document(path=Path(path), raw=raw)
     try:
-        _parse_into(document, previous)
+        with collector_paused():
+            _parse_into(document, previous)
     except Exception as error:  # a parser bug or a pathological input must not take the caller down
         document.root = None
         document.data = None

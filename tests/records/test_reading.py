@@ -511,3 +511,40 @@ def test_every_closing_quote_of_the_seed_removed_in_turn_is_traced_to_its_line()
         problem = document.problems[0]
         assert problem.code == model.SYNTAX and problem.message.startswith("unclosed double-quoted string"), number
         assert (problem.line, problem.column) == (number, lines[number - 1].index('"') + 1)
+
+
+# --------------------------------------------------------------------------- the collector pause
+
+
+def test_the_garbage_collector_is_paused_only_while_a_record_is_parsed(monkeypatch):
+    import gc
+
+    from desktop.records import reading
+
+    seen = []
+    real_parse_into = reading._parse_into
+
+    def spying(document, previous=None):
+        seen.append(gc.isenabled())
+        if document.raw == b"boom":
+            raise RuntimeError("a parser bug")
+        return real_parse_into(document, previous)
+
+    monkeypatch.setattr(reading, "_parse_into", spying)
+    assert gc.isenabled()
+    parse_document(SEED.read_bytes(), SEED)
+    broken = parse_document(b"boom", "x.md")
+    assert seen == [False, False] and gc.isenabled()
+    assert broken.edit_blocker and "a parser bug" in broken.problems[0].message
+
+    with reading.collector_paused():  # nested: the outer pause decides when it ends
+        parse_document(SEED.read_bytes(), SEED)
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+    gc.disable()  # a program that runs without the collector keeps it off
+    try:
+        parse_document(SEED.read_bytes(), SEED)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
