@@ -130,8 +130,9 @@ def test_redirects_are_followed_only_to_the_web(qtbot, strip, image_server):
     )
     wait_settled(qtbot, strip)
     assert states(strip) == [("loaded", ""), ("failed", UNSAFE_REDIRECT), ("failed", images_module.TOO_MANY_REDIRECTS)]
-    # The first request, MAX_REDIRECTS followed, and at most one resend Qt makes when a connection closes under it.
-    assert image_server.hits["/redirect-loop"] <= images_module.MAX_REDIRECTS + 2
+    # The first request and MAX_REDIRECTS followed; Qt may resend any of them once when the server's
+    # "Connection: close" races its next request (a CI run saw 8 hits), so the bound allows one resend per hop.
+    assert image_server.hits["/redirect-loop"] <= 2 * (images_module.MAX_REDIRECTS + 1)
 
 
 def test_a_strip_without_a_shared_loader_makes_its_own(qtbot, image_server):
