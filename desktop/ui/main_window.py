@@ -195,6 +195,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self.resize(1400, 900)
         self.restore_settings()
+        # The queue list is first in the Tab order, but the first key an editor presses (Down, J,
+        # Home) is meant for the records.
+        self.recordTable.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- construction -------------------------------------------------------------------
     def _build_central(self) -> None:

@@ -570,3 +570,13 @@ def test_a_long_session_does_not_wear_out_none(qtbot):
         "this PySide6 build loses a reference to None on each void call; the app would crash in a long "
         "session: install a PySide6-Essentials other than 6.12.0, or run on Python 3.12 or newer"
     )
+
+
+def test_the_keyboard_starts_in_the_record_table(desk, qtbot):
+    """An editor who opens the desk and presses Down moves to the next record, not to another queue."""
+    desk.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.recordTable)
+    first = desk.current_path()
+    qtbot.keyClick(desk.recordTable, Qt.Key.Key_Down)
+    assert desk.current_path() != first
+    assert desk.current_queue() is Queue.ALL
