@@ -29,7 +29,7 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionSaveAll", "Save A&ll", "File", ("Ctrl+Shift+S",), "Write every unsaved record to disk"),
     ActionSpec("actionRevert", "Re&vert Record", "File", (), "Drop this record's unsaved edits"),
     ActionSpec("actionReviewChanges", "Review &Changes…", "File", ("Ctrl+D",), "Show the diff each save will write", toolbar=True),
-    ActionSpec("actionQuit", "&Quit", "File", (Key.Quit,), "Close Newsdesk"),
+    ActionSpec("actionQuit", "&Quit", "File", (Key.Quit, "Ctrl+Q"), "Close Newsdesk"),
     ActionSpec("actionUndo", "&Undo", "Edit", (Key.Undo,), "Undo the last edit"),
     ActionSpec("actionRedo", "&Redo", "Edit", ("Ctrl+Shift+Z", Key.Redo), "Redo the last undone edit"),
     ActionSpec("actionFind", "&Find…", "Edit", (Key.Find,), "Search titles, excerpts, providers and topics"),

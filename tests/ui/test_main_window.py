@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -580,3 +580,10 @@ def test_the_keyboard_starts_in_the_record_table(desk, qtbot):
     qtbot.keyClick(desk.recordTable, Qt.Key.Key_Down)
     assert desk.current_path() != first
     assert desk.current_queue() is Queue.ALL
+
+
+def test_quit_is_ctrl_q_even_where_the_platform_names_no_quit_key(desk, qtbot):
+    # The offscreen and Windows platforms bind nothing to QKeySequence.Quit.
+    quit_action = desk.findChild(QAction, "actionQuit")
+    assert QKeySequence("Ctrl+Q") in quit_action.shortcuts()
+    assert ("Quit", "Ctrl+Q") in desk.registry.shortcut_rows()
