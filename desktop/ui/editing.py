@@ -29,6 +29,7 @@ from desktop.records.session import EditSession, EditStep, Snapshot, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError, save_document
 from desktop.ui import edit_dialogs
 from desktop.ui.inbox import Inbox
+from desktop.ui.tooltips import plain_tooltip
 
 # Consecutive changes of one number on the same records within this time are one undo step:
 # typing "75" or holding an arrow key is one edit to the editor.
@@ -549,7 +550,7 @@ class EditController(QObject):
                 return  # being torn down with the window
             enabled, why = self._save_state
             save.setEnabled(enabled)
-            save.setToolTip(base_tip if enabled or not why else f"{base_tip}: {why}")
+            save.setToolTip(base_tip if enabled or not why else plain_tooltip(f"{base_tip}: {why}"))
             has_records = bool(self._current)
             actions["actionSaveAll"].setEnabled(bool(self._dirty) and not self.is_saving())
             actions["actionRevert"].setEnabled(any(k in self._dirty for k in self._current))

@@ -6,7 +6,6 @@ at any URL and put any markup in its titles, and neither may run, load or render
 """
 from __future__ import annotations
 
-import html
 import itertools
 import os
 import tempfile
@@ -59,6 +58,7 @@ from PySide6.QtWidgets import (
 from desktop.ui.inbox import Inbox
 from desktop.ui.links import SAFE_SCHEMES
 from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
+from desktop.ui.tooltips import plain_tooltip
 
 THUMBNAIL_SIZE = QSize(160, 100)
 MAX_THUMBNAILS = 40  # a record listing hundreds of images gets the first ones and a "+N more" note
@@ -651,12 +651,6 @@ def default_cache_dir() -> Path:
 
 
 # --- Widgets -----------------------------------------------------------------------------------
-
-
-def plain_tooltip(*lines: str) -> str:
-    """A tooltip that shows `lines` literally: Qt guesses rich text for tooltips, so escape and wrap."""
-    escaped = "<br>".join(html.escape(line) for line in lines if line)
-    return f"<p style='white-space:pre-wrap'>{escaped}</p>"
 
 
 def breakable_url(text: str) -> str:

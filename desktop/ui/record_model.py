@@ -21,6 +21,7 @@ from PySide6.QtGui import QIcon, QPainter, QPixmap
 
 from desktop.paths import resource_path
 from desktop.records.model import RecordSummary
+from desktop.ui.tooltips import plain_tooltip
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -279,11 +280,11 @@ class RecordTableModel(QAbstractTableModel):
             lines += [p.message for p in summary.problems[:5]]
             if len(summary.problems) > 5:
                 lines.append(f"… and {len(summary.problems) - 5} more")
-            return "\n".join(lines)
+            return plain_tooltip(*lines)
         if column == Column.TITLE:
-            return f"{summary.title}\n{summary.path}" if summary.title else summary.path
+            return plain_tooltip(summary.title, summary.path)
         if column == Column.PUBLISHED:
-            return summary.published_at or "no publishedDateTime"
+            return plain_tooltip(summary.published_at or "no publishedDateTime")
         if column == Column.HEAT and summary.heat == -1:
             return "not rated"
         return None

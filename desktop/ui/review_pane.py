@@ -34,6 +34,7 @@ from desktop.records.model import Document, Problem, RecordSummary
 from desktop.records.reading import scalar_text
 from desktop.ui.images import ImageStrip
 from desktop.ui.record_model import format_published, format_published_date
+from desktop.ui.tooltips import plain_tooltip
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_SOURCE_CHARS = 2_000_000  # a runaway file must not make the Source tab crawl
@@ -104,7 +105,7 @@ class LinkButton(QPushButton):
 
     def set_url(self, url: str) -> None:
         self._url = url
-        self.setToolTip(url)
+        self.setToolTip(plain_tooltip(url))
         self.setAccessibleDescription(url)
         self.setVisible(bool(url))
         self._elide()
@@ -168,9 +169,9 @@ class RelatedList(QTreeWidget):
         for title, provider, date, quality, url, published in entries:
             item = QTreeWidgetItem([title or url or "(untitled)", provider, date, quality])
             item.setData(0, URL_ROLE, url)
-            item.setToolTip(0, f"{title}\n{url}" if url else f"{title}\n(no link)")
-            item.setToolTip(1, provider)
-            item.setToolTip(2, published)
+            item.setToolTip(0, plain_tooltip(title, url or "(no link)"))
+            item.setToolTip(1, plain_tooltip(provider))
+            item.setToolTip(2, plain_tooltip(published))
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.addTopLevelItem(item)
         if self.topLevelItemCount():
@@ -480,7 +481,7 @@ class ReviewPane(QWidget):
         self.problemsView.clear()
         for problem in problems:
             item = QListWidgetItem(problem_line(problem))
-            item.setToolTip(problem.path or problem.code)
+            item.setToolTip(plain_tooltip(problem.path or problem.code))
             self.problemsView.addItem(item)
         self.editBlockerLabel.setText(f"This file cannot be edited: {blocker}" if blocker else "")
         self.editBlockerLabel.setVisible(bool(blocker))

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
+from desktop.ui.tooltips import plain_tooltip
+
 TopicValidator = Callable[[list[str]], str]  # proposed topic list -> problem sentence, "" if fine
 
 
@@ -132,7 +134,7 @@ class TopicChip(QFrame):
         # Not in the Tab chain (a long topic list would be a long walk); arrow keys reach it.
         self.button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         scope = "all selected records" if total > 1 else "this record"
-        self.button.setToolTip(f"Remove “{topic}” from {scope} (Delete)")
+        self.button.setToolTip(plain_tooltip(f"Remove “{topic}” from {scope} (Delete)"))
         self.button.setAccessibleName(f"Remove topic {topic}")
         self.button.clicked.connect(lambda: self.removeRequested.emit(self.topic))
         self.button.installEventFilter(self)
