@@ -13,12 +13,12 @@ import functools
 import math
 import re
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 
-from .model import SEED_KEY_ORDER, Document
+from .model import SEED_KEY_ORDER, Document, Problem
 from .reading import collector_paused, compose_front_matter, compose_node, construct_node, parse_document
 from .schema import same_value, value_problems
 
@@ -123,15 +123,18 @@ def _apply_edits(doc: Document, changes: Mapping[str, Any]) -> Document:
     new.stamp = doc.stamp
 
     if wanted.get("published") is True and doc.data.get("published") is not True and new.problems:
-        listed = "; ".join(
-            (f"line {p.line}: " if p.line else "") + p.message for p in new.problems[:5]
-        )
-        more = f" (and {len(new.problems) - 5} more)" if len(new.problems) > 5 else ""
-        raise EditRefused(
-            f"{name} cannot be published while it has {len(new.problems)} problem"
-            f"{'s' if len(new.problems) != 1 else ''}: {listed}{more}."
-        )
+        raise EditRefused(publication_refusal(name, new.problems))
     return new
+
+
+def publication_refusal(name: str, problems: Sequence[Problem]) -> str:
+    """Why a record with `problems` cannot be approved, the first few listed with their lines."""
+    listed = "; ".join((f"line {p.line}: " if p.line else "") + p.message for p in problems[:5])
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return (
+        f"{name} cannot be published while it has {len(problems)} problem"
+        f"{'s' if len(problems) != 1 else ''}: {listed}{more}."
+    )
 
 
 def unified_diff(before: Document, after: Document) -> str:

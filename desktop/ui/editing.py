@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from desktop.records.editor import EditRefused
+from desktop.records.editor import EditRefused, publication_refusal
 from desktop.records.model import Document
 from desktop.records.session import EditSession, EditStep, Snapshot, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError, save_document
@@ -253,6 +253,15 @@ class EditController(QObject):
         has any. True when every record ended up approved on disk."""
         if not paths or self._blocked_by_input(paths):
             return False
+        for key in (path_key(p) for p in paths):
+            # The core refuses to publish a record with problems, but setting published: true on
+            # one approved already changes nothing, so it would pass as "Approved".
+            edited = self.session.edited(key)
+            if edited.editable and edited.problems and edited.data.get("published") is True:
+                why = publication_refusal(_name(key), edited.problems)
+                self.refused.emit("published", why)
+                self.message.emit(why)
+                return False
         if not self._edit(paths, "published", lambda: self.session.set_field(paths, "published", True)):
             return False
         return self._save_each(paths, verb="Approved")

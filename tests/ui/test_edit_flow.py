@@ -368,3 +368,22 @@ def test_the_table_shows_unsaved_values_until_they_are_undone_or_reverted(desk, 
     assert table_cell(window, path, Column.QUALITY) == "66"
     assert state_words(window, path) == "awaiting review"
     assert changed_lines(originals[path], Path(path).read_bytes()) == ["-quality: 40", "+quality: 66"]
+
+
+def test_approving_an_already_approved_record_with_problems_is_refused_too(open_desk, seed_copy, qtbot):
+    """An approved record that turned invalid on disk: Approve & Next must not say "Approved"
+    and move on as if it were fine; it lists the problems and stays, like any invalid approval."""
+    approved = next(p for p in sorted(seed_copy.iterdir()) if "\npublished: true\n" in p.read_text(encoding="utf-8"))
+    text = approved.read_text(encoding="utf-8")
+    approved.write_text(text.replace("\nquality: ", "\nquality: 25", 1), encoding="utf-8")  # 25xx: over 100
+    before = approved.read_bytes()
+    window, controller, form = editing_desk(qtbot, open_desk(seed_copy))
+    assert window.select_path(str(approved))
+    qtbot.waitUntil(lambda: window.current_document() is not None and window.current_document().path == approved)
+
+    press(qtbot, Qt.Key.Key_Return, CTRL)
+    assert current_name(window) == approved.name, "a refused approval does not move on"
+    assert "cannot be published" in form.fieldProblem("published")
+    assert "cannot be published" in window.statusBar().currentMessage()
+    assert not window.statusBar().currentMessage().startswith("Approved")
+    assert approved.read_bytes() == before
