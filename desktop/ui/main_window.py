@@ -403,7 +403,8 @@ class MainWindow(QMainWindow):
             self._reselect_path = None
         self._folder = folder
         self._rebuild_recent_menu(self.settings.remember_folder(folder))
-        self.setWindowTitle(f"{folder.name}[*] — Newsdesk")
+        # "[*]" in a name would be taken for the unsaved-edits mark; Qt reads "[*][*]" as a literal one.
+        self.setWindowTitle(f"{folder.name.replace('[*]', '[*][*]')}[*] — Newsdesk")
         self.setWindowModified(False)
         self.reader.forget()
         self.model.clear()
@@ -422,7 +423,7 @@ class MainWindow(QMainWindow):
     def _rebuild_recent_menu(self, folders: list[str]) -> None:
         self.recentMenu.clear()
         for folder in folders:
-            action = self.recentMenu.addAction(folder)
+            action = self.recentMenu.addAction(folder.replace("&", "&&"))  # "&" is not a mnemonic here
             action.triggered.connect(lambda _=False, f=folder: self.open_folder(Path(f)))
         if not folders:
             self.recentMenu.addAction("No recent folders").setEnabled(False)

@@ -587,3 +587,19 @@ def test_quit_is_ctrl_q_even_where_the_platform_names_no_quit_key(desk, qtbot):
     quit_action = desk.findChild(QAction, "actionQuit")
     assert QKeySequence("Ctrl+Q") in quit_action.shortcuts()
     assert ("Quit", "Ctrl+Q") in desk.registry.shortcut_rows()
+
+
+def test_a_folder_name_with_markers_is_shown_as_it_is(open_desk, seed_copy, tmp_path):
+    """'&' marks a mnemonic in menu text and '[*]' is the title's unsaved-edits placeholder:
+    a folder named with them is still shown by its real name."""
+    from desktop.ui.actions import plain_text
+
+    folder = tmp_path / "R&D [*] desk"
+    seed_copy.rename(folder)
+    window = open_desk(folder)
+    assert window.windowHandle().title() == "R&D [*] desk — Newsdesk"
+    window.setWindowModified(True)
+    assert window.windowHandle().title().startswith("R&D [*] desk")
+    window.setWindowModified(False)
+    shown = [plain_text(a.text()) for a in window.recentMenu.actions() if a.text()]
+    assert str(folder) in shown
