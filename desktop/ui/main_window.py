@@ -231,6 +231,8 @@ class MainWindow(QMainWindow):
         self.recordTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.recordTable.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.recordTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Rows are chosen whole: Tab stepping through cells would only trap the keyboard here.
+        self.recordTable.setTabKeyNavigation(False)
         self.recordTable.setAlternatingRowColors(True)
         self.recordTable.setShowGrid(False)
         self.recordTable.setWordWrap(False)

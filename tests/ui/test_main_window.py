@@ -603,3 +603,16 @@ def test_a_folder_name_with_markers_is_shown_as_it_is(open_desk, seed_copy, tmp_
     window.setWindowModified(False)
     shown = [plain_text(a.text()) for a in window.recentMenu.actions() if a.text()]
     assert str(folder) in shown
+
+
+def test_tab_leaves_the_record_table_for_the_pane(desk, qtbot):
+    """Rows are selected whole, so Tab stepping from cell to cell inside the table only trapped
+    the keyboard there; it goes on to the review pane like every other control."""
+    window = desk
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.recordTable.setFocus()
+    current = window.current_path()
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.reviewPane.linkButton
+    assert window.current_path() == current
