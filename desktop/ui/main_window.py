@@ -489,9 +489,10 @@ class MainWindow(QMainWindow):
             self.statusLabel.setText("No folder open")
             return
         m = self.model
+        total, attention = m.count(Queue.ALL), m.count(Queue.NEEDS_ATTENTION)
         text = (
-            f"{self._folder}   ·   {m.count(Queue.ALL)} records, {m.count(Queue.TO_REVIEW)} to review, "
-            f"{m.count(Queue.APPROVED)} approved, {m.count(Queue.NEEDS_ATTENTION)} need attention"
+            f"{self._folder}   ·   {total} record{'' if total == 1 else 's'}, {m.count(Queue.TO_REVIEW)} to review, "
+            f"{m.count(Queue.APPROVED)} approved, {attention} need{'s' if attention == 1 else ''} attention"
         )
         if self._loading:
             text += "   ·   reading…"

@@ -616,3 +616,11 @@ def test_tab_leaves_the_record_table_for_the_pane(desk, qtbot):
     qtbot.keyClick(window.recordTable, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is window.reviewPane.linkButton
     assert window.current_path() == current
+
+
+def test_the_status_bar_counts_read_as_english_for_one_record(open_desk, tmp_path):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "broken.md").write_text('---\ntitle: "unclosed\n---\n', encoding="utf-8")
+    window = open_desk(folder)
+    assert window.statusLabel.text().endswith("1 record, 0 to review, 0 approved, 1 needs attention")
