@@ -153,6 +153,7 @@ class EditController(QObject):
         self._save_job: _SaveAllJob | None = None
         self._finished_jobs = Inbox(self._finish_job, self)
         self._state_listeners: list[Callable[[], None]] = []
+        self._take_typed_input: Callable[[], None] = lambda: None  # the form's, once connected
         # Where the form finds a record it has not read yet (the table's summary): showing a
         # selection must not read every selected file on the UI thread.
         self.summary_lookup: Callable[[str], Any] | None = None
@@ -251,6 +252,7 @@ class EditController(QObject):
     def approve(self, paths: Sequence[str | Path]) -> bool:
         """Set `published: true` and save. Refused, with the problems listed, for a record that
         has any. True when every record ended up approved on disk."""
+        self._take_typed_input()
         if not paths or self._blocked_by_input(paths):
             return False
         for key in (path_key(p) for p in paths):
@@ -276,6 +278,7 @@ class EditController(QObject):
 
     def unapprove(self, paths: Sequence[str | Path]) -> bool:
         """Set `published: false` and save."""
+        self._take_typed_input()
         if not paths or self._blocked_by_input(paths):
             return False
         if not self._edit(paths, "published", lambda: self.session.set_field(paths, "published", False)):
@@ -301,6 +304,7 @@ class EditController(QObject):
 
     def save(self, paths: Iterable[str | Path] | None = None) -> bool:
         """Save these records (the current ones by default); True when all of them were saved."""
+        self._take_typed_input()
         keys = [path_key(p) for p in (self._current if paths is None else paths)]
         dirty = [k for k in keys if self.session.knows(k) and self.session.is_dirty(k)]
         if not dirty:
@@ -367,6 +371,7 @@ class EditController(QObject):
         if self._save_job is not None:
             self.message.emit("Already saving…")
             return None
+        self._take_typed_input()
         keys = self.session.dirty_paths()
         if not keys:
             self.message.emit("No unsaved edits to save.")
@@ -519,6 +524,7 @@ class EditController(QObject):
         form.topicAdded.connect(lambda topic: self.add_topic(self.current_paths(), topic))
         form.topicRemoved.connect(lambda topic: self.remove_topic(self.current_paths(), topic))
         form.inputProblemChanged.connect(self.set_input_problem)
+        self._take_typed_input = form.commitTyped
 
         def redraw(paths: list[str]) -> None:
             if set(paths) & set(self._current):

@@ -441,6 +441,10 @@ class RecordForm(QWidget):
     def fieldProblem(self, key: str) -> str:  # noqa: N802
         return self.problemLabels[key].text() if self.problemLabels[key].isVisibleTo(self) else ""
 
+    def commitTyped(self) -> None:  # noqa: N802
+        """Take in what is typed but not yet added (a topic), before the records are saved."""
+        self.topicsInput.commitTyped()
+
     def inputProblem(self) -> str:  # noqa: N802
         """Why what is typed can't be used yet, "" when all is fine."""
         return next(iter(self._input_problems.values()), "")

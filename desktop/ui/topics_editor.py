@@ -274,6 +274,10 @@ class TopicsEditor(QWidget):
     def inputProblem(self) -> str:  # noqa: N802
         return self._problem
 
+    def commitTyped(self) -> None:  # noqa: N802
+        """Add what is typed but not yet added, as Enter would (the editor is about to save)."""
+        self._commit_text(self.lineEdit.text())
+
     def chips(self) -> list[TopicChip]:
         return list(self._chips)
 

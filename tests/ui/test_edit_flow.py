@@ -387,3 +387,19 @@ def test_approving_an_already_approved_record_with_problems_is_refused_too(open_
     assert "cannot be published" in window.statusBar().currentMessage()
     assert not window.statusBar().currentMessage().startswith("Approved")
     assert approved.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["approve", "save"])
+def test_a_typed_topic_not_yet_added_goes_into_the_save(desk, qtbot, originals, command):
+    """An editor types a topic and presses Ctrl+Return (or Ctrl+S) straight away: the topic is
+    saved with the record, not silently dropped when the desk moves on."""
+    window, controller, form = editing_desk(qtbot, desk)
+    path = window.current_path()
+    press(qtbot, Qt.Key.Key_T, ALT)
+    type_text(qtbot, "Zebra crossings")
+    if command == "save":
+        press(qtbot, Qt.Key.Key_Q, ALT)
+        press(qtbot, Qt.Key.Key_Up)  # something else to save as well
+    press(qtbot, Qt.Key.Key_Return if command == "approve" else Qt.Key.Key_S, CTRL)
+    assert "+  - Zebra crossings" in changed_lines(originals[path_key(path)], Path(path).read_bytes())
+    assert form.topicsInput.lineEdit.text() == ""
