@@ -460,6 +460,7 @@ class EditController(QObject):
         """Before closing or opening another folder: True when it may go ahead (everything was
         saved, or the editor chose to discard); False to stay."""
         self.wait_for_save()
+        self._take_typed_input()  # a topic typed but not added is an edit too: ask about it
         count = len(self.session.dirty_paths())
         if not count:
             return True

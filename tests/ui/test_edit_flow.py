@@ -403,3 +403,15 @@ def test_a_typed_topic_not_yet_added_goes_into_the_save(desk, qtbot, originals, 
     press(qtbot, Qt.Key.Key_Return if command == "approve" else Qt.Key.Key_S, CTRL)
     assert "+  - Zebra crossings" in changed_lines(originals[path_key(path)], Path(path).read_bytes())
     assert form.topicsInput.lineEdit.text() == ""
+
+
+def test_closing_with_only_a_typed_topic_asks_and_can_save_it(desk, qtbot, answers, originals):
+    window, controller, form = editing_desk(qtbot, desk)
+    path = window.current_path()
+    press(qtbot, Qt.Key.Key_T, ALT)
+    type_text(qtbot, "Zebra crossings")
+    answers.unsaved = ["save"]
+
+    assert window.close()
+    assert answers.asked == [("unsaved", 1)]
+    assert changed_lines(originals[path_key(path)], Path(path).read_bytes())[-1] == "+  - Zebra crossings"
