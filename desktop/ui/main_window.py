@@ -249,11 +249,11 @@ class MainWindow(QMainWindow):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in {
             Column.STATE: 40,
-            Column.TITLE: 245,
+            Column.TITLE: 235,
             Column.PROVIDER: 110,
             Column.PUBLISHED: 118,
             Column.QUALITY: 58,
-            Column.HEAT: 44,
+            Column.HEAT: 54,
         }.items():
             header.resizeSection(column, width)
         # File order until the editor clicks a header (-1: not sorted).
