@@ -21,6 +21,7 @@ from PySide6.QtGui import QIcon, QPainter, QPixmap
 
 from desktop.paths import resource_path
 from desktop.records.model import RecordSummary
+from desktop.records.session import path_key
 from desktop.ui.tooltips import plain_tooltip
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -378,11 +379,6 @@ class RecordTableModel(QAbstractTableModel):
     def matches(self, source_row: int, needle: str) -> bool:
         """Literal, case-insensitive search over title, excerpt, provider and topics."""
         return needle in self._rows[source_row].haystack
-
-
-def path_key(path: str | Path) -> str:
-    """The one spelling of a path rows are found by (the same as the edit session's)."""
-    return str(Path(path))
 
 
 def _file_name(path: str) -> str:
