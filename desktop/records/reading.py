@@ -52,6 +52,8 @@ _YAML_CLOSE = re.compile(r"(?:-{3,}|\.\.\.)[ \t]*")  # `...` ends a YAML documen
 _TOML_FENCE = re.compile(r"\+{3,}[ \t]*")
 _JSON_OPEN = re.compile(r"\{[ \t]*")
 _JSON_CLOSE = re.compile(r"\}[ \t]*")
+# What a line matching each closing pattern starts with.
+_FENCE_PREFIXES = {_YAML_CLOSE: ("---", "..."), _TOML_FENCE: ("+++",), _JSON_CLOSE: ("}",)}
 
 NOT_YAML_BLOCKER = "{kind} front matter can be read but not edited: Newsdesk edits YAML front matter only."
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -69,23 +71,32 @@ def read_document(path: str | os.PathLike[str], known: Document | None = None) -
     """
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-            status = os.fstat(handle.fileno())
+        raw, status = load_file(path)
     except OSError as error:
-        reason = error.strerror or str(error)
-        return Document(
-            path=path,
-            raw=b"",
-            problems=[Problem(f"cannot read the file: {reason}", code=IO)],
-            edit_blocker=f"The file cannot be read: {reason}.",
-        )
+        return unreadable_document(path, error)
     if known is not None and known.raw == raw:
         document = dataclasses.replace(known, path=path, problems=list(known.problems))
     else:
         document = parse_document(raw, path)
     document.stamp = FileStamp(size=len(raw), mtime_ns=status.st_mtime_ns, sha256=hashlib.sha256(raw).hexdigest())
     return document
+
+
+def load_file(path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of a record file and its status as they were read; raises OSError."""
+    with open(path, "rb") as handle:
+        return handle.read(), os.fstat(handle.fileno())
+
+
+def unreadable_document(path: Path, error: OSError) -> Document:
+    """The document of a file that could not be read: an `io` problem saying why, not editable."""
+    reason = error.strerror or str(error)
+    return Document(
+        path=path,
+        raw=b"",
+        problems=[Problem(f"cannot read the file: {reason}", code=IO)],
+        edit_blocker=f"The file cannot be read: {reason}.",
+    )
 
 
 _pause_lock = threading.Lock()
@@ -273,12 +284,28 @@ def _line_of(text: str, index: int) -> str:
 
 
 def _parse_into(document: Document, previous: Document | None = None) -> None:
+    if not locate_front_matter(document):
+        return
+    if document.format == "yaml":
+        _parse_yaml(document, previous)
+    elif document.format == "toml":
+        _parse_toml(document)
+    else:
+        _parse_json(document)
+
+
+def locate_front_matter(document: Document) -> bool:
+    """Decode `document.raw` and find its front matter (format, `front_start`, `front_end`).
+
+    False, with the problem and the edit blocker recorded, when the file has no readable front
+    matter; the parse of the front matter itself is left to the caller.
+    """
     raw = document.raw
     for bom, encoding in _OTHER_BOMS:
         if raw.startswith(bom):
             _block(document, Problem(f"the file is {encoding} encoded; records must be UTF-8", code=ENCODING),
                    f"The file is {encoding} encoded; Newsdesk reads and writes UTF-8 records only.")
-            return
+            return False
     document.bom = raw.startswith(UTF8_BOM)
     body = raw[len(UTF8_BOM):] if document.bom else raw
     try:
@@ -288,7 +315,7 @@ def _parse_into(document: Document, previous: Document | None = None) -> None:
         _block(document, Problem(f"the file is not valid UTF-8 (byte 0x{body[error.start]:02x} cannot be decoded)",
                                  line=line, column=column, code=ENCODING),
                "The file is not valid UTF-8 text, so it cannot be edited safely.")
-        return
+        return False
     document.text = text
     first_newline = text.find("\n")
     if first_newline > 0 and text[first_newline - 1] == "\r":
@@ -305,7 +332,7 @@ def _parse_into(document: Document, previous: Document | None = None) -> None:
     else:
         _block(document, Problem("the file has no front matter: its first line is not ---", code=NO_FRONT_MATTER),
                "The file has no front matter (it does not start with a --- line), so there is nothing to edit.")
-        return
+        return False
 
     front_start = first_line_end + 1 if first_newline >= 0 else len(text)
     front_end = _find_closing_fence(text, front_start, closing)
@@ -317,28 +344,28 @@ def _parse_into(document: Document, previous: Document | None = None) -> None:
         _block(document, Problem(f"the front matter that starts with {fence} on line 1 is never closed "
                                  f"(no {expected} line follows)", line=1, column=1, code=UNCLOSED),
                "The front matter is never closed, so where the data ends is unknown.")
-        return
+        return False
     document.front_end = front_end
-
-    if document.format == "yaml":
-        _parse_yaml(document, previous)
-    elif document.format == "toml":
-        _parse_toml(document)
-    else:
-        _parse_json(document)
+    return True
 
 
 def _find_closing_fence(text: str, start: int, closing: re.Pattern[str]) -> int | None:
-    position = start
-    while position < len(text):
-        line_end = text.find("\n", position)
-        line = text[position : line_end if line_end >= 0 else len(text)].rstrip("\r")
-        if closing.fullmatch(line):
-            return position
-        if line_end < 0:
+    """Where the line closing the front matter starts, at or after `start` (just after a newline).
+
+    Only lines that begin like a fence are looked at: going through the 27 KB seed line by line
+    took longer than composing its first half.
+    """
+    candidates = {prefix: text.find("\n" + prefix, start - 1) for prefix in _FENCE_PREFIXES[closing]}
+    while True:
+        found = [(position, prefix) for prefix, position in candidates.items() if position >= 0]
+        if not found:
             return None
-        position = line_end + 1
-    return None
+        position, prefix = min(found)
+        line_start = position + 1
+        line_end = text.find("\n", line_start)
+        if closing.fullmatch(text[line_start : line_end if line_end >= 0 else len(text)].rstrip("\r")):
+            return line_start
+        candidates[prefix] = text.find("\n" + prefix, line_start)
 
 
 def _parse_yaml(document: Document, previous: Document | None = None) -> None:

@@ -2,16 +2,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from .model import IO, RECORD_SUFFIXES, Document, Problem, RecordSummary
-from .reading import read_document, scalar_text
+from .fastscan import summarize_front_matter
+from .reading import load_file, locate_front_matter, parse_document, read_document, scalar_text, unreadable_document
 
 
 def is_record_file(path: str | os.PathLike[str]) -> bool:
     return Path(path).suffix.lower() in RECORD_SUFFIXES
+
+
+@dataclass(frozen=True)
+class ListedFile:
+    """A record file found in a folder, with the status an index entry is checked against."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @property
+    def stat_key(self) -> tuple[int, int, int, int]:
+        # ctime catches a rewrite that restores both size and mtime (`touch -r`): nobody can set it.
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode)
 
 
 def iter_record_files(folder: str | os.PathLike[str]) -> list[Path]:
@@ -19,14 +39,52 @@ def iter_record_files(folder: str | os.PathLike[str]) -> list[Path]:
 
     A record file given instead of a folder is returned alone.
     """
+    return [listed.path for listed in list_record_files(folder)]
+
+
+def list_record_files(folder: str | os.PathLike[str]) -> list[ListedFile]:
+    """`iter_record_files` with each file's status, from one `os.scandir` walk.
+
+    Only regular files are listed (a FIFO named `x.md` would block its reader forever); a symbolic
+    link is followed only to a regular file inside `folder`, so nothing outside it is ever read.
+    """
     root = Path(folder)
     if root.is_file():
-        return [root] if is_record_file(root) else []
-    found: list[Path] = []
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
-        found.extend(Path(directory, name) for name in files if not name.startswith(".") and is_record_file(name))
-    return sorted(found, key=lambda path: path.relative_to(root).parts)
+        if not is_record_file(root):
+            return []
+        status = root.stat()
+        return [ListedFile(root, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)]
+    real_root = os.path.realpath(root)
+    found: list[tuple[tuple[str, ...], ListedFile]] = []
+    pending: list[tuple[Path, tuple[str, ...]]] = [(root, ())]
+    while pending:
+        directory, parts = pending.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue  # an unreadable subfolder holds nothing we can list (os.walk skipped it too)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(directory, entry.name), parts + (entry.name,)))
+                    continue
+                if not is_record_file(entry.name):
+                    continue
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if os.path.commonpath([real_root, target]) != real_root:
+                        continue
+                status = entry.stat(follow_symlinks=True)
+            except (OSError, ValueError):  # vanished while listed, a dangling link, another drive
+                continue
+            if stat.S_ISREG(status.st_mode):
+                listed = ListedFile(Path(directory, entry.name), status.st_size, status.st_mtime_ns,
+                                    status.st_ctime_ns, status.st_ino)
+                found.append((parts + (entry.name,), listed))
+    found.sort(key=lambda item: item[0])
+    return [listed for _, listed in found]
 
 
 def summarize_document(document: Document) -> RecordSummary:
@@ -55,11 +113,53 @@ def summarize_paths(paths: Iterable[str]) -> list[RecordSummary]:
     summaries = []
     for path in paths:
         try:
-            summaries.append(summarize_document(read_document(path)))
+            summaries.append(summarize_file(Path(path)))
         except Exception as error:  # a summary with the reason beats a dead worker pool
-            problem = Problem(f"cannot read the file: {type(error).__name__}: {error}", code=IO)
-            summaries.append(RecordSummary(path=str(path), problems=(problem,), editable=False))
+            summaries.append(_failed_summary(path, error))
     return summaries
+
+
+def summarize_file(path: Path) -> RecordSummary:
+    """`summarize_document(read_document(path))`, by the fast path when it is sure of the answer."""
+    return read_summary(path).summary
+
+
+class ScanResult(NamedTuple):
+    """A summary with what the index keeps beside it: the digest and status of the bytes it is of
+    (None for a file that could not be read, which is never kept)."""
+
+    summary: RecordSummary
+    sha256: str | None = None
+    stat_key: tuple[int, int, int, int] | None = None
+
+
+def read_summary(path: Path) -> ScanResult:
+    try:
+        raw, status = load_file(path)
+    except OSError as error:
+        return ScanResult(summarize_document(unreadable_document(path, error)))
+    document = Document(path=path, raw=raw)
+    summary = summarize_front_matter(document) if locate_front_matter(document) else None
+    if summary is None:
+        summary = summarize_document(parse_document(raw, path))
+    return ScanResult(summary, hashlib.sha256(raw).hexdigest(),
+                      (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino))
+
+
+def index_paths(paths: Iterable[str]) -> list[ScanResult]:
+    """`summarize_paths` with each file's digest and status, for the index; never raises."""
+    results = []
+    for path in paths:
+        try:
+            results.append(read_summary(Path(path)))
+        except Exception as error:  # a summary with the reason beats a dead worker pool
+            results.append(ScanResult(_failed_summary(path, error)))
+    return results
+
+
+def _failed_summary(path: str, error: Exception) -> RecordSummary:
+    problem = Problem(f"cannot read the file: {type(error).__name__}: {error}", code=IO)
+    return RecordSummary(path=str(path), problems=(problem,), editable=False)
 
 
 def _text(value: Any) -> str:

@@ -12,7 +12,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Sequence
 
 import yaml
@@ -38,8 +38,17 @@ _DATE_TIME = re.compile(
 )
 
 
+_CANONICAL_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
 def is_timestamp(text: str) -> bool:
     """True for an ISO 8601 date and time (`2020-06-11T16:07:00Z`, `2020-06-11 16:07`, offsets)."""
+    if _CANONICAL_DATE_TIME.fullmatch(text):  # how feeds write them; fromisoformat reads a Z since 3.11
+        try:
+            dt.datetime.fromisoformat(text)
+        except ValueError:
+            return False
+        return True
     if not _DATE_TIME.fullmatch(text):
         return False
     normalized = re.sub(r"[ \t]*[Zz]$", "+00:00", text.replace("t", "T"))
@@ -129,6 +138,84 @@ def validate_data(
     # before and still missing keeps its problem through `kept`.
     validator = _validator_requiring(frozenset(key for key in changed if key in record_schema().get("required", ())))
     return _in_file_order(kept + _problems(validator.iter_errors(present), present, root, line_offset))
+
+
+def known_valid(instance: Any) -> bool:
+    """True when `instance` (JSON-ready data) surely has no schema problem, by the schema compiled
+    into plain checks (about 0.1 ms for the seed, where jsonschema takes 9 ms). False means "not
+    known": the record is checked in full, which finds and words its problems."""
+    check = _compiled_check()
+    return check is not None and check(instance)
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled_check() -> Callable[[Any], bool] | None:
+    try:
+        return _compile(_inlined_schema())
+    except _NotCompilable:  # a keyword this compiler does not know: every record takes the full check
+        return None
+
+
+class _NotCompilable(Exception):
+    pass
+
+
+# Keywords that say nothing about validity.
+_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "title", "description", "x-expect"})
+_TYPES = ("object", "array", "string", "integer", "boolean")
+
+
+def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
+    """One schema node as a predicate; raises _NotCompilable for what it cannot decide exactly."""
+    unknown = set(schema) - _ANNOTATIONS - {"type", "required", "properties", "items", "uniqueItems", "pattern",
+                                             "format", "minimum", "maximum"}
+    if unknown:
+        raise _NotCompilable(", ".join(sorted(unknown)))
+    if "type" in schema and schema["type"] not in _TYPES:
+        raise _NotCompilable(f"type {schema['type']!r}")
+    if schema.get("format", "date-time") != "date-time":
+        raise _NotCompilable(f"format {schema['format']!r}")
+    if schema.get("uniqueItems") not in (None, True, False):
+        raise _NotCompilable("uniqueItems")
+    expected_type = {"object": dict, "array": list, "string": str, "integer": int, "boolean": bool}.get(schema.get("type"))
+    search = re.compile(schema["pattern"]).search if "pattern" in schema else None
+    timestamp = "format" in schema
+    minimum, maximum = schema.get("minimum"), schema.get("maximum")
+    required = tuple(schema.get("required", ()))
+    properties = [(key, _compile(sub)) for key, sub in schema.get("properties", {}).items()]
+    item_check = _compile(schema["items"]) if "items" in schema else None
+    unique = schema.get("uniqueItems") is True
+
+    def check(value: Any) -> bool:
+        kind = type(value)  # JSON data: a bool is never an int here, nor 40.0 an integer
+        if expected_type is not None and kind is not expected_type:
+            return False
+        if kind is str:
+            if search is not None and search(value) is None:
+                return False
+            if timestamp and not is_timestamp(value):
+                return False
+        elif kind is int:
+            if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+                return False
+        elif kind is dict:
+            for key in required:
+                if key not in value:
+                    return False
+            for key, property_check in properties:
+                if key in value and not property_check(value[key]):
+                    return False
+        elif kind is list:
+            if item_check is not None:
+                for item in value:
+                    if not item_check(item):
+                        return False
+            # Only lists of text are decided here: jsonschema's equality across types (1, 1.0, true) is its own.
+            if unique and (len(set(value)) != len(value) if all(type(item) is str for item in value) else True):
+                return False
+        return True
+
+    return check
 
 
 def value_problems(key: str, value: Any) -> list[Problem]:

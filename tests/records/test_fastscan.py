@@ -1,0 +1,163 @@
+"""The scan's fast path (rapidyaml and the compiled schema check) gives the exact path's summary, or
+steps aside: over the seeds, the corpus, hand-picked YAML 1.1 traps and mutated seeds."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.records import fastscan
+from desktop.records.model import Document
+from desktop.records.reading import locate_front_matter, parse_document, read_document
+from desktop.records.scan import summarize_document, summarize_file
+from desktop.records.schema import _record_validator, json_ready, known_valid
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+CORPUS = REPO.parent / "shared" / "corpus"
+SEED_TEXT = SEEDS[0].read_bytes()
+
+pytestmark = pytest.mark.skipif(not fastscan.available(), reason="rapidyaml is not installed")
+
+
+def exact_summary(path: Path):
+    return summarize_document(read_document(path))
+
+
+def fast_summary(raw: bytes, path: Path):
+    document = Document(path=path, raw=raw)
+    return fastscan.summarize_front_matter(document) if locate_front_matter(document) else None
+
+
+def test_every_seed_takes_the_fast_path_and_gets_the_exact_summary():
+    for path in SEEDS:
+        fast = fast_summary(path.read_bytes(), path)
+        assert fast is not None, path
+        assert fast == exact_summary(path), path
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present in this checkout")
+def test_corpus_summaries_and_data_agree_with_the_exact_path():
+    files = sorted(path for path in CORPUS.rglob("*") if path.is_file())
+    assert len(files) > 1000
+    sure = 0
+    for path in files:
+        assert summarize_file(path) == exact_summary(path), path
+        document = read_document(path)
+        if document.format != "yaml" or document.text is None:
+            continue
+        data = fastscan.json_ready_front_matter(document.front_text)
+        if data is not None:  # whenever the fast reading is sure, it is PyYAML's data, valid or not
+            sure += 1
+            assert document.data is not None, path
+            assert data == json_ready(document.data, document.root), path
+    assert sure > 300  # the corpus is mostly ordinary YAML: the fast reading vouches for most of it
+
+
+def record(front: str) -> bytes:
+    return f"---\ntitle: A story\nwebUrl: https://example.com/a\n{front}---\nbody\n".encode()
+
+
+# Each reads differently in PyYAML (YAML 1.1) than in rapidyaml (YAML 1.2), or needs a problem only
+# the exact path words; the fast path must step aside for every one.
+TRAPS = {
+    "yes is a boolean": "published: yes\n",
+    "octal": "quality: 012\n",
+    "hex": "quality: 0x1F\n",
+    "underscores": "quality: 1_0\n",
+    "sexagesimal": "quality: 1:30\n",
+    "plus sign": "quality: +5\n",
+    "tilde null": "excerpt: ~\n",
+    "empty value": "excerpt:\n",
+    "float": "quality: 40.0\n",
+    "exponent without dot is text": "excerpt: 1e5\n",
+    "infinity": "heat: .inf\n",
+    "timestamp as a title": "category: 2020-06-11\n",
+    "tag": "excerpt: !!str 5\n",
+    "anchor and alias": "provider: &p {name: A, domain: a.com}\ncopy: *p\n",
+    "merge key": "base: &b {x: 1}\nmore:\n  <<: *b\n",
+    "duplicate key": "quality: 1\nquality: 2\n",
+    "tab": "excerpt: a\tb\n",
+    "line separator": "excerpt: \"a\u2028b\"\n",
+    "next line": "excerpt: \"a\x85b\"\n",
+    "at sign": "excerpt: @handle\n",
+    "backtick": "excerpt: `code`\n",
+    "flow indicator starting a key": "]quality: 1\n",
+    "flow indicator starting a value": "excerpt: }x\n",
+    "boolean key": "yes: 1\n",
+    "directive-like line": "excerpt: >\n%x\n",
+}
+
+
+@pytest.mark.parametrize("front", TRAPS.values(), ids=TRAPS.keys())
+def test_yaml_1_1_traps_step_aside_and_the_summary_stays_exact(tmp_path, front):
+    path = tmp_path / "trap.md"
+    path.write_bytes(record(front))
+    assert fast_summary(path.read_bytes(), path) is None
+    assert summarize_file(path) == exact_summary(path)
+
+
+def test_crlf_records_take_the_exact_path(tmp_path):
+    path = tmp_path / "crlf.md"
+    path.write_bytes(SEED_TEXT.replace(b"\n", b"\r\n"))
+    assert fast_summary(path.read_bytes(), path) is None
+    assert summarize_file(path) == exact_summary(path)
+
+
+MUTATION_ALPHABET = list(":-\"'\n #&*!|>[]{},%@?`\\\t~0123456789yYnN.eE ") + ["\n  ", ": ", "- ", "\n- "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32 - 1), st.integers(min_value=1, max_value=4))
+def test_mutated_seeds_agree_with_the_exact_path(tmp_path_factory, seed, count):
+    # Random edits where YAML is most fragile; whenever the fast path answers, it is the exact answer.
+    chooser = random.Random(seed)
+    text = SEED_TEXT.decode()
+    front_end = text.index("\n---", 4)
+    for _ in range(count):
+        position = chooser.randrange(4, front_end)
+        action = chooser.choice(("insert", "replace", "delete"))
+        piece = chooser.choice(MUTATION_ALPHABET)
+        if action == "insert":
+            text = text[:position] + piece + text[position:]
+        elif action == "replace":
+            text = text[:position] + piece + text[position + 1 :]
+        else:
+            text = text[:position] + text[position + chooser.randrange(1, 4) :]
+        front_end = text.find("\n---", 4)
+        if front_end < 0:
+            break
+    raw = text.encode()
+    path = tmp_path_factory.mktemp("mutant") / "record.md"
+    fast = fast_summary(raw, path)
+    if fast is not None:
+        assert fast == summarize_document(parse_document(raw, path))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 120) | st.floats(allow_nan=False) | st.text(max_size=12)
+    | st.sampled_from(["https://a.example/x", "2020-06-11T16:07:00Z", "a.com", " ", "http://", "x y"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["title", "webUrl", "name", "domain", "url", "width", "topics", "quality", "x"]), children,
+        max_size=4),
+    max_leaves=12,
+)
+RECORD_KEYS = st.sampled_from(["title", "webUrl", "quality", "heat", "published", "topics", "provider", "images",
+                               "related", "publishedDateTime", "secured", "category", "other"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(RECORD_KEYS, JSON_VALUES, max_size=6))
+def test_the_compiled_check_never_passes_what_jsonschema_rejects(instance):
+    errors = list(_record_validator().iter_errors(instance))
+    if known_valid(instance):
+        assert errors == []
+    elif not errors:
+        # Not known valid yet valid: only where jsonschema's own equality decides (uniqueItems
+        # over a list that is not all text).
+        topics = instance.get("topics")
+        assert isinstance(topics, list) and not all(isinstance(topic, str) for topic in topics)
