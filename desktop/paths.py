@@ -1,6 +1,8 @@
 """Where the bundled folders live, in a source checkout and in an installed wheel alike."""
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -23,3 +25,17 @@ def seeds_dir() -> Path:
 
 def resource_path(*parts: str) -> Path:
     return bundled_dir("resources").joinpath(*parts)
+
+
+def user_cache_dir() -> Path:
+    """Newsdesk's folder in the user's cache (what Qt's CacheLocation names, without Qt).
+
+    `~/.cache/Newsdesk` on Linux (or under $XDG_CACHE_HOME), `~/Library/Caches/Newsdesk` on macOS,
+    `%LOCALAPPDATA%\\Newsdesk\\cache` on Windows.
+    """
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "Newsdesk" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "Newsdesk"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "Newsdesk"
