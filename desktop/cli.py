@@ -134,6 +134,10 @@ def _command_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=summary, description=description)
         command.add_argument("paths", nargs="+", metavar=metavar, help=paths_help)
         command.add_argument("--json", action="store_true", help=json_help)
+        command.add_argument("--jobs", type=_positive, metavar="N", default=os.cpu_count() or 1,
+                             help="worker processes that read changed files (default: the number of cores)")
+        command.add_argument("--no-index", action="store_true",
+                             help="read every file again instead of trusting the folder's index, and rebuild it")
         command.set_defaults(run=run)
 
     edit = commands.add_parser(
@@ -164,6 +168,16 @@ def _command_parser() -> argparse.ArgumentParser:
     edit.add_argument("--force", action="store_true", help="save even if the file changed on disk since it was read")
     edit.set_defaults(run=_run_set)
     return parser
+
+
+def _positive(word: str) -> int:
+    try:
+        number = int(word)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {word!r}")
+    return number
 
 
 def _published_word(word: str) -> bool:
@@ -202,28 +216,76 @@ def _launch(options: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- validate and list
 
 
-def _record_paths(arguments: Sequence[str]) -> list[Path]:
-    """The record files named by `arguments`: files as given, folders searched recursively."""
-    from desktop.records.scan import iter_record_files
-
+def _check_exist(arguments: Sequence[str]) -> None:
     missing = [argument for argument in arguments if not Path(argument).exists()]
     if missing:
         raise UsageError("no such file or folder: " + ", ".join(missing))
-    paths: list[Path] = []
-    for argument in arguments:
+
+
+def _summaries(options: argparse.Namespace) -> list[Any]:
+    """The summary of every record named by the arguments, folders through their index.
+
+    Files as given, folders searched recursively; a file named twice is listed once. Whether a
+    summary came from the index or from the file, it is the same: the output does not change.
+    """
+    from desktop.records.index import FolderScan
+    from desktop.records.scan import read_summary
+
+    _check_exist(options.paths)
+    progress = _Progress() if _on_terminal() else None
+    found: dict[str, Any] = {}
+    for argument in options.paths:
         path = Path(argument)
-        paths.extend(iter_record_files(path) if path.is_dir() else [path])
-    return list(dict.fromkeys(paths))  # a file named twice is checked once
+        if path.is_dir():
+            scan = FolderScan(path, rebuild=options.no_index, jobs=options.jobs)
+            summaries = scan.run(progress.update if progress is not None else None)
+            for notice in scan.notices:
+                print(f"newsdesk: note: {path}: {notice}", file=sys.stderr)
+        else:
+            summaries = [read_summary(path).summary]
+        for summary in summaries:
+            found.setdefault(summary.path, summary)
+    if progress is not None:
+        progress.clear()
+    return list(found.values())
+
+
+def _on_terminal() -> bool:
+    return sys.stderr.isatty() and sys.stdout.isatty()
+
+
+class _Progress:
+    """One line on the terminal, redrawn at most ten times a second, for runs over half a second."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._drawn_at = 0.0
+        self._shown = False
+
+    def update(self, done: int, total: int) -> None:
+        now = self._clock()
+        if now - self._started < 0.5 or (now - self._drawn_at < 0.1 and done < total):
+            return
+        self._drawn_at = now
+        self._shown = True
+        sys.stderr.write(f"\rReading records: {done:,} of {total:,}\x1b[K")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 def _run_validate(options: argparse.Namespace) -> int:
-    from desktop.records.reading import read_document
-
-    paths = _record_paths(options.paths)
+    summaries = _summaries(options)
     with_problems = 0
-    for path in paths:
-        document = read_document(path)
-        problems = sorted(document.problems, key=lambda problem: (problem.line or 0, problem.column or 0))
+    for summary in summaries:
+        path = summary.path
+        problems = sorted(summary.problems, key=lambda problem: (problem.line or 0, problem.column or 0))
         if problems:
             with_problems += 1
         for problem in problems:
@@ -231,15 +293,15 @@ def _run_validate(options: argparse.Namespace) -> int:
                 print(json.dumps(_problem_json(path, problem), ensure_ascii=False))
             else:
                 print(f"{problem.location(path)}: {_printable(problem.message)}")
-    summary = f"{_count(len(paths), 'record')} checked, {with_problems} with problems"
+    summary_line = f"{_count(len(summaries), 'record')} checked, {with_problems} with problems"
     # With --json stdout stays pure JSON lines; the summary goes where people read it.
-    print(summary, file=sys.stderr if options.json else sys.stdout)
-    if not paths:
+    print(summary_line, file=sys.stderr if options.json else sys.stdout)
+    if not summaries:
         print("newsdesk: no record files (.txt, .md, .markdown) found", file=sys.stderr)
     return EXIT_PROBLEMS if with_problems else EXIT_OK
 
 
-def _problem_json(path: Path, problem: Any) -> dict[str, Any]:
+def _problem_json(path: str | Path, problem: Any) -> dict[str, Any]:
     return {
         "file": str(path),
         "line": problem.line,
@@ -251,9 +313,7 @@ def _problem_json(path: Path, problem: Any) -> dict[str, Any]:
 
 
 def _run_list(options: argparse.Namespace) -> int:
-    from desktop.records.scan import summarize_paths
-
-    summaries = summarize_paths([str(path) for path in _record_paths(options.paths)])
+    summaries = _summaries(options)
     if options.json:
         for summary in summaries:
             print(json.dumps(summary.as_json(), ensure_ascii=False))
