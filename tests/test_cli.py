@@ -400,3 +400,43 @@ def test_python_dash_m_desktop_is_the_command():
         check=False,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "27 records checked, 0 with problems\n", "")
+
+
+# --- the index behind list and validate ------------------------------------------------------
+
+
+def _run(capsys, argv):
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["validate"], ["validate", "--json"]])
+def test_output_is_byte_identical_with_and_without_the_index(seed_copy, capsys, command):
+    (seed_copy / "broken.md").write_bytes(b"---\ntitle: x\nquality: 140\n---\n")
+    (seed_copy / "bad.md").write_bytes(b"---\ntitle: [x\n---\n")
+    cold = _run(capsys, [*command, str(seed_copy)])  # builds the index
+    warm = _run(capsys, [*command, str(seed_copy)])  # reads it
+    rebuilt = _run(capsys, [*command, str(seed_copy), "--no-index", "--jobs", "1"])
+    assert cold == warm == rebuilt
+    assert "broken.md" in cold[1] and "bad.md" in cold[1]
+
+
+def test_a_file_changed_after_the_index_was_built_shows_its_new_state(seed_copy, capsys):
+    target = seed_copy / SEED_NAME
+    _run(capsys, ["validate", str(seed_copy)])
+    target.write_bytes(target.read_bytes().replace(b"quality: 40", b"quality: 400", 1))
+    code, out, _ = _run(capsys, ["validate", str(seed_copy)])
+    assert code == 1 and f"{target}:" in out and "quality must be a whole number from 0 to 100" in out
+
+
+def test_jobs_must_be_a_positive_number(seed_copy, capsys):
+    code, _, err = _run(capsys, ["list", str(seed_copy), "--jobs", "0"])
+    assert code == 2 and "--jobs" in err
+
+
+def test_no_progress_line_when_output_is_piped(seed_copy):
+    result = subprocess.run([sys.executable, "-m", "desktop", "list", str(seed_copy)], capture_output=True,
+                            cwd=REPO, timeout=120)
+    assert result.returncode == 0
+    assert b"Reading records" not in result.stderr and b"\r" not in result.stdout + result.stderr
