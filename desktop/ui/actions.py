@@ -25,6 +25,7 @@ class ActionSpec:
 ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionOpenFolder", "&Open Folder…", "File", (Key.Open,), "Open a folder of records", toolbar=True),
     ActionSpec("actionReload", "&Reload", "File", ("F5",), "Read the folder again from disk", toolbar=True),
+    ActionSpec("actionRebuildIndex", "Re&build Index", "File", (), "Forget the folder's index and read every file again"),
     ActionSpec("actionSave", "&Save", "File", (Key.Save,), "Write this record's edits to disk", toolbar=True),
     ActionSpec("actionSaveAll", "Save A&ll", "File", ("Ctrl+Shift+S",), "Write every unsaved record to disk"),
     ActionSpec("actionRevert", "Re&vert Record", "File", (), "Drop this record's unsaved edits"),

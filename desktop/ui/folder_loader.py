@@ -13,9 +13,11 @@ from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.records import reading, scan
+from desktop.records.index import IndexEntry, RecordIndex
+from desktop.records.scan import ListedFile, ScanResult
 from desktop.records.model import IO, Document, Problem, RecordSummary
 from desktop.ui.inbox import Inbox
 
@@ -34,7 +36,10 @@ def lower_priority() -> None:
         pass  # no nice() on this platform, or not allowed: run at normal priority
 
 
-def chunked(paths: list[str]) -> list[list[str]]:
+HIT_SLICE = 2000  # indexed summaries handed to the table per turn of the event loop
+
+
+def chunked(paths: list) -> list[list]:
     chunks = [paths[:FIRST_CHUNK]] if paths else []
     chunks += [paths[i : i + CHUNK] for i in range(FIRST_CHUNK, len(paths), CHUNK)]
     return chunks
@@ -49,10 +54,15 @@ def unreadable(paths: list[str], reason: str) -> list[RecordSummary]:
 
 
 class FolderLoader(QObject):
-    """Lists a folder and summarises its records in worker processes; one load at a time.
+    """Lists a folder and summarises its records; one load at a time.
+
+    Summaries still valid in the folder's index (`desktop.records.index`) arrive first, in slices
+    that keep the event loop turning; the files that are new or changed are read in worker
+    processes and come back in chunks, in file order. The index lives on the lister thread, which
+    also records what the workers read, so the UI thread never waits on the database.
 
     Every load has a generation number; starting a new load (or cancel()) makes the results of
-    older ones arrive nowhere. Chunks are delivered in file order.
+    older ones arrive nowhere.
     """
 
     loadStarted = Signal(int, str)  # generation, folder
@@ -60,17 +70,23 @@ class FolderLoader(QObject):
     summariesLoaded = Signal(int, object)  # generation, list[RecordSummary]
     loadFinished = Signal(int, int)  # generation, number of records delivered
     loadFailed = Signal(int, str)  # generation, message
+    indexNotice = Signal(str)  # the index was rebuilt or bypassed, and why
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, cache_dir: Path | None = None) -> None:
         super().__init__(parent)
         self._generation = 0
         self._pool: ProcessPoolExecutor | None = None
         self._lister = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-list")
+        self._cache_dir = cache_dir
+        self._index: RecordIndex | None = None  # used on the lister thread only
         self._futures: list[Future] = []
-        self._pending: dict[int, list[RecordSummary]] = {}
+        self._pending: dict[int, list[ScanResult]] = {}
+        self._chunks: list[list[ListedFile]] = []
+        self._listed: list[ListedFile] = []
         self._next_chunk = 0
-        self._chunk_count = 0
+        self._hits_left: list[RecordSummary] = []
         self._delivered = 0
+        self.files_to_read = 0  # of the last load: files new or changed since the index saw them
         self._closed = False
         # Executor threads post (generation, kind, payload) here rather than emit a signal:
         # no Qt call on a worker (see inbox.py). Every expect() is matched by exactly one post.
@@ -82,18 +98,26 @@ class FolderLoader(QObject):
 
     @property
     def busy(self) -> bool:
-        return bool(self._futures) and any(not f.done() for f in self._futures)
+        return (bool(self._futures) and any(not f.done() for f in self._futures)) or bool(self._hits_left)
 
-    def load(self, folder: Path) -> int:
-        """Start reading `folder`; returns the generation number its signals will carry."""
+    def load(self, folder: Path, *, rebuild_index: bool = False) -> int:
+        """Start reading `folder`; returns the generation number its signals will carry.
+
+        `rebuild_index` discards the folder's index first, so every file is read again.
+        """
         self.cancel()
         generation = self._generation
         self.loadStarted.emit(generation, str(folder))
         self._inbox.expect()
-        future = self._lister.submit(scan.iter_record_files, folder)
+        future = self._lister.submit(self._list_and_look_up, Path(folder), rebuild_index)
         self._futures = [future]
         future.add_done_callback(lambda f, g=generation: self._emit(g, "listed", f))
         return generation
+
+    def remember(self, path: str | Path) -> None:
+        """Bring the index entry of `path` up to date (after a save, or a change seen on disk)."""
+        if not self._closed:
+            self._lister.submit(self._remember, Path(path))
 
     def cancel(self) -> None:
         self._generation += 1
@@ -101,7 +125,10 @@ class FolderLoader(QObject):
             future.cancel()
         self._futures = []
         self._pending.clear()
-        self._next_chunk = self._chunk_count = self._delivered = 0
+        self._chunks = []
+        self._listed = []
+        self._hits_left = []
+        self._next_chunk = self._delivered = 0
 
     def shutdown(self) -> None:
         """Stop every worker; call before the application quits so no process outlives it."""
@@ -109,11 +136,50 @@ class FolderLoader(QObject):
             return
         self._closed = True
         self.cancel()
-        self._lister.shutdown(wait=True, cancel_futures=True)
+        self._lister.submit(self._close_index)
+        self._lister.shutdown(wait=True, cancel_futures=False)
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self._inbox.drop()
+
+    # --- lister thread --------------------------------------------------------------------
+    def _list_and_look_up(self, folder: Path, rebuild: bool) -> tuple[list[ListedFile], dict, list[ListedFile], list[str]]:
+        files = scan.list_record_files(folder)
+        self._close_index()
+        self._index = RecordIndex(folder, cache_dir=self._cache_dir, rebuild=rebuild)
+        hits, misses = self._index.lookup(files)
+        return files, hits, misses, self._take_notices()
+
+    def _store(self, results: list[tuple[ListedFile, ScanResult]], keep_only: list[Path] | None) -> list[str]:
+        if self._index is None:
+            return []
+        entries = []
+        for listed, result in results:
+            if result.sha256 is not None and result.stat_key is not None:
+                entries.append((ListedFile(listed.path, *result.stat_key), IndexEntry(result.summary, result.sha256)))
+        self._index.store(entries, keep_only=keep_only)
+        return self._take_notices()
+
+    def _remember(self, path: Path) -> None:
+        if self._index is None or not path.is_relative_to(self._index.folder):
+            return
+        result = scan.read_summary(path)
+        if result.stat_key is not None:
+            self._store([(ListedFile(path, *result.stat_key), result)], None)
+        else:
+            self._index.forget([path])
+
+    def _take_notices(self) -> list[str]:
+        if self._index is None:
+            return []
+        notices, self._index.notices = self._index.notices, []
+        return notices
+
+    def _close_index(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
 
     # --- worker side: runs on executor threads ------------------------------------------
     def _emit(self, generation: int, kind: str, payload: object) -> None:
@@ -126,56 +192,89 @@ class FolderLoader(QObject):
         self._on_relay(*item)
 
     def _on_relay(self, generation: int, kind: str, payload: object) -> None:
+        if kind == "notices":
+            for notice in payload:
+                self.indexNotice.emit(notice)
+            return
         if generation != self._generation or self._closed:
             return
         if kind == "listed":
             self._on_listed(generation, payload)
         elif kind == "chunk":
-            index, future, paths = payload
-            self._on_chunk(generation, index, future, paths)
+            index, future = payload
+            self._on_chunk(generation, index, future)
 
     def _on_listed(self, generation: int, future: Future) -> None:
         try:
-            files = [str(path) for path in future.result()]
+            files, hits, misses, notices = future.result()
         except CancelledError:
             return
         except Exception as error:  # an unreadable folder is reported, not raised into Qt
             self._futures = []
             self.loadFailed.emit(generation, f"Could not list the folder: {error}")
             return
-        chunks = chunked(files)
-        self._chunk_count = len(chunks)
+        for notice in notices:
+            self.indexNotice.emit(notice)
+        self._listed = files
+        self.files_to_read = len(misses)
+        self._chunks = chunked(misses)
         self.filesListed.emit(generation, len(files))
-        if not chunks:
-            self._futures = []
-            self.loadFinished.emit(generation, 0)
-            return
-        pool = self._ensure_pool()
         self._futures = []
-        for index, paths in enumerate(chunks):
-            self._inbox.expect()
-            future = pool.submit(scan.summarize_paths, paths)
-            future.add_done_callback(lambda f, g=generation, i=index, p=paths: self._emit(g, "chunk", (i, f, p)))
-            self._futures.append(future)
+        if self._chunks:
+            pool = self._ensure_pool()
+            for index, chunk in enumerate(self._chunks):
+                self._inbox.expect()
+                future = pool.submit(scan.index_paths, [str(listed.path) for listed in chunk])
+                future.add_done_callback(lambda f, g=generation, i=index: self._emit(g, "chunk", (i, f)))
+                self._futures.append(future)
+        self._hits_left = [hits[listed.path] for listed in files if listed.path in hits]
+        self._deliver_hits(generation)
 
-    def _on_chunk(self, generation: int, index: int, future: Future, paths: list[str]) -> None:
+    def _deliver_hits(self, generation: int) -> None:
+        """Hand over indexed summaries a slice per turn of the event loop: 100,000 rows at once
+        would hold the window for the time it takes the model to take them in."""
+        if generation != self._generation or self._closed:
+            return
+        if self._hits_left:
+            ready, self._hits_left = self._hits_left[:HIT_SLICE], self._hits_left[HIT_SLICE:]
+            self._delivered += len(ready)
+            self.summariesLoaded.emit(generation, ready)
+            if self._hits_left:
+                QTimer.singleShot(0, lambda: self._deliver_hits(generation))
+                return
+        self._finish_if_done(generation)
+
+    def _on_chunk(self, generation: int, index: int, future: Future) -> None:
+        chunk = self._chunks[index]
         try:
-            summaries = list(future.result())
+            results = list(future.result())
         except CancelledError:
             return
         except Exception as error:  # a worker that died still leaves its files listed
-            summaries = unreadable(paths, f"the reading process failed ({type(error).__name__}: {error})")
-        self._pending[index] = summaries
+            reason = f"the reading process failed ({type(error).__name__}: {error})"
+            results = [ScanResult(summary) for summary in unreadable([str(listed.path) for listed in chunk], reason)]
+        self._pending[index] = results
+        self._lister.submit(self._store, list(zip(chunk, results)), None).add_done_callback(
+            lambda f: self._emit(generation, "notices", f.result() if not f.cancelled() and f.exception() is None else []))
+        self._inbox.expect()
         while self._next_chunk in self._pending:
             ready = self._pending.pop(self._next_chunk)
             self._next_chunk += 1
             self._delivered += len(ready)
-            self.summariesLoaded.emit(generation, ready)
+            self.summariesLoaded.emit(generation, [result.summary for result in ready])
             if generation != self._generation:
                 return  # a slot started another load
-        if self._next_chunk == self._chunk_count:
-            self._futures = []
-            self.loadFinished.emit(generation, self._delivered)
+        self._finish_if_done(generation)
+
+    def _finish_if_done(self, generation: int) -> None:
+        if self._hits_left or self._next_chunk < len(self._chunks) or generation != self._generation:
+            return
+        self._futures = []
+        # Files that vanished since the index last saw them leave it.
+        self._inbox.expect()
+        self._lister.submit(self._store, [], [listed.path for listed in self._listed]).add_done_callback(
+            lambda f: self._emit(generation, "notices", f.result() if not f.cancelled() and f.exception() is None else []))
+        self.loadFinished.emit(generation, self._delivered)
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:

@@ -346,6 +346,7 @@ class MainWindow(QMainWindow):
         r = self.registry
         r.connect("actionOpenFolder", self.choose_folder)
         r.connect("actionReload", self.reload)
+        r.connect("actionRebuildIndex", self.rebuild_index)
         r.connect("actionQuit", self.close)
         r.connect("actionFind", self.focus_search)
         r.connect("actionNextRecord", lambda: self.step(+1))
@@ -372,6 +373,7 @@ class MainWindow(QMainWindow):
         self.loader.summariesLoaded.connect(self._on_summaries)
         self.loader.loadFinished.connect(self._on_load_finished)
         self.loader.loadFailed.connect(self._on_load_failed)
+        self.loader.indexNotice.connect(self.show_status)
         self.reader.documentRead.connect(self._on_document_read)
         self.reviewPane.openLinkRequested.connect(self.open_link)
         self.reviewPane.documentShown.connect(self.documentShown)
@@ -391,7 +393,7 @@ class MainWindow(QMainWindow):
         if chosen:
             self.open_folder(Path(chosen))
 
-    def open_folder(self, folder: Path | str, *, reason: str = "open") -> bool:
+    def open_folder(self, folder: Path | str, *, reason: str = "open", rebuild_index: bool = False) -> bool:
         """Drop the current records and read `folder`; False if it is not a folder or a guard said no."""
         folder = Path(folder).expanduser().absolute()
         if not folder.is_dir():
@@ -411,16 +413,20 @@ class MainWindow(QMainWindow):
         self.reader.forget()
         self.model.clear()
         self.reviewPane.show_empty("Reading records…")
-        self.loader.load(folder)
+        self.loader.load(folder, rebuild_index=rebuild_index)
         self.folderOpened.emit(str(folder))
         return True
 
-    def reload(self) -> bool:
+    def reload(self, *, rebuild_index: bool = False) -> bool:
         """Read the folder again from disk, keeping the current record in view."""
         if self._folder is None:
             return False
         self._reselect_path = self.current_path()
-        return self.open_folder(self._folder, reason="reload")
+        return self.open_folder(self._folder, reason="reload", rebuild_index=rebuild_index)
+
+    def rebuild_index(self) -> bool:
+        """Reload, reading every file again instead of trusting the folder's index."""
+        return self.reload(rebuild_index=True)
 
     def _rebuild_recent_menu(self, folders: list[str]) -> None:
         self.recentMenu.clear()
@@ -601,6 +607,7 @@ class MainWindow(QMainWindow):
         summary = summarize_document(document)
         if self.model.row_for_path(path) is not None and not self._same_row(summary):
             self.model.update_summary(summary)  # the file changed since the folder was read
+            self.loader.remember(path)
         self.reviewPane.show_document(document, summary)
 
     def _same_row(self, summary: RecordSummary) -> bool:
@@ -659,6 +666,7 @@ class MainWindow(QMainWindow):
     def refresh_record(self, summary: RecordSummary, document: Document | None = None) -> None:
         """Show a record's new state after a save: its table row, and the pane if it is current."""
         self.model.update_summary(summary)
+        self.loader.remember(summary.path)  # the index learns the saved file with the table
         if summary.path == self.current_path():
             if document is not None:
                 self.reviewPane.show_document(document, summary)

@@ -1,0 +1,103 @@
+"""The window's loader reads a folder through its index: a second open reads only what changed."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.records import index as index_module
+from desktop.records.index import index_path
+from desktop.records.reading import read_document
+from desktop.records.scan import list_record_files, summarize_document
+from desktop.ui.folder_loader import FolderLoader
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    target = tmp_path / "feed"
+    shutil.copytree(REPO / "seeds", target)
+    return target
+
+
+def load(qtbot, loader: FolderLoader, folder: Path, **options) -> list:
+    rows: list = []
+    loader.summariesLoaded.connect(lambda generation, summaries: rows.extend(summaries))
+    with qtbot.waitSignal(loader.loadFinished, timeout=60_000):
+        loader.load(folder, **options)
+    return sorted(rows, key=lambda summary: summary.path)
+
+
+def exact(folder: Path) -> list:
+    summaries = [summarize_document(read_document(listed.path)) for listed in list_record_files(folder)]
+    return sorted(summaries, key=lambda summary: summary.path)
+
+
+def age_index(cache: Path, folder: Path) -> None:
+    with sqlite3.connect(index_path(folder, cache)) as connection:
+        connection.execute("UPDATE records SET indexed_ns = indexed_ns + ?", (10 * index_module.RACY_NS,))
+
+
+def test_a_second_open_reads_only_the_changed_file_and_shows_every_row(qtbot, folder, tmp_path):
+    cache = tmp_path / "cache"
+    loader = FolderLoader(cache_dir=cache)
+    try:
+        first = load(qtbot, loader, folder)
+        assert loader.files_to_read == 27 and first == exact(folder)
+        qtbot.waitUntil(lambda: index_path(folder, cache).is_file())
+        loader.shutdown()  # closes the index on its thread, after the pending writes
+        age_index(cache, folder)
+        target = sorted(folder.glob("*.txt"))[5]
+        target.write_bytes(target.read_bytes().replace(b"quality: ", b"quality: 9", 1))
+
+        loader = FolderLoader(cache_dir=cache)
+        second = load(qtbot, loader, folder)
+        assert loader.files_to_read == 1
+        assert second == exact(folder)
+    finally:
+        loader.shutdown()
+
+
+def test_rebuild_index_reads_every_file(qtbot, folder, tmp_path):
+    loader = FolderLoader(cache_dir=tmp_path / "cache")
+    try:
+        load(qtbot, loader, folder)
+        assert load(qtbot, loader, folder, rebuild_index=True) == exact(folder)
+        assert loader.files_to_read == 27
+    finally:
+        loader.shutdown()
+
+
+def test_a_corrupt_index_is_rebuilt_with_a_notice(qtbot, folder, tmp_path):
+    cache = tmp_path / "cache"
+    database = index_path(folder, cache)
+    database.parent.mkdir(parents=True)
+    database.write_bytes(b"not a database at all" * 100)
+    loader = FolderLoader(cache_dir=cache)
+    notices: list[str] = []
+    loader.indexNotice.connect(notices.append)
+    try:
+        assert load(qtbot, loader, folder) == exact(folder)
+        assert any("rebuilt" in notice for notice in notices)
+    finally:
+        loader.shutdown()
+
+
+def test_a_saved_record_updates_its_index_entry(qtbot, folder, tmp_path):
+    cache = tmp_path / "cache"
+    loader = FolderLoader(cache_dir=cache)
+    try:
+        load(qtbot, loader, folder)
+        target = sorted(folder.glob("*.txt"))[2]
+        target.write_bytes(target.read_bytes().replace(b"quality: ", b"quality: 7", 1))
+        loader.remember(target)
+        loader.shutdown()
+        age_index(cache, folder)
+        loader = FolderLoader(cache_dir=cache)
+        assert load(qtbot, loader, folder) == exact(folder)
+        assert loader.files_to_read == 0
+    finally:
+        loader.shutdown()
