@@ -213,7 +213,7 @@ class PublishedRecord:
     path: Path
     title: str
     approved: bool
-    edited: list[str]  # the other changed keys
+    edited: list[str]  # the other field changes, in words (`quality 40 -> 77`)
 
 
 @dataclass
@@ -266,10 +266,36 @@ def _describe_record(root: Path, path: Path) -> tuple[PublishedRecord | None, st
     if new.body != old.body:
         return None, "the text after its front matter changed, which the desk does not edit"
     approved = new.data.get("published") is True and old.data.get("published") is not True
-    edited = [key for key in changes if not (approved and key == "published")]
+    edited = [change_words(key, old.data.get(key), value) for key, value in changes.items()
+              if not (approved and key == "published")]
     title = new.data.get("title")
     return PublishedRecord(path, _one_line(title) if isinstance(title, str) and title.strip() else path.name,
                            approved, edited), ""
+
+
+def change_words(key: str, before: object, after: object) -> str:
+    """A field change as a person says it: `quality 40 -> 77`, `topics +Policing -AI`."""
+    from .editor import REMOVE
+
+    def shown(value: object) -> str:
+        if value is REMOVE or value is None:
+            return "(none)"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        text = _one_line(str(value))
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    if isinstance(before, list) and isinstance(after, list):
+        added = [f"+{_one_line(str(v))}" for v in after if v not in before]
+        removed = [f"-{_one_line(str(v))}" for v in before if v not in after]
+        return f"{key} {' '.join(added + removed) or 'reordered'}"
+    if after is REMOVE:
+        return f"{key} removed"
+    if isinstance(before, (dict, list)) or isinstance(after, (dict, list)):
+        return f"{key} changed"
+    return f"{key} {shown(before)} -> {shown(after)}"
+
+
 
 
 def _count(number: int, noun: str) -> str:
