@@ -251,7 +251,7 @@ def _head_version(root: Path, path: Path) -> bytes | None:
 
 
 def _describe_record(root: Path, path: Path) -> tuple[PublishedRecord | None, str]:
-    from .merge import changes_between
+    from .merge import change_words, changes_between
 
     old_raw = _head_version(root, path)
     if old_raw is None:
@@ -271,31 +271,6 @@ def _describe_record(root: Path, path: Path) -> tuple[PublishedRecord | None, st
     title = new.data.get("title")
     return PublishedRecord(path, _one_line(title) if isinstance(title, str) and title.strip() else path.name,
                            approved, edited), ""
-
-
-def change_words(key: str, before: object, after: object) -> str:
-    """A field change as a person says it: `quality 40 -> 77`, `topics +Policing -AI`."""
-    from .editor import REMOVE
-
-    def shown(value: object) -> str:
-        if value is REMOVE or value is None:
-            return "(none)"
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        text = _one_line(str(value))
-        return text if len(text) <= 40 else text[:39] + "…"
-
-    if isinstance(before, list) and isinstance(after, list):
-        added = [f"+{_one_line(str(v))}" for v in after if v not in before]
-        removed = [f"-{_one_line(str(v))}" for v in before if v not in after]
-        return f"{key} {' '.join(added + removed) or 'reordered'}"
-    if after is REMOVE:
-        return f"{key} removed"
-    if isinstance(before, (dict, list)) or isinstance(after, (dict, list)):
-        return f"{key} changed"
-    return f"{key} {shown(before)} -> {shown(after)}"
-
-
 
 
 def _count(number: int, noun: str) -> str:

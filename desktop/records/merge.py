@@ -191,6 +191,34 @@ def apply_changes(onto: Document, changes: Mapping[str, Any], *, source: Documen
     return doc
 
 
+def change_words(key: Any, before: Any, after: Any) -> str:
+    """A field change as a person says it: `quality 40 -> 77`, `topics +Policing -AI`."""
+
+    def shown(value: Any) -> str:
+        if value is ABSENT or value is None:
+            return "(none)"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        text = _one_line(str(value))
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    if isinstance(before, list) and isinstance(after, list):
+        added = [f"+{_one_line(str(v))}" for v in after if v not in before]
+        removed = [f"-{_one_line(str(v))}" for v in before if v not in after]
+        return f"{key} {' '.join(added + removed) or 'reordered'}"
+    if after is ABSENT:
+        return f"{key} removed"
+    if isinstance(before, (dict, list)) or isinstance(after, (dict, list)):
+        return f"{key} changed"
+    if key is BODY:
+        return "the text after the front matter changed"
+    return f"{key} {shown(before)} -> {shown(after)}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 # --------------------------------------------------------------------------------------------
 # Values
 
