@@ -380,6 +380,11 @@ class EditController(QObject):
             return str(refused)
         if rebuilt.raw != merged.raw:
             return "the merge could not be written with your edits as they are"
+        if not self.session.is_dirty(key):  # every field taken from disk: the file already is the merge
+            self.recordSaved.emit(key, offer.theirs)
+            self._after_change([key])
+            self._merge_notes[key] = f"Took the version on disk of {_name(key)}."
+            return True
         outcome = self._save_one(key)
         if outcome is True:
             taken = ", ".join(str(k) for k in result.theirs_changed) or "its layout"
