@@ -4,6 +4,9 @@
     newsdesk validate PATH...         check records; exit 1 if any has a problem
     newsdesk list FOLDER [--json]     one row per record
     newsdesk set FILE... [changes]    edit records in place, minimal diff, atomic save
+    newsdesk merge BASE OURS THEIRS   git's merge driver for records (see desktop/git_commands.py)
+    newsdesk git-setup FOLDER         register that driver for a repository
+    newsdesk publish FOLDER           commit approvals and field edits as one commit
 
 A FOLDER whose name is a command name (validate, list, set) is opened as `./validate`.
 """
@@ -26,7 +29,9 @@ EXIT_PROBLEMS = 1  # a record has a problem, or an edit was refused or could not
 EXIT_USAGE = 2  # argparse uses 2 too
 EXIT_NO_WINDOW = 3
 
-COMMANDS = ("validate", "list", "set")
+from desktop.git_commands import COMMANDS as GIT_COMMANDS
+
+COMMANDS = ("validate", "list", "set", *GIT_COMMANDS)
 # The records core and the window are imported inside the commands that use them: `newsdesk
 # --help` stays instant, and the shell commands never load Qt.
 _PUBLISHED_WORDS = {"true": True, "false": False}
@@ -91,13 +96,16 @@ def _version() -> str:
 def _launch_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdesk",
-        usage="newsdesk [-h] [--version] [FOLDER]\n       newsdesk {validate,list,set} ...",
+        usage="newsdesk [-h] [--version] [FOLDER]\n       newsdesk {validate,list,set,merge,git-setup,publish} ...",
         description="Editorial desk for folders of front-matter news records.",
         epilog=(
             "commands:\n"
             "  validate PATH...       check records against the schema (exit 1 on any problem)\n"
             "  list FOLDER            one row per record (--json for JSON lines)\n"
             "  set FILE... CHANGES    change quality, heat, topics or published in place\n"
+            "  merge BASE OURS THEIRS git's merge driver: merge a record field by field\n"
+            "  git-setup FOLDER       make git merge the records in FOLDER field by field\n"
+            "  publish FOLDER         commit approvals and field edits as one commit (--push)\n"
             "\n"
             "Run `newsdesk COMMAND --help` for a command's options. A folder named like a\n"
             "command is opened with a path: `newsdesk ./validate`."
@@ -167,6 +175,10 @@ def _command_parser() -> argparse.ArgumentParser:
     edit.add_argument("--published", type=_published_word, metavar="true|false", help="approve or withdraw")
     edit.add_argument("--force", action="store_true", help="save even if the file changed on disk since it was read")
     edit.set_defaults(run=_run_set)
+
+    from desktop import git_commands
+
+    git_commands.add_parsers(commands)
     return parser
 
 

@@ -323,3 +323,11 @@ class EditSession:
         self._set_changes(key, {})
         self._base[key] = self._read(key)
         return self._base[key]
+
+    def rebase(self, path: PathLike, disk: Document, changes: Mapping[str, Any]) -> None:
+        """Take `disk` (the file as it is now) as the base, with `changes` pending on it: a merge
+        of my edits onto a version changed on disk, to be saved over exactly that version."""
+        key = path_key(path)
+        self._base[key] = disk
+        self._edited_cache.pop(key, None)
+        self._set_changes(key, {k: _copy_value(v) for k, v in changes.items() if not self._equals_base(disk, k, v)})

@@ -6,19 +6,26 @@ them with a recorded answer).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
+
+from desktop.records.merge import ABSENT, MINE, THEIRS, FieldConflict, MergeResult, change_words
+from desktop.records.model import Document
 
 
 class DiffHighlighter(QSyntaxHighlighter):
@@ -92,26 +99,132 @@ def _name(path: str | Path) -> str:
     return Path(path).name
 
 
-def ask_changed_on_disk(parent: QWidget | None, path: str | Path) -> str:
-    """Ask what to do with a record that changed on disk since it was read:
-    "reload" (drop my edits to it), "overwrite", or "cancel"."""
+@dataclass
+class MergeOffer:
+    """What a merge of my edits onto the changed file would do, for the changed-on-disk question.
+
+    `result` is the field merge (None when `refusal` says why there is none); the dialog fills
+    `resolutions` ({key: MINE or THEIRS}) for the fields both sides changed.
+    """
+
+    result: MergeResult | None
+    base: Document
+    theirs: Document | None
+    refusal: str = ""
+    resolutions: dict = field(default_factory=dict)
+
+    def disk_changes(self) -> list[str]:
+        if self.result is None or self.theirs is None:
+            return []
+        base, theirs = self.base.data or {}, self.theirs.data or {}
+        return [change_words(k, base.get(k, ABSENT), theirs.get(k, ABSENT)) for k in self.result.theirs_changed]
+
+
+def _shown_value(value) -> str:
+    if value is ABSENT:
+        return "(removed)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(none)"
+    text = " ".join(str(value).split())
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+class FieldChoiceDialog(QDialog):
+    """For each field both sides changed: keep mine or take the version on disk."""
+
+    def __init__(self, conflicts: Sequence[FieldConflict], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldChoiceDialog")
+        self.setWindowTitle("Choose Per Field")
+        layout = QVBoxLayout(self)
+        intro = QLabel("Both you and the change on disk set these fields. Choose which value to keep:", self)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        grid = QGridLayout()
+        self.choices: dict = {}
+        for row, conflict in enumerate(conflicts):
+            name = QLabel(str(conflict.key), self)
+            name.setTextFormat(Qt.TextFormat.PlainText)
+            mine = QRadioButton(f"Yours: {_shown_value(conflict.mine)}", self)
+            theirs = QRadioButton(f"On disk: {_shown_value(conflict.theirs)}", self)
+            mine.setObjectName(f"keepMine_{conflict.key}")
+            theirs.setObjectName(f"takeTheirs_{conflict.key}")
+            group = QButtonGroup(self)
+            group.addButton(mine)
+            group.addButton(theirs)
+            mine.setChecked(True)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(mine, row, 1)
+            grid.addWidget(theirs, row, 2)
+            self.choices[conflict.key] = (mine, theirs)
+        layout.addLayout(grid)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.mergeButton = buttons.addButton("&Merge and Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.mergeButton.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def resolutions(self) -> dict:
+        return {key: MINE if mine.isChecked() else THEIRS for key, (mine, _theirs) in self.choices.items()}
+
+
+def choose_per_field(parent: QWidget | None, conflicts: Sequence[FieldConflict]) -> dict | None:
+    """{key: MINE or THEIRS} for each conflicting field, or None when cancelled."""
+    dialog = FieldChoiceDialog(conflicts, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.resolutions()
+
+
+def ask_changed_on_disk(parent: QWidget | None, path: str | Path, merge: MergeOffer | None = None) -> str:
+    """Ask what to do with a record that changed on disk since it was read: "merge" (my edits
+    onto the version on disk; `merge.resolutions` filled for conflicting fields), "reload" (drop
+    my edits to it), "overwrite", or "cancel"."""
     box = QMessageBox(parent)
     box.setObjectName("changedOnDiskBox")
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("File Changed on Disk")
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(f"{_name(path)} changed on disk since you opened it.")
-    box.setInformativeText(
+    explanation = (
         "Reload it to see the new version (your unsaved edits to it are dropped), "
         "or overwrite it with your version (the change on disk is lost)."
     )
+    merge_button = None
+    result = merge.result if merge is not None else None
+    if merge is not None and result is not None:
+        changed = merge.disk_changes()
+        on_disk = "Changed on disk: " + ("; ".join(changed) if changed else "only its layout or comments") + "."
+        if result.clean:
+            explanation = on_disk + "\n\nMerge keeps that change and your edits, and saves. " + explanation
+            merge_button = box.addButton("&Merge", QMessageBox.ButtonRole.AcceptRole)
+        else:
+            both = ", ".join(str(c.key) for c in result.conflicts)
+            explanation = (on_disk + f"\n\nYou changed {both} too. Merge lets you choose per field, and saves. "
+                           + explanation)
+            merge_button = box.addButton("&Merge…", QMessageBox.ButtonRole.AcceptRole)
+    elif merge is not None and merge.refusal:
+        explanation = f"It can't be merged: {merge.refusal}\n\n" + explanation
+    box.setInformativeText(explanation)
     reload_button = box.addButton("&Reload", QMessageBox.ButtonRole.DestructiveRole)
     overwrite_button = box.addButton("&Overwrite", QMessageBox.ButtonRole.AcceptRole)
     cancel_button = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel_button)
+    box.setDefaultButton(merge_button if merge_button is not None and result.clean else cancel_button)
     box.setEscapeButton(cancel_button)
     box.exec()
     clicked = box.clickedButton()
+    if merge_button is not None and clicked is merge_button:
+        if result.clean:
+            return "merge"
+        chosen = choose_per_field(parent, result.conflicts)
+        if chosen is None:
+            return "cancel"
+        merge.resolutions.update(chosen)
+        return "merge"
     if clicked is reload_button:
         return "reload"
     if clicked is overwrite_button:

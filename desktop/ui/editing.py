@@ -24,7 +24,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from desktop.records.editor import EditRefused, publication_refusal
+from desktop.records.merge import MergeRefused, changes_between, merge_documents
 from desktop.records.model import Document
+from desktop.records.reading import read_document
 from desktop.records.session import EditSession, EditStep, Snapshot, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError, save_document
 from desktop.ui import edit_dialogs
@@ -153,6 +155,7 @@ class EditController(QObject):
         self._save_job: _SaveAllJob | None = None
         self._finished_jobs = Inbox(self._finish_job, self)
         self._state_listeners: list[Callable[[], None]] = []
+        self._merge_notes: dict[str, str] = {}  # path -> what a merge kept, said once it is saved
         self._take_typed_input: Callable[[], None] = lambda: None  # the form's, once connected
         # Where the form finds a record it has not read yet (the table's summary): showing a
         # selection must not read every selected file on the UI thread.
@@ -332,7 +335,7 @@ class EditController(QObject):
             edit_dialogs.show_save_failures(self._dialog_parent, failures, saved=len(done))
         if done and not failures:
             names = ", ".join(_name(k) for k in done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
-            self.message.emit(f"{verb} {names}.")
+            self.message.emit(f"{verb} {names}.{self._merged_message(done)}")
         return len(done) == len(keys)
 
     def _save_one(self, key: str, *, force: bool = False) -> bool | str | None:
@@ -349,8 +352,54 @@ class EditController(QObject):
         self._after_change([key])
         return True
 
+    def _merge_offer(self, key: str) -> edit_dialogs.MergeOffer:
+        """My edits merged onto the file as it is now. One file read and parsed on the UI thread,
+        as a single save is: the question is about to be asked about that very file."""
+        base = self.session.base(key)
+        theirs = read_document(key)
+        try:
+            result = merge_documents(base, theirs, self.session.edited(key))
+        except MergeRefused as refused:
+            return edit_dialogs.MergeOffer(None, base, theirs, refusal=str(refused))
+        return edit_dialogs.MergeOffer(result, base, theirs)
+
+    def _merge_and_save(self, key: str, offer: edit_dialogs.MergeOffer) -> bool | str | None:
+        assert offer.theirs is not None
+        try:
+            result = merge_documents(offer.base, offer.theirs, self.session.edited(key), resolutions=offer.resolutions)
+        except MergeRefused as refused:
+            return str(refused)
+        if not result.clean:
+            return "changed on disk; the merge still has conflicts"
+        merged = result.document
+        pending = changes_between(offer.theirs, merged)
+        self.session.rebase(key, offer.theirs, pending)
+        try:
+            rebuilt = self.session.edited(key)
+        except EditRefused as refused:
+            return str(refused)
+        if rebuilt.raw != merged.raw:
+            return "the merge could not be written with your edits as they are"
+        if not self.session.is_dirty(key):  # every field taken from disk: the file already is the merge
+            self.recordSaved.emit(key, offer.theirs)
+            self._after_change([key])
+            self._merge_notes[key] = f"Took the version on disk of {_name(key)}."
+            return True
+        outcome = self._save_one(key)
+        if outcome is True:
+            taken = ", ".join(str(k) for k in result.theirs_changed) or "its layout"
+            self._merge_notes[key] = f"Merged {_name(key)}: the change on disk to {taken} is kept with your edits."
+        return outcome
+
+    def _merged_message(self, keys: Iterable[str]) -> str:
+        notes = [self._merge_notes.pop(k) for k in keys if k in self._merge_notes]
+        return (" " + " ".join(notes)) if notes else ""
+
     def _resolve_changed_on_disk(self, key: str) -> bool | str | None:
-        answer = edit_dialogs.ask_changed_on_disk(self._dialog_parent, key)
+        offer = self._merge_offer(key)
+        answer = edit_dialogs.ask_changed_on_disk(self._dialog_parent, key, merge=offer)
+        if answer == "merge" and offer.result is not None:
+            return self._merge_and_save(key, offer)
         if answer == "overwrite":
             return self._save_one(key, force=True)
         if answer == "reload":
@@ -441,7 +490,7 @@ class EditController(QObject):
             edit_dialogs.show_save_failures(self._dialog_parent, real_failures, saved=len(saved))
             self.message.emit(f"Saved {len(saved)} records; {len(real_failures)} could not be saved.")
         else:
-            self.message.emit(f"Saved {len(saved)} record{'s' if len(saved) != 1 else ''}.")
+            self.message.emit(f"Saved {len(saved)} record{'s' if len(saved) != 1 else ''}.{self._merged_message(saved)}")
         self.saveAllFinished.emit(real_failures)
         return real_failures
 

@@ -50,7 +50,7 @@ def answers(monkeypatch):
         unsaved: list[str] = []
         asked: list[tuple] = []
 
-    def ask_changed_on_disk(parent, path):
+    def ask_changed_on_disk(parent, path, merge=None):
         Answers.asked.append(("changed", Path(path).name))
         return Answers.changed_on_disk.pop(0) if Answers.changed_on_disk else "cancel"
 

@@ -56,7 +56,7 @@ def answers(monkeypatch):
         asked: list[tuple] = []
         failures_shown: list[dict] = []
 
-    def ask_changed_on_disk(parent, path):
+    def ask_changed_on_disk(parent, path, merge=None):
         Answers.asked.append(("changed", path_key(path)))
         return Answers.changed_on_disk.pop(0)
 
