@@ -110,13 +110,7 @@ def summarize_document(document: Document) -> RecordSummary:
 
 def summarize_paths(paths: Iterable[str]) -> list[RecordSummary]:
     """Read and summarise each file: the entry point of worker processes, so it never raises."""
-    summaries = []
-    for path in paths:
-        try:
-            summaries.append(summarize_file(Path(path)))
-        except Exception as error:  # a summary with the reason beats a dead worker pool
-            summaries.append(_failed_summary(path, error))
-    return summaries
+    return [result.summary for result in index_paths(paths)]
 
 
 def summarize_file(path: Path) -> RecordSummary:
