@@ -9,6 +9,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.paths import resource_path, seeds_dir
+from desktop.ui import collector
 from desktop.ui.editing import install_editing
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import APPLICATION, ORGANIZATION, DeskSettings
@@ -33,6 +34,7 @@ def build_window(folder: Path | None = None) -> MainWindow:
     """The desk on `folder` (or the default folder), using the QApplication already running."""
     if QApplication.instance() is None:
         raise RuntimeError("build_window() needs a running QApplication; run_app() creates one")
+    collector.install()  # before the window starts any worker thread
     settings = DeskSettings()
     window = MainWindow(settings)
     install_editing(window)

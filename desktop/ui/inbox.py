@@ -29,9 +29,8 @@ class Inbox(QObject):
     only runs while results are outstanding.
 
     A bound-method handler is held weakly: owner -> inbox -> owner's method would be a reference
-    cycle, and a cycle holding a QObject is freed by the garbage collector on whichever thread
-    happens to allocate, deleting the QObject there (seen: a segfault while "Garbage-collecting"
-    on the test image server's thread).
+    cycle, and a cycle holding a QObject waits for the garbage collector (which runs on the UI
+    thread only, see desktop/ui/collector.py) instead of going when its owner does.
     """
 
     def __init__(self, handler: Callable[[Any], None], parent: QObject | None = None) -> None:

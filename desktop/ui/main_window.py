@@ -87,7 +87,7 @@ def settle_heap_after_load() -> None:
     """Take what exists once a folder is in (widgets, Qt wrappers, the rows) out of the cyclic collector's walks.
 
     Those objects live as long as the folder is open, yet every full garbage collection walks
-    them all, on whichever thread allocates: measured during Save All, a 145 ms pause on the UI
+    them all (on the UI thread, desktop/ui/collector.py): measured during Save All, a 145 ms pause on the UI
     thread, 39 ms with them frozen. Freed objects still go by reference counting; only a
     reference cycle made before the freeze is never reclaimed, so the young generations are
     collected first (a few milliseconds). Called once per load: a reload freezes what is new.

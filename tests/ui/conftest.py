@@ -3,14 +3,39 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from desktop.ui import collector
 from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
 
 LOAD_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(autouse=True)
+def collection_on_the_ui_thread(qapp) -> Iterator[None]:
+    """The application's garbage is collected on the UI thread only, as in the app (desktop/ui/collector.py).
+
+    A collection that starts on another thread fails the test: it would free whatever Qt objects
+    sit in garbage cycles there (the native crash of issue 11).
+    """
+    collector.install(qapp)
+    elsewhere: list[str] = []
+
+    def note_thread(phase: str, info: dict) -> None:
+        if phase == "start" and threading.current_thread() is not threading.main_thread():
+            elsewhere.append(threading.current_thread().name)
+
+    gc.callbacks.append(note_thread)
+    try:
+        yield
+    finally:
+        gc.callbacks.remove(note_thread)
+    assert not elsewhere, f"the garbage collector ran on {sorted(set(elsewhere))}, not on the UI thread"
+    assert not gc.isenabled(), "automatic garbage collection was turned back on"
 
 
 @pytest.fixture(autouse=True)

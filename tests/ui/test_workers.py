@@ -17,10 +17,12 @@ from desktop.ui.inbox import Inbox
 def collector_off():
     """The garbage collector can run on any thread that allocates (a worker, the test server);
     an object it has to free would be deleted there. These objects must not need it."""
+    was_enabled = gc.isenabled()
     gc.collect()
     gc.disable()
     yield
-    gc.enable()
+    if was_enabled:
+        gc.enable()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,65 @@
+"""The cyclic garbage collector runs on the UI thread only, from the event loop.
+
+Python's collector runs on whichever thread happens to allocate past its threshold: a reading
+thread, an image decode, a test's HTTP server parsing request headers. Whatever garbage cycles
+exist are then freed there. A window, a widget or a QNetworkReply caught in a reference cycle
+(a closure connected to a signal that captures its widget, a widget kept as an attribute of its
+own child) is then deleted by Qt on that thread, while the UI thread may be painting it: seen as
+a segmentation fault in QWidget::~QWidget called from the collector on the test image server's
+handler thread (`email/feedparser.py` at the top of the Python stack), about one full test run
+in four.
+
+Cycles holding Qt objects are too easy to make to forbid them all, so the collector is kept
+where Qt objects may die: automatic collection is turned off, and a timer on the UI thread
+runs the same generational collections Python would have run, when its counts ask for them.
+"""
+from __future__ import annotations
+
+import gc
+import threading
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+
+CHECK_MS = 100  # how long garbage may wait; a young collection costs well under a millisecond
+_OBJECT_NAME = "uiThreadCollector"
+
+
+class UiThreadCollector(QObject):
+    """Owns garbage collection for a Qt application: `install()` makes one per application."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.setObjectName(_OBJECT_NAME)
+        self.thread_ident = threading.get_ident()
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.CoarseTimer)
+        self._timer.setInterval(CHECK_MS)
+        self._timer.timeout.connect(self.collect_due)
+        gc.disable()
+        self._timer.start()
+
+    def collect_due(self) -> int:
+        """Run the oldest generation whose count passed its threshold, as CPython's own trigger would."""
+        gc.disable()  # re-asserted: code that paused and resumed the collector must not turn it back on
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] <= thresholds[0]:
+            return 0
+        generation = 0
+        if counts[1] > thresholds[1]:
+            generation = 2 if counts[2] > thresholds[2] else 1
+        return gc.collect(generation)
+
+
+def install(application: QCoreApplication | None = None) -> UiThreadCollector:
+    """Collect garbage on `application`'s thread only (the running application by default). Idempotent.
+
+    Call on the UI thread, before any worker thread starts.
+    """
+    application = application or QCoreApplication.instance()
+    if application is None:
+        raise RuntimeError("the UI-thread collector needs a QApplication")
+    existing = application.findChild(UiThreadCollector, _OBJECT_NAME, Qt.FindChildOption.FindDirectChildrenOnly)
+    if existing is not None:
+        gc.disable()
+        return existing
+    return UiThreadCollector(application)
