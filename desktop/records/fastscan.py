@@ -32,39 +32,61 @@ try:
 except ImportError:  # pragma: no cover - the wheel is missing for this platform: every record takes the exact path
     ryml = None
 
-_STR_TAG = "tag:yaml.org,2002:str"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-
-# PyYAML's implicit resolvers (YAML 1.1), looked up by a plain scalar's first character as it does.
-_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
-    key: list(value) for key, value in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
-}
 # Bytes of text PyYAML refuses or counts lines in differently from git: besides these, only `\n`,
 # printable ASCII and UTF-8 sequences remain, whose few unsure ones are looked for by name.
 _PLAIN_BYTES = bytes([0x0A, *range(0x20, 0x7F), *range(0x80, 0x100)])
-_UNSURE_SEQUENCES = (
-    b"\xe2\x80\xa8", b"\xe2\x80\xa9",  # LINE and PARAGRAPH SEPARATOR: line breaks to PyYAML, not to git
-    b"\xef\xbb\xbf", b"\xef\xbf\xbe", b"\xef\xbf\xbf",  # a BOM inside the text, and non-characters
-)
+# LINE and PARAGRAPH SEPARATOR (line breaks to PyYAML, not to git), a BOM inside the text, and
+# non-characters: looked for one by one in the text, where finding one character is a memchr,
+# many times faster than a search of their UTF-8 bytes among a news text's curly quotes and dashes.
+_UNSURE_CHARACTERS = "\u2028\u2029\ufeff\ufffe\uffff"
 _C1_CONTROL = re.compile(rb"\xc2[\x80-\x9f]")  # NEL among them
 
 
-def _unsure_text(front: bytes) -> bool:
+def _unsure_text(text: str, front: bytes) -> bool:
     """Tabs, carriage returns, control characters, separators, a directive line: the exact path's."""
     if front.translate(None, _PLAIN_BYTES):
         return True
     if not front.isascii():
-        if any(sequence in front for sequence in _UNSURE_SEQUENCES):
+        if any(character in text for character in _UNSURE_CHARACTERS):
             return True
         if b"\xc2" in front and _C1_CONTROL.search(front):
             return True
-    return front.startswith(b"%") or b"\n%" in front
+    return "%" in text and (text.startswith("%") or "\n%" in text)
 
 
+def _resolver_alternatives(tags: set[str]) -> str:
+    """PyYAML's implicit resolvers (YAML 1.1) for `tags`, as one verbose-mode alternation without anchors."""
+    sources = {pattern.pattern: None for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+               for tag, pattern in resolvers if tag in tags}
+    inner = []
+    for source in sources:
+        assert source.startswith("^(?:") and source.endswith(")$"), source
+        inner.append(source[1:-1])
+    return "|".join(inner)
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_OTHER_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:float",
+               "tag:yaml.org,2002:int", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value",
+               "tag:yaml.org,2002:yaml"}
+# Which texts PyYAML would read as something else were they plain. The JSON cannot say whether a
+# text was plain, so every key and text is taken as if it were (`yes`, `012`, `1:30`, `~`, `.inf`, an
+# empty text, `<<`, a timestamp): slower for a quoted one, never wrong. Checking each text in Python
+# cost a third of the scan; instead the JSON text is searched: a cheap first look for a quote followed
+# by what such a text can start with, then the resolvers themselves at the few places found.
+_SUSPECT = re.compile(r'"(?:[-+.0-9~<=!&*"\]}@`]|(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE'
+                      r'|on|On|ON|off|Off|OFF|null|Null|NULL)")')
+_NOT_TEXT_AT = re.compile(r'"(?:' + _resolver_alternatives(_OTHER_TAGS) + r')"', re.X)
+_TIMESTAMP_AT = re.compile(r'"(?:' + _resolver_alternatives({_TIMESTAMP_TAG}) + r')"', re.X)
 # What a plain scalar cannot start with in PyYAML but can in rapidyaml (`]key:`, `@handle`). Other
 # indicators (quotes, `[`, `#`, `&`, `|`, ...) cannot start a plain scalar in either, so a text
-# starting with one was quoted. Quoted text starting with these four goes the exact way: slower, not wrong.
-_RESERVED_STARTS = ("]", "}", "@", "`")
+# starting with one was quoted.
+_RESERVED_STARTS = "]}@`"
+# In the JSON every unescaped quote delimits a string, and one opens after these (ryml writes
+# `"key": value` and `[1,"x"]`); a closing quote is preceded by the text's last character.
+_BEFORE_OPENING = frozenset('[{,: \n')
+_PUBLISHED_KEY = '"publishedDateTime": '
+_NULL = re.compile(r"(?<=[\[{,:\s])null\b")
 
 if ryml is not None:
     _UNSURE_TYPES = ryml.KEYANCH | ryml.VALANCH | ryml.KEYREF | ryml.VALREF | ryml.KEYTAG | ryml.VALTAG | ryml.VALNIL
@@ -94,7 +116,7 @@ def json_ready_front_matter(front_text: str) -> Any | None:
     if ryml is None:
         return None
     front = front_text.encode("utf-8")
-    if _unsure_text(front):
+    if _unsure_text(front_text, front):
         return None
     try:
         return _json_ready_data(front)
@@ -111,75 +133,57 @@ def _json_ready_data(front: bytes) -> Any:
         raise _Unsure from None
     if tree.size() == 0 or not tree.is_map(tree.root_id()):
         raise _Unsure
-    if any(indicator in front for indicator in _PROPERTY_INDICATORS):
+    if _has_node_properties(front):
         node_type = tree.type
         for node in range(tree.size()):
             if node_type(node) & _UNSURE_TYPES:
                 raise _Unsure
+    text = ryml.emit_json_malloc(tree, tree.root_id())
+    _check_texts(text)
     try:
-        data = json.loads(ryml.emit_json_malloc(tree, tree.root_id()), object_pairs_hook=_mapping)
-    except ValueError:
+        # Numbers other than ints (PyYAML's floats differ: `1e5` is text to it) go the exact way.
+        return json.loads(text, object_pairs_hook=_mapping, parse_float=_unsure, parse_constant=_unsure)
+    except (ValueError, _Unsure):
         raise _Unsure from None
-    _check_values(data)
-    return data
 
 
-# Anchors (&), aliases (*) and tags (!) begin with these; only a text holding one has its nodes'
-# flags read (a `&` in a URL's query is enough, which costs the look, not the answer).
-_PROPERTY_INDICATORS = (b"&", b"*", b"!")
+# Anchors (&), aliases (*) and tags (!) begin a node, so they follow white space, the start of the
+# text or a flow indicator; only a text holding one has its nodes' flags read (a `&` inside a URL's
+# query does not count, which spares most records the walk).
+_BEFORE_PROPERTY = frozenset(b" \t\n\r\f\v[{,:")
 
 
-def _check_values(data: Any) -> None:
-    """Raise _Unsure unless every key and value reads the same in PyYAML as in this JSON.
+def _has_node_properties(front: bytes) -> bool:
+    # `bytes.find` (a memchr) and a look at the byte before: a regex asking both of every position
+    # took half a millisecond, a regex for the indicators alone a tenth.
+    for indicator in b"&*!":
+        at = front.find(indicator)
+        while at != -1:
+            if at == 0 or front[at - 1] in _BEFORE_PROPERTY:
+                return True
+            at = front.find(indicator, at + 1)
+    return False
 
-    The JSON does not say which scalars were plain, so every text is taken as if it were: text that
-    PyYAML would read as something else when plain (`yes`, `012`, `1:30`, `~`, `.inf`, a timestamp
-    outside publishedDateTime) sends the record to the exact path even when it was quoted. Numbers
-    other than ints, and nulls (an empty value), go there too.
-    """
-    stack: list[tuple[Any, str]] = [(data, "")]
-    while stack:
-        value, key = stack.pop()
-        kind = type(value)
-        if kind is str:
-            if value not in _SURE_TEXT:
-                _check_text(value, key)
-        elif kind is dict:
-            for child_key, child in value.items():
-                if child_key not in _SURE_TEXT:
-                    _check_text(child_key, "")
-                stack.append((child, child_key))
-        elif kind is list:
-            stack.extend((item, "") for item in value)
-        elif kind is not int and kind is not bool:  # float, None
+
+def _check_texts(text: str) -> None:
+    """Raise _Unsure unless every key and text of the JSON `text` reads as text in PyYAML, with
+    timestamps allowed as publishedDateTime values only (json_ready shows a timestamp as written, a
+    string; the summary reads a datetime as "no title", and so on, anywhere else). Empty values (JSON
+    null, PyYAML None) are not sure either."""
+    for found in _SUSPECT.finditer(text):
+        at = found.start()
+        if at == 0 or text[at - 1] not in _BEFORE_OPENING:
+            continue  # a closing quote
+        if text[at + 1] in _RESERVED_STARTS or _NOT_TEXT_AT.match(text, at):
             raise _Unsure
-
-
-# Texts known to read as text when plain; a feed repeats its keys, types and providers.
-_SURE_TEXT: set[str] = set()
-_SURE_TEXT_MAX = 8192
-
-
-def _check_text(text: str, key: str) -> None:
-    if text.startswith(_RESERVED_STARTS):
+        if _TIMESTAMP_AT.match(text, at) and not text.endswith(_PUBLISHED_KEY, 0, at):
+            raise _Unsure
+    if "null" in text and _NULL.search(text):
         raise _Unsure
-    tag = _plain_tag(text)
-    if tag == _STR_TAG:
-        if len(_SURE_TEXT) < _SURE_TEXT_MAX and len(text) < 64:
-            _SURE_TEXT.add(text)
-        return
-    # json_ready shows a timestamp as written, a string; the summary reads a datetime as "no title"
-    # (and so on) anywhere but publishedDateTime, so only that key is sure.
-    if tag == _TIMESTAMP_TAG and key == "publishedDateTime":
-        return
+
+
+def _unsure(_: str) -> Any:
     raise _Unsure
-
-
-def _plain_tag(text: str) -> str:
-    for tag, pattern in _RESOLVERS.get(text[:1], ()):
-        if pattern.match(text):
-            return tag
-    return _STR_TAG
 
 
 def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
