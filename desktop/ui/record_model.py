@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import enum
+import itertools
+import operator
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +15,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -167,6 +168,10 @@ class RecordTableModel(QAbstractTableModel):
         self._row_of_path: dict[str, int] = {}
         self._dirty: set[str] = set()
         self._counts = {queue: 0 for queue in Queue}
+        # Per queue, one byte per row (1: the row's saved record is in it): the proxy filters
+        # 100,000 rows with itertools.compress instead of asking each row in Python.
+        self._members = {queue: bytearray() for queue in Queue}
+        self._haystacks: list[str] = []  # by row, beside _rows, for the proxy's search loop in C
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -189,10 +194,8 @@ class RecordTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    # flags(): QAbstractTableModel's own (enabled, selectable, no children), left in C++ because
+    # Qt asks it of every cell of a selection: select all at 100,000 rows made 700,000 Python calls.
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows):
@@ -297,6 +300,8 @@ class RecordTableModel(QAbstractTableModel):
         self._row_of_path.clear()
         self._dirty.clear()
         self._counts = {queue: 0 for queue in Queue}
+        self._members = {queue: bytearray() for queue in Queue}
+        self._haystacks = []
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -309,7 +314,10 @@ class RecordTableModel(QAbstractTableModel):
         for summary in fresh:
             self._row_of_path[path_key(summary.path)] = len(self._rows)
             self._rows.append(_Row(summary))
-            self._count(summary, +1)
+            self._haystacks.append(self._rows[-1].haystack)
+            for queue, members in self._members.items():
+                members.append(0)
+            self._count(len(self._rows) - 1, summary, +1)
         self.endInsertRows()
         self.countsChanged.emit()
 
@@ -319,9 +327,10 @@ class RecordTableModel(QAbstractTableModel):
         if row is None:
             return False
         old = self._rows[row]
-        self._count(old.summary, -1)
+        self._count(row, old.summary, -1)
         self._rows[row] = _Row(summary, old.pending)
-        self._count(summary, +1)
+        self._haystacks[row] = self._rows[row].haystack
+        self._count(row, summary, +1)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
         self.countsChanged.emit()
         return True
@@ -358,10 +367,36 @@ class RecordTableModel(QAbstractTableModel):
     def dirty_paths(self) -> set[str]:
         return set(self._dirty)
 
-    def _count(self, summary: RecordSummary, delta: int) -> None:
+    def _count(self, row: int, summary: RecordSummary, delta: int) -> None:
         for queue in Queue:
             if queue.holds(summary):
                 self._counts[queue] += delta
+                self._members[queue][row] = 1 if delta > 0 else 0
+
+    def members(self, queue: Queue) -> bytearray:
+        """One byte per row, 1 where the row's saved record is in `queue`; the model's own, not a copy."""
+        return self._members[queue]
+
+    def haystacks(self) -> list[str]:
+        """By row, the casefolded text the search looks in (title, excerpt, provider, domain,
+        topics); the model's own list, not a copy."""
+        return self._haystacks
+
+    def sort_key(self, source_row: int, column: Column):
+        """What the column sorts by: the value shown (unsaved edits included), one type per column."""
+        return self._sort_key(self._rows[source_row].shown, Column(column))
+
+    def sort_keys(self, column: Column, start: int = 0) -> list:
+        """`sort_key` of every row from `start`, by one loop per column rather than a call per row."""
+        rows = self._rows[start:]
+        column = Column(column)
+        if column == Column.QUALITY:
+            return [MISSING_SORT if (q := row.shown.summary.quality) is None else q for row in rows]
+        if column == Column.HEAT:
+            return [MISSING_SORT if (h := row.shown.summary.heat) is None else h for row in rows]
+        if column == Column.PUBLISHED:
+            return [row.shown.published_sort for row in rows]
+        return [self._sort_key(row.shown, column) for row in rows]
 
     # --- lookups ------------------------------------------------------------------------
     def count(self, queue: Queue) -> int:
@@ -378,23 +413,47 @@ class RecordTableModel(QAbstractTableModel):
 
     def matches(self, source_row: int, needle: str) -> bool:
         """Literal, case-insensitive search over title, excerpt, provider and topics."""
-        return needle in self._rows[source_row].haystack
+        return needle in self._haystacks[source_row]
 
 
 def _file_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-class RecordFilterProxy(QSortFilterProxyModel):
-    """Shows one queue, narrowed by the search text; sorts on raw values, not on display text."""
+class RecordFilterProxy(QAbstractTableModel):
+    """Shows one queue, narrowed by the search text, sorted on raw values, not on display text.
+
+    Built for 100,000 rows: the rows shown are one list of source rows (`_order`), made with
+    C-speed steps (`itertools.compress` over the model's queue bytes, a substring test per row,
+    `sorted` over keys computed once per column), where QSortFilterProxyModel asked a Python
+    `filterAcceptsRow` per row per keystroke and a Python `lessThan` per comparison (a sort of
+    10,000 rows froze the window for seconds). Ties keep file order, in both directions.
+
+    It is a table model of its own rather than a QAbstractProxyModel, so that `index()`,
+    `parent()` and `flags()` stay in C++: the view and the selection model call them per cell.
+    `mapToSource` and `mapFromSource` are plain methods.
+
+    A change to a few rows moves, inserts or removes just those rows, so the selection and the
+    current record stay where they are; a change to many at once (a queue switch, a search) is
+    told to the view as a reset when that is fewer signals than the runs of rows it changes
+    (`MAX_RUNS`); the window keeps its current record across it (`MainWindow._after_filter`).
+    """
+
+    MAX_RUNS = 64
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._queue = Queue.ALL
         self._needle = ""
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(True)
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._order: list[int] = []
+        self._positions: dict[int, int] | None = {}
+        self._keys: dict[int, list] = {}  # sort keys per column, by source row, made on first sort
+        self._connections: list = []
+        self._source: RecordTableModel | None = None
 
+    # --- settings -----------------------------------------------------------------------
     @property
     def queue(self) -> Queue:
         return self._queue
@@ -403,39 +462,281 @@ class RecordFilterProxy(QSortFilterProxyModel):
     def search_text(self) -> str:
         return self._needle
 
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    def sort_order(self) -> Qt.SortOrder:
+        return self._sort_order
+
     def set_queue(self, queue: Queue) -> None:
         if queue != self._queue:
-            self._refilter(lambda: setattr(self, "_queue", queue))
+            self._queue = queue
+            self._show(self._computed_order())
 
     def set_search_text(self, text: str) -> None:
         needle = text.strip().casefold()
-        if needle != self._needle:
-            self._refilter(lambda: setattr(self, "_needle", needle))
-
-    def _refilter(self, change) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: rows only, columns stay as they are
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        if needle == self._needle:
+            return
+        narrower = bool(self._needle) and self._needle in needle
+        self._needle = needle
+        if narrower:  # every row that holds the new text held the old one
+            self._show(_holding(self._order, self._model().haystacks(), needle))
         else:
-            change()
-            self.invalidateFilter()
+            self._show(self._computed_order())
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        column = column if 0 <= column < len(Column) else -1
+        if (column, order) == (self._sort_column, self._sort_order):
+            return
+        self._sort_column, self._sort_order = column, order
+        self._relayout(self._sorted(sorted(self._order)))
+
+    # --- the model interface --------------------------------------------------------------
+    def sourceModel(self) -> RecordTableModel | None:  # noqa: N802 - the name QAbstractProxyModel gives it
+        return self._source
+
+    def setSourceModel(self, model: RecordTableModel | None) -> None:  # noqa: N802
+        self.beginResetModel()
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections = []
+        self._source = model
+        if model is not None:
+            for signal, slot in ((model.modelAboutToBeReset, self.beginResetModel),
+                                 (model.modelReset, self._on_source_reset),
+                                 (model.rowsInserted, self._on_rows_inserted),
+                                 (model.dataChanged, self._on_data_changed)):
+                signal.connect(slot)
+                self._connections.append((signal, slot))
+        self._keys = {}
+        self._order = self._computed_order() if model is not None else []
+        self._positions = None
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        source = self.mapToSource(index)
+        return source.data(role) if source.isValid() else None
+
+    def mapToSource(self, proxy_index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
         model = self.sourceModel()
-        if not isinstance(model, RecordTableModel) or source_parent.isValid():
-            return False
-        if not self._queue.holds(model.summary_at(source_row)):
-            return False
-        return not self._needle or model.matches(source_row, self._needle)
+        if model is None or not proxy_index.isValid() or not 0 <= proxy_index.row() < len(self._order):
+            return QModelIndex()
+        return model.index(self._order[proxy_index.row()], proxy_index.column())
 
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a == b:
-            # Ties keep file order so the table never shuffles equal rows between sorts.
-            return left.row() < right.row()
-        return a < b
+    def mapFromSource(self, source_index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
+        if not source_index.isValid():
+            return QModelIndex()
+        row = self._position_of(source_index.row())
+        return QModelIndex() if row is None else self.createIndex(row, source_index.column())
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        model = self.sourceModel()
+        if model is None:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1 if role == Qt.ItemDataRole.DisplayRole else None
+        return model.headerData(section, orientation, role)
 
     def source_rows(self, proxy_indexes: Iterable[QModelIndex]) -> list[int]:
-        rows = {self.mapToSource(index).row() for index in proxy_indexes if index.isValid()}
+        rows = {self._order[index.row()] for index in proxy_indexes
+                if index.isValid() and 0 <= index.row() < len(self._order)}
         return sorted(rows)
+
+    def source_rows_of_ranges(self, ranges: Iterable[tuple[int, int]]) -> list[int]:
+        """The source rows of proxy row spans (top, bottom inclusive): a selection, without an index per row."""
+        rows: set[int] = set()
+        for top, bottom in ranges:
+            rows.update(self._order[max(top, 0) : bottom + 1])
+        return sorted(rows)
+
+    # --- what is shown ------------------------------------------------------------------
+    def _model(self) -> RecordTableModel:
+        model = self.sourceModel()
+        assert isinstance(model, RecordTableModel)
+        return model
+
+    def _accepts(self, source_row: int) -> bool:
+        model = self._model()
+        return bool(model.members(self._queue)[source_row]) and (
+            not self._needle or self._needle in model.haystacks()[source_row])
+
+    def _computed_order(self) -> list[int]:
+        model = self.sourceModel()
+        if not isinstance(model, RecordTableModel):
+            return []
+        rows = list(itertools.compress(range(model.rowCount()), model.members(self._queue)))
+        if self._needle:
+            rows = _holding(rows, model.haystacks(), self._needle)
+        return self._sorted(rows)
+
+    def _sorted(self, rows: list[int]) -> list[int]:
+        """`rows` (in file order) in the current sort order; stable, so ties stay in file order."""
+        if self._sort_column < 0:
+            return rows
+        keys = self._keys_of(self._sort_column)
+        return sorted(rows, key=keys.__getitem__, reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+
+    def _keys_of(self, column: int) -> list:
+        keys = self._keys.get(column)
+        model = self._model()
+        if keys is None or len(keys) != model.rowCount():
+            keys = model.sort_keys(column)
+            self._keys[column] = keys
+        return keys
+
+    def _before(self, a: int, b: int) -> bool:
+        """Whether source row `a` is shown above source row `b`."""
+        if self._sort_column >= 0:
+            keys = self._keys_of(self._sort_column)
+            if keys[a] != keys[b]:
+                return (keys[a] < keys[b]) != (self._sort_order == Qt.SortOrder.DescendingOrder)
+        return a < b
+
+    def _insertion_point(self, order: list[int], source_row: int) -> int:
+        low, high = 0, len(order)
+        while low < high:
+            middle = (low + high) // 2
+            if self._before(order[middle], source_row):
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def _position_of(self, source_row: int) -> int | None:
+        if self._positions is None:
+            self._positions = {row: position for position, row in enumerate(self._order)}
+        return self._positions.get(source_row)
+
+    # --- telling the view ---------------------------------------------------------------
+    def _show(self, order: list[int]) -> None:
+        """Change the rows shown to `order`, which keeps the relative order of rows still shown."""
+        # Positions as C-speed steps (compress over membership tests): a Python loop over
+        # 100,000 rows per keystroke is what this model exists to avoid.
+        kept = set(order)
+        removed = list(itertools.compress(itertools.count(), map(operator.not_, map(kept.__contains__, self._order))))
+        old = set(self._order)
+        added = list(itertools.compress(itertools.count(), map(operator.not_, map(old.__contains__, order))))
+        if _run_count(removed) + _run_count(added) > self.MAX_RUNS:
+            self.beginResetModel()
+            self._order, self._positions = order, None
+            self.endResetModel()
+            return
+        for first, last in reversed(_runs(removed)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._order[first : last + 1]
+            self._positions = None
+            self.endRemoveRows()
+        for first, last in _runs(added):  # positions in the final order, so ascending inserts land right
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._order[first:first] = order[first : last + 1]
+            self._positions = None
+            self.endInsertRows()
+
+    def _relayout(self, order: list[int]) -> None:
+        """Show the same rows in another order, moving the selection and current row with them."""
+        if order == self._order:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        sources = [(self._order[index.row()], index.column()) for index in persistent]
+        self._order, self._positions = order, None
+        self.changePersistentIndexList(persistent, [self.index(self._position_of(row), column)
+                                                    for row, column in sources])
+        self.layoutChanged.emit()
+
+    # --- following the model ------------------------------------------------------------
+    def _on_source_reset(self) -> None:
+        self._keys = {}
+        self._order, self._positions = self._computed_order(), None
+        self.endResetModel()
+
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        model = self._model()
+        for column, keys in self._keys.items():
+            keys.extend(model.sort_keys(column, len(keys)))
+        fresh = [row for row in range(first, last + 1) if self._accepts(row)]
+        if not fresh:
+            return
+        end = len(self._order)
+        self.beginInsertRows(QModelIndex(), end, end + len(fresh) - 1)
+        self._order.extend(fresh)
+        if self._positions is not None:
+            self._positions.update((row, end + offset) for offset, row in enumerate(fresh))
+        self.endInsertRows()
+        if self._sort_column >= 0:
+            # The shown rows are sorted with ties in file order and the newcomers come after all of
+            # them in the file, so a stable sort keeps ties right; timsort merges the two runs.
+            self._relayout(self._sorted(self._order))
+
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
+        model = self._model()
+        rows = range(top_left.row(), bottom_right.row() + 1)
+        for column, keys in self._keys.items():
+            for row in rows:
+                keys[row] = model.sort_key(row, column)
+        if len(rows) > self.MAX_RUNS:
+            self._show(self._computed_order())
+        else:
+            for row in rows:
+                self._follow_row(row)
+        shown = [position for position in (self._position_of(row) for row in rows) if position is not None]
+        for first, last in _runs(sorted(shown)):
+            self.dataChanged.emit(self.index(first, top_left.column()), self.index(last, bottom_right.column()), roles)
+
+    def _follow_row(self, source_row: int) -> None:
+        """Insert, remove or move one changed row so the view keeps everything else as it was."""
+        position = self._position_of(source_row)
+        accepted = self._accepts(source_row)
+        if position is None and accepted:
+            at = self._insertion_point(self._order, source_row)
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._order.insert(at, source_row)
+            self._positions = None
+            self.endInsertRows()
+        elif position is not None and not accepted:
+            self.beginRemoveRows(QModelIndex(), position, position)
+            del self._order[position]
+            self._positions = None
+            self.endRemoveRows()
+        elif position is not None and self._sort_column >= 0:
+            rest = self._order[:position] + self._order[position + 1 :]
+            at = self._insertion_point(rest, source_row)
+            if at == position:
+                return
+            # beginMoveRows names the destination in the coordinates before the move.
+            self.beginMoveRows(QModelIndex(), position, position, QModelIndex(), at + 1 if at > position else at)
+            rest.insert(at, source_row)
+            self._order, self._positions = rest, None
+            self.endMoveRows()
+
+
+def _holding(rows: list[int], haystacks: list[str], needle: str) -> list[int]:
+    """The rows whose haystack holds `needle`, tested by map/compress in C (30 ms for 100,000 rows
+    where a comprehension took 100)."""
+    texts = map(haystacks.__getitem__, rows)
+    return list(itertools.compress(rows, map(operator.contains, texts, itertools.repeat(needle))))
+
+
+def _run_count(positions: list[int]) -> int:
+    """How many spans of consecutive numbers ascending `positions` make, without a Python loop."""
+    if not positions:
+        return 0
+    steps = list(map(operator.sub, positions[1:], positions[:-1]))
+    return len(positions) - steps.count(1)
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Ascending positions as (first, last) spans of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for position in positions:
+        if runs and runs[-1][1] == position - 1:
+            runs[-1] = (runs[-1][0], position)
+        else:
+            runs.append((position, position))
+    return runs
