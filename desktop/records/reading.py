@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import errno
 import gc
 import hashlib
 import json
 import os
 import re
+import stat
 import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -82,10 +84,30 @@ def read_document(path: str | os.PathLike[str], known: Document | None = None) -
     return document
 
 
+# No record comes near this (the seed is 27 KB); reading a bigger file whole would only exhaust memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
 def load_file(path: Path) -> tuple[bytes, os.stat_result]:
-    """The bytes of a record file and its status as they were read; raises OSError."""
-    with open(path, "rb") as handle:
-        return handle.read(), os.fstat(handle.fileno())
+    """The bytes of a record file and its status as they were read; raises OSError.
+
+    Only a regular file is read. It is opened without blocking and checked before reading: a FIFO
+    named `x.md` would block the reader until someone writes to it, and a device could be endless.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb", closefd=True) as handle:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a FIFO, device or socket"
+            raise OSError(errno.EINVAL, f"it is not a regular file but {kind}", str(path))
+        if status.st_size > MAX_FILE_BYTES:
+            raise OSError(errno.EFBIG, f"it is too large to be a record ({status.st_size / 2**20:,.0f} MB; "
+                                       f"records over {MAX_FILE_BYTES // 2**20} MB are not read)", str(path))
+        # At most one byte beyond the bound: a file that grew after the fstat is refused too.
+        raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise OSError(errno.EFBIG, f"it is too large to be a record (over {MAX_FILE_BYTES // 2**20} MB)", str(path))
+        return raw, status
 
 
 def unreadable_document(path: Path, error: OSError) -> Document:

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .model import Document, FileStamp
-from .reading import read_document
+from .reading import load_file, read_document
 
 
 class SaveError(Exception):
@@ -110,8 +110,7 @@ def unchanged_bytes(path: str | os.PathLike[str], stamp: FileStamp | None) -> by
     try:
         if os.stat(path).st_size != stamp.size:
             raise changed
-        with open(path, "rb") as handle:
-            current = handle.read()
+        current, _ = load_file(path)  # not blocking on a FIFO put in its place
     except FileNotFoundError:
         raise gone from None
     except OSError as error:
