@@ -397,6 +397,19 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
     duplicates: list[Problem] = []
     try:
         root = loader.get_single_node()
+        oversized = _oversized_node(root) if root is not None else None
+        if oversized is not None:
+            # Checked before anything walks the data: construction shares aliased values, but the
+            # schema check, the editor and JSON output see each alias expanded in full.
+            node, recursive = oversized
+            if recursive:
+                message = "the front matter has a YAML alias that refers to the value containing it"
+            else:
+                message = (f"the front matter expands YAML aliases (*name) to more than {MAX_NODES:,} values "
+                           "from here; a record never needs that many (an alias bomb?)")
+            _block(document, _problem_at(message, node.start_mark, front_line),
+                   "The front matter expands YAML aliases beyond what can be read safely; fix it in a text editor.")
+            return
         duplicates = list(_duplicate_keys(root, front_line)) if root is not None else []
         data = construct(loader, root)
     except yaml.YAMLError as error:
@@ -486,6 +499,55 @@ def _add_schema_problems(document: Document, previous: Document | None = None) -
 def _block(document: Document, problem: Problem, blocker: str) -> None:
     document.problems.append(problem)
     document.edit_blocker = blocker
+
+
+# --------------------------------------------------------------------------- size of the data
+
+# Values in the data once every alias is expanded; the seed has under 200. Nine nested lists of
+# nine aliases each ("billion laughs") are 400 bytes of YAML and 387 million values.
+MAX_NODES = 100_000
+
+
+def _oversized_node(root: yaml.Node) -> tuple[yaml.Node, bool] | None:
+    """The innermost node holding more than MAX_NODES values with its aliases expanded (False),
+    or a node that contains itself through an alias (True); None when the tree is of sane size.
+
+    Counted once per distinct node, children first, so the count itself stays linear in the YAML.
+    """
+    expanded: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        identity = id(node)
+        if identity in expanded:
+            continue
+        children = _children(node)
+        if not children_done:
+            if identity in open_nodes:
+                return node, True
+            open_nodes.add(identity)
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    return child, True
+                if id(child) not in expanded:
+                    stack.append((child, False))
+            continue
+        open_nodes.discard(identity)
+        total = 1 + sum(expanded[id(child)] for child in children)
+        if total > MAX_NODES:
+            return node, False
+        expanded[identity] = total
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 # --------------------------------------------------------------------------- duplicate keys

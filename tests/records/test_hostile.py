@@ -66,3 +66,66 @@ def test_a_huge_file_is_refused_from_the_command_line(tmp_path):
     result = newsdesk("set", str(huge), "--quality", "5")
     assert result.returncode == 1 and "too large" in result.stderr
     assert huge.stat().st_size == reading.MAX_FILE_BYTES + 1
+
+
+# --------------------------------------------------------------------------- alias bombs
+
+
+def alias_bomb(levels: int) -> str:
+    """Billion laughs: each level a list of nine aliases of the level before (9**levels strings)."""
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        aliases = ", ".join([f"*lol{level - 1}"] * 9)
+        lines.append(f"lol{level}: &lol{level} [{aliases}]")
+    return "---\ntitle: Laughs\n" + "\n".join(lines) + "\n---\nbody\n"
+
+
+def test_an_alias_bomb_is_a_problem_on_the_line_where_it_grows_too_large(tmp_path):
+    bomb = tmp_path / "bomb.md"
+    bomb.write_text(alias_bomb(9), encoding="utf-8")
+    document = read_document(bomb)
+    assert not document.editable and document.data is None
+    [problem] = document.problems
+    assert "alias" in problem.message and str(f"{reading.MAX_NODES:,}") in problem.message
+    # lol5 is 9**6 = 531,441 strings, the first level over the bound; lol0 is on line 3.
+    assert (problem.line, problem.column) == (8, 7)
+
+
+def test_a_small_alias_bomb_is_read_as_a_record(tmp_path):
+    small = tmp_path / "small.md"
+    small.write_text(alias_bomb(3), encoding="utf-8")  # 729 strings: large, but data
+    document = read_document(small)
+    assert len(document.data["lol2"]) == 9 and not any("alias" in p.message for p in document.problems)
+
+
+def test_an_alias_inside_its_own_value_is_a_problem_not_a_recursion(tmp_path):
+    loop = tmp_path / "loop.md"
+    loop.write_text("---\ntitle: x\ntopics: &self [a, *self]\n---\n", encoding="utf-8")
+    document = read_document(loop)
+    assert not document.editable
+    [problem] = document.problems
+    assert "refers to the value containing it" in problem.message and problem.line == 3
+
+
+def test_the_command_line_answers_an_alias_bomb_at_once(tmp_path):
+    bomb = tmp_path / "bomb.md"
+    bomb.write_text(alias_bomb(9), encoding="utf-8")
+    before = bomb.read_bytes()
+    result = newsdesk("validate", "--no-index", str(bomb), timeout=10)
+    assert result.returncode == 1 and f"{bomb}:8:7: the front matter expands YAML aliases" in result.stdout
+    result = newsdesk("list", "--no-index", str(tmp_path), timeout=10)
+    assert result.returncode == 0 and "bomb.md" in result.stdout
+    result = newsdesk("set", str(bomb), "--quality", "5", timeout=10)
+    assert result.returncode == 1 and "aliases" in result.stderr
+    assert bomb.read_bytes() == before
+
+
+def test_set_on_a_large_but_bounded_alias_tree_answers_at_once(tmp_path):
+    # 59,049 strings, under the bound: an edit must not walk them once per value.
+    record = tmp_path / "aliases.md"
+    record.write_text(alias_bomb(5), encoding="utf-8")
+    result = newsdesk("set", str(record), "--quality", "5", "--add-topic", "AI", timeout=10)
+    assert result.returncode == 0, result.stderr
+    document = read_document(record)
+    assert document.data["quality"] == 5 and document.data["topics"] == ["AI"]
+    assert len(document.data["lol4"]) == 9
