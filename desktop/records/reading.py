@@ -328,6 +328,12 @@ def locate_front_matter(document: Document) -> bool:
             _block(document, Problem(f"the file is {encoding} encoded; records must be UTF-8", code=ENCODING),
                    f"The file is {encoding} encoded; Newsdesk reads and writes UTF-8 records only.")
             return False
+    byte_order = _utf16_without_bom(raw)
+    if byte_order is not None:
+        _block(document, Problem(f"the file is UTF-16 text without a byte-order mark ({byte_order}); records must "
+                                 "be UTF-8", code=ENCODING),
+               "The file is UTF-16 encoded; Newsdesk reads and writes UTF-8 records only.")
+        return False
     document.bom = raw.startswith(UTF8_BOM)
     body = raw[len(UTF8_BOM):] if document.bom else raw
     try:
@@ -351,6 +357,12 @@ def locate_front_matter(document: Document) -> bool:
         document.format, closing = "toml", _TOML_FENCE
     elif _JSON_OPEN.fullmatch(first_line):
         document.format, closing = "json", _JSON_CLOSE
+    elif "\r" in first_line and _front_matter_fence(first_line.split("\r", 1)[0]):
+        # Classic Mac OS line ends: without a \n the whole file is one line to YAML, git and us.
+        _block(document, Problem("the file has CR-only line endings (old Mac style); records need LF or CRLF line "
+                                 "endings", line=1, column=len(first_line.split("\r", 1)[0]) + 1, code=ENCODING),
+               "The file has CR-only line endings; convert them to LF (or CRLF) in a text editor first.")
+        return False
     else:
         _block(document, Problem("the file has no front matter: its first line is not ---", code=NO_FRONT_MATTER),
                "The file has no front matter (it does not start with a --- line), so there is nothing to edit.")
@@ -369,6 +381,28 @@ def locate_front_matter(document: Document) -> bool:
         return False
     document.front_end = front_end
     return True
+
+
+def _front_matter_fence(line: str) -> bool:
+    return any(fence.fullmatch(line) for fence in (_YAML_FENCE, _TOML_FENCE, _JSON_OPEN))
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """"little-endian" or "big-endian" when `raw` starts like UTF-16 text with no byte-order mark.
+
+    Text of ASCII characters in UTF-16 has a NUL byte beside every character; UTF-8 text
+    never has NULs in its first line, so a NUL at every other byte is not a guess.
+    """
+    head = raw[:64]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    head = head[: len(head) // 2 * 2]
+    odd, even = head[1::2], head[0::2]
+    if odd.count(0) == len(odd) and 0 not in even:
+        return "little-endian"
+    if even.count(0) == len(even) and 0 not in odd:
+        return "big-endian"
+    return None
 
 
 def _find_closing_fence(text: str, start: int, closing: re.Pattern[str]) -> int | None:

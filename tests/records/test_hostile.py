@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.records import reading
-from desktop.records.model import IO
+from desktop.records.model import ENCODING, IO
 from desktop.records.reading import read_document
 
 REPO = Path(__file__).resolve().parents[2]
@@ -129,3 +129,47 @@ def test_set_on_a_large_but_bounded_alias_tree_answers_at_once(tmp_path):
     document = read_document(record)
     assert document.data["quality"] == 5 and document.data["topics"] == ["AI"]
     assert len(document.data["lol4"]) == 9
+
+
+# --------------------------------------------------------------------------- encodings and line ends
+
+
+@pytest.mark.parametrize("codec, order", [("utf-16-le", "little-endian"), ("utf-16-be", "big-endian")])
+def test_utf16_without_a_byte_order_mark_is_named_as_such(seed_file, codec, order):
+    seed_file.write_bytes(seed_file.read_text(encoding="utf-8").encode(codec))
+    document = read_document(seed_file)
+    [problem] = document.problems
+    assert problem.code == ENCODING and f"UTF-16 text without a byte-order mark ({order})" in problem.message
+    assert not document.editable
+    result = newsdesk("validate", "--no-index", str(seed_file))
+    assert result.returncode == 1 and "UTF-16 text without a byte-order mark" in result.stdout
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_cr_only_line_endings_are_named_as_such(seed_file, newline):
+    text = seed_file.read_text(encoding="utf-8")
+    seed_file.write_bytes(text.replace("\n", "\r").encode() if newline == "\r" else text.replace("\n", "\r\n").encode())
+    document = read_document(seed_file)
+    if newline == "\r\n":  # CRLF is a line end like LF
+        assert document.editable and document.data["quality"] == 40
+        return
+    [problem] = document.problems
+    assert problem.code == ENCODING and "CR-only line endings" in problem.message
+    assert (problem.line, problem.column) == (1, 4) and not document.editable
+    before = seed_file.read_bytes()
+    result = newsdesk("set", str(seed_file), "--quality", "5")
+    assert result.returncode == 1 and "CR-only line endings" in result.stderr and seed_file.read_bytes() == before
+
+
+def test_nul_bytes_in_the_front_matter_are_located_and_kept(seed_file):
+    seed_file.write_bytes(seed_file.read_bytes().replace(b"quality: 40", b"quality: 4\x000"))
+    document = read_document(seed_file)
+    assert not document.editable
+    assert [(p.line, p.column) for p in document.problems] == [(8, 11)] and "U+0000" in document.problems[0].message
+
+
+def test_nul_bytes_in_the_body_are_kept_by_an_edit(seed_file):
+    seed_file.write_bytes(seed_file.read_bytes() + b"\x00binary\x00tail\n")
+    result = newsdesk("set", str(seed_file), "--quality", "5")
+    assert result.returncode == 0, result.stderr
+    assert seed_file.read_bytes().endswith(b"\x00binary\x00tail\n") and read_document(seed_file).data["quality"] == 5
