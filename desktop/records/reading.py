@@ -6,6 +6,7 @@ PyYAML's safe constructor: one parse, and no tag ever builds anything but plain 
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import copy
 import dataclasses
@@ -278,6 +279,10 @@ def yaml_error_problem(error: yaml.YAMLError, front_text: str, front_line: int) 
         return _problem_at(message, mark, front_line)
 
     runaway = _runaway_string(error, front_text, mark)
+    if _OTHER_LINE_BREAK.search(front_text):
+        mark, context_mark = _git_mark(mark, front_text), _git_mark(context_mark, front_text)
+        if runaway is not None:
+            runaway = (_git_mark(runaway[0], front_text), runaway[1])
     if runaway is not None:
         start, style = runaway
         kind = "double-quoted" if style == '"' else "single-quoted"
@@ -431,6 +436,8 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
     duplicates: list[Problem] = []
     try:
         root = loader.get_single_node()
+        if root is not None:
+            _count_lines_like_git(root, front_text)
         oversized = _oversized_node(root) if root is not None else None
         if oversized is not None:
             # Checked before anything walks the data: construction shares aliased values, but the
@@ -651,6 +658,41 @@ def _json_path(parent: str, key: str | int) -> str:
 
 
 # --------------------------------------------------------------------------- error positions
+
+# Characters YAML takes for line breaks that editors and git do not (they count `\n` only).
+_OTHER_LINE_BREAK = re.compile(r"[\x85\u2028\u2029]|\r(?!\n)")
+
+
+def _git_mark(mark: Any, text: str, newlines: list[int] | None = None) -> Any:
+    """`mark` with its line and column counted from its character offset by `\n`s only."""
+    if mark is None:
+        return None
+    if newlines is None:
+        newlines = [found.start() for found in re.finditer("\n", text)]
+    line = bisect.bisect_left(newlines, mark.index)
+    line_start = newlines[line - 1] + 1 if line else 0
+    return yaml.Mark(mark.name, mark.index, line, mark.index - line_start, None, None)
+
+
+def _count_lines_like_git(root: yaml.Node, text: str) -> None:
+    """Give every node of `root` lines as editors and git count them, when YAML counted otherwise.
+
+    PyYAML ends a line at NEL, U+2028, U+2029 and a lone CR too: after one of those in a value,
+    every later line reported would be one too far, and a column on that line would be wrong.
+    """
+    if not _OTHER_LINE_BREAK.search(text):
+        return
+    newlines = [found.start() for found in re.finditer("\n", text)]
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark = _git_mark(node.start_mark, text, newlines)
+        node.end_mark = _git_mark(node.end_mark, text, newlines)
+        stack.extend(_children(node))
 
 
 def _problem_at(message: str, mark: Any, front_line: int, *, code: str = SYNTAX, path: str = "") -> Problem:

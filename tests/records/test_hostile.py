@@ -173,3 +173,34 @@ def test_nul_bytes_in_the_body_are_kept_by_an_edit(seed_file):
     result = newsdesk("set", str(seed_file), "--quality", "5")
     assert result.returncode == 0, result.stderr
     assert seed_file.read_bytes().endswith(b"\x00binary\x00tail\n") and read_document(seed_file).data["quality"] == 5
+
+
+# --------------------------------------------------------------------------- lines as editors count them
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\r"])
+def test_a_yaml_line_break_inside_a_value_does_not_shift_later_lines(seed_file, separator):
+    text = seed_file.read_text(encoding="utf-8")
+    text = text.replace("category: news", f'category: "news{separator}more"').replace("quality: 40", "quality: 400")
+    seed_file.write_bytes(text.encode("utf-8"))
+    [problem] = read_document(seed_file).problems
+    assert (problem.line, problem.column) == (8, 10)  # the file's 8th line by `\n`, as git and editors show it
+    result = newsdesk("validate", "--no-index", str(seed_file))
+    assert f"{seed_file}:8:10: quality must be a whole number" in result.stdout
+    result = newsdesk("validate", str(seed_file))  # through the index and the fast path too
+    assert f"{seed_file}:8:10: quality must be a whole number" in result.stdout
+
+
+def test_a_separator_on_the_same_line_keeps_columns_right(tmp_path):
+    record = tmp_path / "r.md"
+    record.write_text('---\ntitle: "a\u2028b"\nexcerpt: x\nkey: 1\nkey: 2\n---\n', encoding="utf-8")
+    problems = read_document(record).problems
+    duplicate = next(p for p in problems if "appears twice" in p.message)
+    assert (duplicate.line, duplicate.column) == (5, 1) and "first on line 4" in duplicate.message
+
+
+def test_a_syntax_error_after_a_separator_is_on_its_git_line(tmp_path):
+    record = tmp_path / "r.md"
+    record.write_text('---\ntitle: "a\u2028b\u0085c"\nexcerpt: x\n  bad: indent\n---\n', encoding="utf-8")
+    [problem] = read_document(record).problems
+    assert problem.line == 4, problem
