@@ -549,28 +549,40 @@ def _changes_for(data: dict[str, Any], requested: _Requested, note: Callable[[st
     return changes
 
 
+_SET_ATTEMPTS = 3
+
+
 def _set_one(path: Path, requested: _Requested, *, force: bool, note: Callable[[str], None]) -> str | None:
     """Edit and save one file; None when it already is as requested. Raises _Failed."""
     from desktop.records.editor import EditRefused, apply_edits
     from desktop.records.reading import read_document
-    from desktop.records.store import SaveError, save_document
+    from desktop.records.store import FileChangedOnDisk, SaveError, save_document
 
-    document = read_document(path)
-    if document.edit_blocker is not None:
-        raise _Failed(document.edit_blocker)
-    changes = _changes_for(document.data or {}, requested, note)
-    if not changes:
-        return None
-    try:
-        edited = apply_edits(document, changes)
-    except EditRefused as refusal:
-        raise _Failed(str(refusal)) from None
-    if edited.raw == document.raw:
-        return None
-    try:
-        save_document(edited, force=force)
-    except SaveError as error:
-        raise _Failed(str(error)) from None
+    # The changes are worked out from the file as it is, so when another program saves it between
+    # our read and our write (two `set`s at once), doing it all again on its version merges both.
+    for attempt in range(_SET_ATTEMPTS):
+        document = read_document(path)
+        if document.edit_blocker is not None:
+            raise _Failed(document.edit_blocker)
+        changes = _changes_for(document.data or {}, requested, note)
+        if not changes:
+            return None
+        try:
+            edited = apply_edits(document, changes)
+        except EditRefused as refusal:
+            raise _Failed(str(refusal)) from None
+        if edited.raw == document.raw:
+            return None
+        try:
+            save_document(edited, force=force)
+        except FileChangedOnDisk as error:
+            if attempt + 1 == _SET_ATTEMPTS:
+                raise _Failed(str(error)) from None
+            note("the file changed on disk while it was being saved; applying the change to the new version")
+            continue
+        except SaveError as error:
+            raise _Failed(str(error)) from None
+        break
     before = document.data or {}
     return "; ".join(_describe(key, before.get(key), value) for key, value in changes.items())
 

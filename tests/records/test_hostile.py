@@ -204,3 +204,50 @@ def test_a_syntax_error_after_a_separator_is_on_its_git_line(tmp_path):
     record.write_text('---\ntitle: "a\u2028b\u0085c"\nexcerpt: x\n  bad: indent\n---\n', encoding="utf-8")
     [problem] = read_document(record).problems
     assert problem.line == 4, problem
+
+
+# --------------------------------------------------------------------------- races
+
+
+def test_a_save_racing_another_save_of_the_same_file_never_loses_an_edit(seed_file, monkeypatch):
+    from desktop.records import store
+    from desktop.records.editor import apply_edits
+
+    mine = apply_edits(read_document(seed_file), {"quality": 77})
+    theirs = apply_edits(read_document(seed_file), {"heat": 9})  # read before mine is saved
+    monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0)
+    real_write = store.atomic_write
+    outcome: list[object] = []
+
+    def write_while_the_other_saves(path, data):
+        # Both have checked the file; the other save comes in before mine replaces it.
+        try:
+            outcome.append(store.save_document(theirs))
+        except store.SaveError as error:
+            outcome.append(error)
+        real_write(path, data)
+
+    monkeypatch.setattr(store, "atomic_write", write_while_the_other_saves)
+    store.save_document(mine)
+    monkeypatch.setattr(store, "atomic_write", real_write)
+    [refused] = outcome
+    assert isinstance(refused, store.SaveError) and "another program" in str(refused)
+    assert read_document(seed_file).data["quality"] == 77
+    # Theirs, tried again, is now refused as changed on disk rather than written over mine.
+    with pytest.raises(store.FileChangedOnDisk):
+        store.save_document(theirs)
+    assert read_document(seed_file).data["quality"] == 77 and read_document(seed_file).data["heat"] == -1
+
+
+def test_two_set_processes_on_one_file_both_land(seed_file):
+    command = [sys.executable, "-m", "desktop", "set", str(seed_file)]
+    for round_number in range(4):
+        first = subprocess.Popen([*command, "--quality", str(50 + round_number)], cwd=REPO, text=True,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        second = subprocess.Popen([*command, "--add-topic", f"Race {round_number}"], cwd=REPO, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        results = [(process.wait(timeout=60), *process.communicate()) for process in (first, second)]
+        assert [code for code, _, _ in results] == [0, 0], results
+        data = read_document(seed_file).data
+        assert data["quality"] == 50 + round_number and f"Race {round_number}" in data["topics"], results
+    assert [p.name for p in seed_file.parent.iterdir() if p.name.endswith(".tmp")] == []
