@@ -53,6 +53,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     folder = target.parent
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
+        # A rename needs only the folder's permission: check the file's own, as editors do.
+        if not os.access(target, os.W_OK):
+            raise SaveError(f"Could not save {target}: the file is read-only.")
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
