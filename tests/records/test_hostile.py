@@ -356,3 +356,62 @@ def test_a_chmod_read_only_file_is_refused_from_the_command_line(seed_file):  # 
     finally:
         os.chmod(seed_file, 0o644)
     assert result.returncode == 1 and "read-only" in result.stderr and seed_file.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- names and values
+
+
+def test_a_file_name_with_a_newline_and_an_rtl_override_is_printed_escaped(seed_file):
+    hostile = seed_file.with_name("evil\nname\u202egpj.md")
+    seed_file.rename(hostile)
+    hostile.write_text(hostile.read_text(encoding="utf-8").replace("quality: 40", "quality: 400"), encoding="utf-8")
+    result = newsdesk("validate", "--no-index", str(hostile))
+    escaped = str(hostile).replace("\n", "\\n").replace("\u202e", "\\u202e")
+    assert result.stdout.splitlines()[0] == f"{escaped}:8:10: quality must be a whole number from 0 to 100 (found 400)"
+    result = newsdesk("set", str(hostile), "--quality", "5")
+    assert result.returncode == 0 and result.stdout == f"{escaped}: quality 400 -> 5\n"
+    assert "\u202e" not in result.stdout + result.stderr
+
+
+def test_a_file_name_starting_with_a_dash_gets_a_hint(seed_file):
+    dashed = seed_file.with_name("-x.md")
+    seed_file.rename(dashed)
+    result = subprocess.run([sys.executable, "-m", "desktop", "set", "-x.md", "--quality", "5"], cwd=dashed.parent,
+                            capture_output=True, text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 2 and "write ./-x.md to name it" in result.stderr
+    assert read_document(dashed).data["quality"] == 40
+    result = subprocess.run([sys.executable, "-m", "desktop", "set", "./-x.md", "--quality", "5"], cwd=dashed.parent,
+                            capture_output=True, text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0 and read_document(dashed).data["quality"] == 5
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("1.0e+309", "inf"), (".inf", "inf"), ("-.inf", "-inf"), (".nan", "nan"), ("18446744073709551616", "18446744073709551616"),
+    ("true", "true"), ("40.0", "40.0"), ("-0.0", "-0.0"),
+])
+def test_numeric_edge_values_are_problems_not_numbers(seed_file, written, shown):
+    seed_file.write_text(seed_file.read_text(encoding="utf-8").replace("quality: 40", f"quality: {written}"),
+                         encoding="utf-8")
+    problems = [p for p in read_document(seed_file).problems if p.path == "$.quality"]
+    assert [(p.line, p.column) for p in problems] == [(8, 10)] and f"(found {shown})" in problems[0].message
+    listed = newsdesk("list", "--json", "--no-index", str(seed_file))
+
+    def not_json(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    row = json.loads(listed.stdout, parse_constant=not_json)
+    assert row["quality"] == (int(written) if written.isdigit() else None)
+
+
+def test_minus_zero_is_the_whole_number_zero(seed_file):
+    seed_file.write_text(seed_file.read_text(encoding="utf-8").replace("quality: 40", "quality: -0"), encoding="utf-8")
+    document = read_document(seed_file)
+    assert document.data["quality"] == 0 and not document.problems
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,<script>x</script>"])
+def test_a_url_that_is_not_a_web_address_is_a_problem(seed_file, url):
+    text = seed_file.read_text(encoding="utf-8")
+    seed_file.write_text(text.replace('webUrl: "https://www.thestreet.com/', f'webUrl: "{url}#', 1), encoding="utf-8")
+    problems = [p for p in read_document(seed_file).problems if p.path == "$.webUrl"]
+    assert len(problems) == 1 and "http:// or https://" in problems[0].message and problems[0].line == 6
