@@ -117,8 +117,12 @@ def _json_ready_data(front: bytes) -> Any:
             if node_type(node) & _UNSURE_TYPES:
                 raise _Unsure
     try:
-        data = json.loads(ryml.emit_json_malloc(tree, tree.root_id()), object_pairs_hook=_mapping)
-    except ValueError:
+        with _native_errors_silenced():
+            emitted = ryml.emit_json_malloc(tree, tree.root_id())
+        data = json.loads(emitted, object_pairs_hook=_mapping)
+    except (ValueError, RecursionError):
+        raise _Unsure from None
+    except Exception:  # ryml.ExceptionVisit: nested deeper than ryml emits ("max depth exceeded")
         raise _Unsure from None
     _check_values(data)
     return data

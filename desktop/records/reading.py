@@ -442,14 +442,16 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
         if oversized is not None:
             # Checked before anything walks the data: construction shares aliased values, but the
             # schema check, the editor and JSON output see each alias expanded in full.
-            node, recursive = oversized
-            if recursive:
+            node, reason = oversized
+            if reason == "recursive":
                 message = "the front matter has a YAML alias that refers to the value containing it"
+            elif reason == "depth":
+                message = f"the front matter nests values more than {MAX_DEPTH} levels deep from here"
             else:
                 message = (f"the front matter expands YAML aliases (*name) to more than {MAX_NODES:,} values "
                            "from here; a record never needs that many (an alias bomb?)")
             _block(document, _problem_at(message, node.start_mark, front_line),
-                   "The front matter expands YAML aliases beyond what can be read safely; fix it in a text editor.")
+                   "The front matter is too large or too deeply nested to read safely; fix it in a text editor.")
             return
         duplicates = list(_duplicate_keys(root, front_line)) if root is not None else []
         data = construct(loader, root)
@@ -547,15 +549,20 @@ def _block(document: Document, problem: Problem, blocker: str) -> None:
 # Values in the data once every alias is expanded; the seed has under 200. Nine nested lists of
 # nine aliases each ("billion laughs") are 400 bytes of YAML and 387 million values.
 MAX_NODES = 100_000
+# Levels of nesting (the seed has 4): the schema check and the editor recurse through them, and
+# Python's stack ends near 1,000.
+MAX_DEPTH = 100
 
 
-def _oversized_node(root: yaml.Node) -> tuple[yaml.Node, bool] | None:
-    """The innermost node holding more than MAX_NODES values with its aliases expanded (False),
-    or a node that contains itself through an alias (True); None when the tree is of sane size.
+def _oversized_node(root: yaml.Node) -> tuple[yaml.Node, str] | None:
+    """The innermost node holding more than MAX_NODES values with its aliases expanded ("size"),
+    or nesting values more than MAX_DEPTH deep ("depth"), or a node that contains itself through an
+    alias ("recursive"); None when the tree is of sane size.
 
     Counted once per distinct node, children first, so the count itself stays linear in the YAML.
     """
     expanded: dict[int, int] = {}
+    heights: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
@@ -566,20 +573,24 @@ def _oversized_node(root: yaml.Node) -> tuple[yaml.Node, bool] | None:
         children = _children(node)
         if not children_done:
             if identity in open_nodes:
-                return node, True
+                return node, "recursive"
             open_nodes.add(identity)
             stack.append((node, True))
             for child in children:
                 if id(child) in open_nodes:
-                    return child, True
+                    return child, "recursive"
                 if id(child) not in expanded:
                     stack.append((child, False))
             continue
         open_nodes.discard(identity)
         total = 1 + sum(expanded[id(child)] for child in children)
         if total > MAX_NODES:
-            return node, False
+            return node, "size"
+        height = 1 + max((heights[id(child)] for child in children), default=0)
+        if height > MAX_DEPTH:
+            return node, "depth"
         expanded[identity] = total
+        heights[identity] = height
     return None
 
 

@@ -118,8 +118,26 @@ def test_the_command_line_answers_an_alias_bomb_at_once(tmp_path):
     result = newsdesk("list", "--no-index", str(tmp_path), timeout=10)
     assert result.returncode == 0 and "bomb.md" in result.stdout
     result = newsdesk("set", str(bomb), "--quality", "5", timeout=10)
-    assert result.returncode == 1 and "aliases" in result.stderr
+    assert result.returncode == 1 and "too large or too deeply nested" in result.stderr
     assert bomb.read_bytes() == before
+
+
+@pytest.mark.parametrize("depth, expected", [
+    (500, "nests values more than 100 levels deep"),  # deeper than the fast path's emitter: it crashed `validate`
+    (5000, "exceeded maximum nesting depth"),  # libyaml's own bound
+])
+def test_deep_nesting_is_a_problem_on_its_line(tmp_path, depth, expected):
+    record = tmp_path / "deep.md"
+    record.write_text("---\ntitle: x\ndeep: " + "[" * depth + "]" * depth + "\n---\n", encoding="utf-8")
+    before = record.read_bytes()
+    problems = read_document(record).problems
+    assert [p.line for p in problems] == [3] and expected in problems[0].message
+    result = newsdesk("validate", str(record))
+    assert result.returncode == 1 and f"{record}:3:" in result.stdout and "Traceback" not in result.stderr
+    result = newsdesk("list", "--json", str(tmp_path))
+    assert result.returncode == 0 and json.loads(result.stdout)["path"] == str(record)
+    result = newsdesk("set", str(record), "--quality", "5")
+    assert result.returncode == 1 and "Traceback" not in result.stderr and record.read_bytes() == before
 
 
 def test_set_on_a_large_but_bounded_alias_tree_answers_at_once(tmp_path):
