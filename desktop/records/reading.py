@@ -445,13 +445,15 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
             node, reason = oversized
             if reason == "recursive":
                 message = "the front matter has a YAML alias that refers to the value containing it"
+                blocker = "The front matter has a YAML alias inside its own value"
             elif reason == "depth":
                 message = f"the front matter nests values more than {MAX_DEPTH} levels deep from here"
+                blocker = "The front matter is nested too deeply to read safely"
             else:
                 message = (f"the front matter expands YAML aliases (*name) to more than {MAX_NODES:,} values "
                            "from here; a record never needs that many (an alias bomb?)")
-            _block(document, _problem_at(message, node.start_mark, front_line),
-                   "The front matter is too large or too deeply nested to read safely; fix it in a text editor.")
+                blocker = "The front matter expands YAML aliases to too many values to read safely"
+            _block(document, _problem_at(message, node.start_mark, front_line), f"{blocker}; fix it in a text editor.")
             return
         duplicates = list(_duplicate_keys(root, front_line)) if root is not None else []
         data = construct(loader, root)
