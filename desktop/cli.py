@@ -56,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsdesk: {error}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exit_:  # argparse: --help (0) and usage errors (2)
+        if exit_.code:
+            _hint_dash_files(args)
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -63,6 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `newsdesk list seeds | head`: the reader left; stop quietly, as other Unix tools do.
         _silence_stdout()
         return EXIT_PROBLEMS
+
+
+def _hint_dash_files(args: Sequence[str]) -> None:
+    # argparse takes `-x.md` for an option, and its error does not say that the file was meant.
+    named = args[: args.index("--")] if "--" in args else args
+    for argument in named:
+        if argument.startswith("-") and argument != "-" and os.path.lexists(argument):
+            print(f"newsdesk: {_printable(argument)} is a file whose name starts with '-', taken as an option; "
+                  f"write ./{_printable(argument)} to name it", file=sys.stderr)
 
 
 def _tolerate_narrow_encodings() -> None:
@@ -304,7 +315,7 @@ def _run_validate(options: argparse.Namespace) -> int:
             if options.json:
                 print(json.dumps(_problem_json(path, problem), ensure_ascii=False))
             else:
-                print(f"{problem.location(path)}: {_printable(problem.message)}")
+                print(_printable(f"{problem.location(path)}: {problem.message}"))
     summary_line = f"{_count(len(summaries), 'record')} checked, {with_problems} with problems"
     # With --json stdout stays pure JSON lines; the summary goes where people read it.
     print(summary_line, file=sys.stderr if options.json else sys.stdout)
@@ -459,14 +470,14 @@ def _run_set(options: argparse.Namespace) -> int:
         try:
             message = _set_one(Path(file), requested, force=options.force, note=_note_for(file))
         except _Failed as failure:
-            print(f"{file}: not changed: {failure}", file=sys.stderr)
+            print(_printable(f"{file}: not changed: {failure}"), file=sys.stderr)
             outcome.failed.append(file)
             continue
         if message is None:
-            print(f"{file}: unchanged (already as requested)")
+            print(_printable(f"{file}: unchanged (already as requested)"))
             outcome.unchanged.append(file)
         else:
-            print(f"{file}: {message}")
+            print(_printable(f"{file}: {message}"))
             outcome.changed.append(file)
     if len(options.files) > 1 or outcome.failed:
         summary = (
@@ -474,7 +485,7 @@ def _run_set(options: argparse.Namespace) -> int:
             f"{len(outcome.unchanged)} unchanged, {len(outcome.failed)} failed"
         )
         if outcome.failed:
-            print(f"{summary}: {', '.join(outcome.failed)}", file=sys.stderr)
+            print(_printable(f"{summary}: {', '.join(outcome.failed)}"), file=sys.stderr)
         else:
             print(summary)
     return EXIT_PROBLEMS if outcome.failed else EXIT_OK
@@ -503,7 +514,7 @@ def _requested_changes(options: argparse.Namespace) -> _Requested:
 
 
 def _note_for(file: str) -> Callable[[str], None]:
-    return lambda text: print(f"{file}: note: {text}", file=sys.stderr)
+    return lambda text: print(_printable(f"{file}: note: {text}"), file=sys.stderr)
 
 
 def _same_topic(a: str, b: str) -> bool:
@@ -549,28 +560,40 @@ def _changes_for(data: dict[str, Any], requested: _Requested, note: Callable[[st
     return changes
 
 
+_SET_ATTEMPTS = 3
+
+
 def _set_one(path: Path, requested: _Requested, *, force: bool, note: Callable[[str], None]) -> str | None:
     """Edit and save one file; None when it already is as requested. Raises _Failed."""
     from desktop.records.editor import EditRefused, apply_edits
     from desktop.records.reading import read_document
-    from desktop.records.store import SaveError, save_document
+    from desktop.records.store import FileChangedOnDisk, SaveError, save_document
 
-    document = read_document(path)
-    if document.edit_blocker is not None:
-        raise _Failed(document.edit_blocker)
-    changes = _changes_for(document.data or {}, requested, note)
-    if not changes:
-        return None
-    try:
-        edited = apply_edits(document, changes)
-    except EditRefused as refusal:
-        raise _Failed(str(refusal)) from None
-    if edited.raw == document.raw:
-        return None
-    try:
-        save_document(edited, force=force)
-    except SaveError as error:
-        raise _Failed(str(error)) from None
+    # The changes are worked out from the file as it is, so when another program saves it between
+    # our read and our write (two `set`s at once), doing it all again on its version merges both.
+    for attempt in range(_SET_ATTEMPTS):
+        document = read_document(path)
+        if document.edit_blocker is not None:
+            raise _Failed(document.edit_blocker)
+        changes = _changes_for(document.data or {}, requested, note)
+        if not changes:
+            return None
+        try:
+            edited = apply_edits(document, changes)
+        except EditRefused as refusal:
+            raise _Failed(str(refusal)) from None
+        if edited.raw == document.raw:
+            return None
+        try:
+            save_document(edited, force=force)
+        except FileChangedOnDisk as error:
+            if attempt + 1 == _SET_ATTEMPTS:
+                raise _Failed(str(error)) from None
+            note("the file changed on disk while it was being saved; applying the change to the new version")
+            continue
+        except SaveError as error:
+            raise _Failed(str(error)) from None
+        break
     before = document.data or {}
     return "; ".join(_describe(key, before.get(key), value) for key, value in changes.items())
 

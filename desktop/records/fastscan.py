@@ -126,24 +126,27 @@ def json_ready_front_matter(front_text: str) -> Any | None:
 
 def _json_ready_data(front: bytes) -> Any:
     """What `schema.json_ready` makes of PyYAML's data for the front matter `front`; raises _Unsure."""
-    try:
-        with _native_errors_silenced():
+    with _native_errors_silenced():  # once for both calls: it costs five system calls
+        try:
             tree = ryml.parse_in_arena(front)
-    except Exception:  # ryml.ExceptionParse and its kin: PyYAML's message is the one to show
-        raise _Unsure from None
-    if tree.size() == 0 or not tree.is_map(tree.root_id()):
-        raise _Unsure
-    if _has_node_properties(front):
-        node_type = tree.type
-        for node in range(tree.size()):
-            if node_type(node) & _UNSURE_TYPES:
-                raise _Unsure
-    text = ryml.emit_json_malloc(tree, tree.root_id())
+        except Exception:  # ryml.ExceptionParse and its kin: PyYAML's message is the one to show
+            raise _Unsure from None
+        if tree.size() == 0 or not tree.is_map(tree.root_id()):
+            raise _Unsure
+        if _has_node_properties(front):
+            node_type = tree.type
+            for node in range(tree.size()):
+                if node_type(node) & _UNSURE_TYPES:
+                    raise _Unsure
+        try:
+            text = ryml.emit_json_malloc(tree, tree.root_id())
+        except Exception:  # ryml.ExceptionVisit: nested deeper than ryml emits ("max depth exceeded")
+            raise _Unsure from None
     _check_texts(text)
     try:
         # Numbers other than ints (PyYAML's floats differ: `1e5` is text to it) go the exact way.
         return json.loads(text, object_pairs_hook=_mapping, parse_float=_unsure, parse_constant=_unsure)
-    except (ValueError, _Unsure):
+    except (ValueError, RecursionError, _Unsure):
         raise _Unsure from None
 
 

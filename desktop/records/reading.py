@@ -6,14 +6,17 @@ PyYAML's safe constructor: one parse, and no tag ever builds anything but plain 
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import copy
 import dataclasses
+import errno
 import gc
 import hashlib
 import json
 import os
 import re
+import stat
 import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -82,10 +85,30 @@ def read_document(path: str | os.PathLike[str], known: Document | None = None) -
     return document
 
 
+# No record comes near this (the seed is 27 KB); reading a bigger file whole would only exhaust memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
 def load_file(path: Path) -> tuple[bytes, os.stat_result]:
-    """The bytes of a record file and its status as they were read; raises OSError."""
-    with open(path, "rb") as handle:
-        return handle.read(), os.fstat(handle.fileno())
+    """The bytes of a record file and its status as they were read; raises OSError.
+
+    Only a regular file is read. It is opened without blocking and checked before reading: a FIFO
+    named `x.md` would block the reader until someone writes to it, and a device could be endless.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb", closefd=True) as handle:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a FIFO, device or socket"
+            raise OSError(errno.EINVAL, f"it is not a regular file but {kind}", str(path))
+        if status.st_size > MAX_FILE_BYTES:
+            raise OSError(errno.EFBIG, f"it is too large to be a record ({status.st_size / 2**20:,.0f} MB; "
+                                       f"records over {MAX_FILE_BYTES // 2**20} MB are not read)", str(path))
+        # At most one byte beyond the bound: a file that grew after the fstat is refused too.
+        raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise OSError(errno.EFBIG, f"it is too large to be a record (over {MAX_FILE_BYTES // 2**20} MB)", str(path))
+        return raw, status
 
 
 def unreadable_document(path: Path, error: OSError) -> Document:
@@ -256,6 +279,10 @@ def yaml_error_problem(error: yaml.YAMLError, front_text: str, front_line: int) 
         return _problem_at(message, mark, front_line)
 
     runaway = _runaway_string(error, front_text, mark)
+    if _OTHER_LINE_BREAK.search(front_text):
+        mark, context_mark = _git_mark(mark, front_text), _git_mark(context_mark, front_text)
+        if runaway is not None:
+            runaway = (_git_mark(runaway[0], front_text), runaway[1])
     if runaway is not None:
         start, style = runaway
         kind = "double-quoted" if style == '"' else "single-quoted"
@@ -306,6 +333,12 @@ def locate_front_matter(document: Document) -> bool:
             _block(document, Problem(f"the file is {encoding} encoded; records must be UTF-8", code=ENCODING),
                    f"The file is {encoding} encoded; Newsdesk reads and writes UTF-8 records only.")
             return False
+    byte_order = _utf16_without_bom(raw)
+    if byte_order is not None:
+        _block(document, Problem(f"the file is UTF-16 text without a byte-order mark ({byte_order}); records must "
+                                 "be UTF-8", code=ENCODING),
+               "The file is UTF-16 encoded; Newsdesk reads and writes UTF-8 records only.")
+        return False
     document.bom = raw.startswith(UTF8_BOM)
     body = raw[len(UTF8_BOM):] if document.bom else raw
     try:
@@ -329,6 +362,12 @@ def locate_front_matter(document: Document) -> bool:
         document.format, closing = "toml", _TOML_FENCE
     elif _JSON_OPEN.fullmatch(first_line):
         document.format, closing = "json", _JSON_CLOSE
+    elif "\r" in first_line and _front_matter_fence(first_line.split("\r", 1)[0]):
+        # Classic Mac OS line ends: without a \n the whole file is one line to YAML, git and us.
+        _block(document, Problem("the file has CR-only line endings (old Mac style); records need LF or CRLF line "
+                                 "endings", line=1, column=len(first_line.split("\r", 1)[0]) + 1, code=ENCODING),
+               "The file has CR-only line endings; convert them to LF (or CRLF) in a text editor first.")
+        return False
     else:
         _block(document, Problem("the file has no front matter: its first line is not ---", code=NO_FRONT_MATTER),
                "The file has no front matter (it does not start with a --- line), so there is nothing to edit.")
@@ -347,6 +386,28 @@ def locate_front_matter(document: Document) -> bool:
         return False
     document.front_end = front_end
     return True
+
+
+def _front_matter_fence(line: str) -> bool:
+    return any(fence.fullmatch(line) for fence in (_YAML_FENCE, _TOML_FENCE, _JSON_OPEN))
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """"little-endian" or "big-endian" when `raw` starts like UTF-16 text with no byte-order mark.
+
+    Text of ASCII characters in UTF-16 has a NUL byte beside every character; UTF-8 text
+    never has NULs in its first line, so a NUL at every other byte is not a guess.
+    """
+    head = raw[:64]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    head = head[: len(head) // 2 * 2]
+    odd, even = head[1::2], head[0::2]
+    if odd.count(0) == len(odd) and 0 not in even:
+        return "little-endian"
+    if even.count(0) == len(even) and 0 not in odd:
+        return "big-endian"
+    return None
 
 
 def _find_closing_fence(text: str, start: int, closing: re.Pattern[str]) -> int | None:
@@ -375,6 +436,25 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
     duplicates: list[Problem] = []
     try:
         root = loader.get_single_node()
+        if root is not None:
+            _count_lines_like_git(root, front_text)
+        oversized = _oversized_node(root) if root is not None else None
+        if oversized is not None:
+            # Checked before anything walks the data: construction shares aliased values, but the
+            # schema check, the editor and JSON output see each alias expanded in full.
+            node, reason = oversized
+            if reason == "recursive":
+                message = "the front matter has a YAML alias that refers to the value containing it"
+                blocker = "The front matter has a YAML alias inside its own value"
+            elif reason == "depth":
+                message = f"the front matter nests values more than {MAX_DEPTH} levels deep from here"
+                blocker = "The front matter is nested too deeply to read safely"
+            else:
+                message = (f"the front matter expands YAML aliases (*name) to more than {MAX_NODES:,} values "
+                           "from here; a record never needs that many (an alias bomb?)")
+                blocker = "The front matter expands YAML aliases to too many values to read safely"
+            _block(document, _problem_at(message, node.start_mark, front_line), f"{blocker}; fix it in a text editor.")
+            return
         duplicates = list(_duplicate_keys(root, front_line)) if root is not None else []
         data = construct(loader, root)
     except yaml.YAMLError as error:
@@ -466,6 +546,64 @@ def _block(document: Document, problem: Problem, blocker: str) -> None:
     document.edit_blocker = blocker
 
 
+# --------------------------------------------------------------------------- size of the data
+
+# Values in the data once every alias is expanded; the seed has under 200. Nine nested lists of
+# nine aliases each ("billion laughs") are 400 bytes of YAML and 387 million values.
+MAX_NODES = 100_000
+# Levels of nesting (the seed has 4): the schema check and the editor recurse through them, and
+# Python's stack ends near 1,000.
+MAX_DEPTH = 100
+
+
+def _oversized_node(root: yaml.Node) -> tuple[yaml.Node, str] | None:
+    """The innermost node holding more than MAX_NODES values with its aliases expanded ("size"),
+    or nesting values more than MAX_DEPTH deep ("depth"), or a node that contains itself through an
+    alias ("recursive"); None when the tree is of sane size.
+
+    Counted once per distinct node, children first, so the count itself stays linear in the YAML.
+    """
+    expanded: dict[int, int] = {}
+    heights: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        identity = id(node)
+        if identity in expanded:
+            continue
+        children = _children(node)
+        if not children_done:
+            if identity in open_nodes:
+                return node, "recursive"
+            open_nodes.add(identity)
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    return child, "recursive"
+                if id(child) not in expanded:
+                    stack.append((child, False))
+            continue
+        open_nodes.discard(identity)
+        total = 1 + sum(expanded[id(child)] for child in children)
+        if total > MAX_NODES:
+            return node, "size"
+        height = 1 + max((heights[id(child)] for child in children), default=0)
+        if height > MAX_DEPTH:
+            return node, "depth"
+        expanded[identity] = total
+        heights[identity] = height
+    return None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 # --------------------------------------------------------------------------- duplicate keys
 
 
@@ -533,6 +671,41 @@ def _json_path(parent: str, key: str | int) -> str:
 
 
 # --------------------------------------------------------------------------- error positions
+
+# Characters YAML takes for line breaks that editors and git do not (they count `\n` only).
+_OTHER_LINE_BREAK = re.compile(r"[\x85\u2028\u2029]|\r(?!\n)")
+
+
+def _git_mark(mark: Any, text: str, newlines: list[int] | None = None) -> Any:
+    """`mark` with its line and column counted from its character offset by `\n`s only."""
+    if mark is None:
+        return None
+    if newlines is None:
+        newlines = [found.start() for found in re.finditer("\n", text)]
+    line = bisect.bisect_left(newlines, mark.index)
+    line_start = newlines[line - 1] + 1 if line else 0
+    return yaml.Mark(mark.name, mark.index, line, mark.index - line_start, None, None)
+
+
+def _count_lines_like_git(root: yaml.Node, text: str) -> None:
+    """Give every node of `root` lines as editors and git count them, when YAML counted otherwise.
+
+    PyYAML ends a line at NEL, U+2028, U+2029 and a lone CR too: after one of those in a value,
+    every later line reported would be one too far, and a column on that line would be wrong.
+    """
+    if not _OTHER_LINE_BREAK.search(text):
+        return
+    newlines = [found.start() for found in re.finditer("\n", text)]
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark = _git_mark(node.start_mark, text, newlines)
+        node.end_mark = _git_mark(node.end_mark, text, newlines)
+        stack.extend(_children(node))
 
 
 def _problem_at(message: str, mark: Any, front_line: int, *, code: str = SYNTAX, path: str = "") -> Problem:

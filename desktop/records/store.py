@@ -1,15 +1,24 @@
 """Saving records: atomically, keeping permissions, and never over a file that changed on disk."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
+import re
 import stat
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks; the changed-on-disk check remains
+    fcntl = None  # type: ignore[assignment]
+
 from .model import Document, FileStamp
-from .reading import read_document
+from .reading import load_file, read_document
 
 
 class SaveError(Exception):
@@ -44,6 +53,9 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     folder = target.parent
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
+        # A rename needs only the folder's permission: check the file's own, as editors do.
+        if not os.access(target, os.W_OK):
+            raise SaveError(f"Could not save {target}: the file is read-only.")
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
@@ -110,8 +122,7 @@ def unchanged_bytes(path: str | os.PathLike[str], stamp: FileStamp | None) -> by
     try:
         if os.stat(path).st_size != stamp.size:
             raise changed
-        with open(path, "rb") as handle:
-            current = handle.read()
+        current, _ = load_file(path)  # not blocking on a FIFO put in its place
     except FileNotFoundError:
         raise gone from None
     except OSError as error:
@@ -122,6 +133,63 @@ def unchanged_bytes(path: str | os.PathLike[str], stamp: FileStamp | None) -> by
     return current
 
 
+# How long a save waits for another one of the same file (a save takes milliseconds).
+LOCK_WAIT_SECONDS = 10.0
+
+
+@contextlib.contextmanager
+def save_lock(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Hold an exclusive advisory lock on the file at `path` while it is checked and replaced.
+
+    Without it two saves (two `newsdesk set` processes, the window and a script) could both find
+    the file unchanged and both write it, the second silently dropping the first's edit. The lock
+    is on the file itself; a save replaces the file with a new one, so a lock won on a file no
+    longer at `path` is let go and taken again on the one there now. A file that is missing or
+    cannot be opened is not locked: the check that follows reports why it cannot be saved.
+    """
+    if fcntl is None:
+        yield
+        return
+    target = os.path.realpath(path)
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            yield
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise SaveError(f"Could not save {path}: {_reason(error)}.") from error
+                if time.monotonic() > deadline:
+                    raise SaveError(f"Could not save {path}: another program has been saving it for "
+                                    f"{LOCK_WAIT_SECONDS:.0f} seconds.") from None
+                time.sleep(0.01)
+                continue
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(target))
+            except OSError:
+                same = False  # deleted or moved under the lock: lock what is there now, if anything
+            if same:
+                yield
+                return
+        finally:
+            os.close(fd)  # lets go of the lock
+
+
+def _temporary_files_of(target: Path) -> list[Path]:
+    """Temporary files `atomic_write` left beside `target` (a save killed between writing and renaming)."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"[A-Za-z0-9_]{8}\.tmp")
+    try:
+        return [Path(target.parent, entry.name) for entry in os.scandir(target.parent)
+                if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
 def save_document(doc: Document, *, force: bool = False) -> Document:
     """Write `doc.raw` over `doc.path` and return the document read back from disk.
 
@@ -129,8 +197,14 @@ def save_document(doc: Document, *, force: bool = False) -> Document:
     (`doc.stamp`, by the rule of `unchanged_bytes`). Any failure raises SaveError and leaves the
     file as it was.
     """
-    current = None if force else unchanged_bytes(doc.path, doc.stamp)
-    if current != doc.raw:  # else nothing to write: leave the file, and its modification time, alone
-        atomic_write(doc.path, doc.raw)
+    with save_lock(doc.path):
+        current = None if force else unchanged_bytes(doc.path, doc.stamp)
+        if current != doc.raw:  # else nothing to write: leave the file, and its modification time, alone
+            # Under the lock no other save of this file is between writing and renaming: any
+            # temporary file of it is a killed save's, and goes.
+            for leftover in _temporary_files_of(Path(os.path.realpath(doc.path))):
+                with contextlib.suppress(OSError):
+                    os.unlink(leftover)
+            atomic_write(doc.path, doc.raw)
     # Read back: the stamp of what is now there, and `doc` itself only if those are exactly its bytes.
     return read_document(doc.path, known=doc)

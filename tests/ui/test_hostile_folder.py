@@ -1,0 +1,50 @@
+"""A folder of hostile files opens in the window: each one a row with its problem, nothing hangs."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_RECORD
+from tests.records.test_hostile import alias_bomb
+
+pytestmark = pytest.mark.gui
+
+
+def hostile_folder(folder: Path) -> dict[str, str]:
+    """Hostile files beside one good record; {file name: words of the problem the desk must show}."""
+    folder.mkdir()
+    seed = SEED_RECORD.read_text(encoding="utf-8")
+    shutil.copyfile(SEED_RECORD, folder / "good.txt")
+    (folder / "bomb.md").write_text(alias_bomb(9), encoding="utf-8")
+    (folder / "utf16.md").write_bytes(seed.encode("utf-16-le"))
+    (folder / "mac.md").write_bytes(seed.replace("\n", "\r").encode())
+    (folder / "deep.md").write_text("---\ntitle: x\ndeep: " + "[" * 500 + "]" * 500 + "\n---\n", encoding="utf-8")
+    (folder / "separator.md").write_text(seed.replace("category: news", 'category: "a\u2028b"')
+                                         .replace("quality: 40", "quality: 400"), encoding="utf-8")
+    (folder / ".good.txt.abcd1234.tmp").write_text(seed, encoding="utf-8")  # a killed save's leftover
+    expected = {
+        "bomb.md": "line 8:7: the front matter expands YAML aliases",
+        "utf16.md": "UTF-16 text without a byte-order mark",
+        "mac.md": "line 1:4: the file has CR-only line endings",
+        "deep.md": "line 3:406: the front matter nests values more than 100 levels deep",
+        "separator.md": "line 8:10: quality must be a whole number",
+    }
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "fifo.md")  # never listed: only regular files are records
+    return expected
+
+
+def test_a_folder_of_hostile_files_opens_with_each_problem_shown(open_desk, qtbot, tmp_path):
+    expected = hostile_folder(tmp_path / "hostile")
+    window = open_desk(tmp_path / "hostile")
+    listed = sorted(Path(window.model.summary_at(row).path).name for row in range(window.model.rowCount()))
+    assert listed == sorted([*expected, "good.txt"])
+    for name, words in expected.items():
+        assert window.select_path(str(tmp_path / "hostile" / name))
+        qtbot.waitUntil(lambda: window.current_document() is not None
+                        and window.current_path() == str(tmp_path / "hostile" / name), timeout=10_000)
+        shown = [window.reviewPane.problemsView.item(i).text() for i in range(window.reviewPane.problemsView.count())]
+        assert any(words in line for line in shown), (name, shown)
