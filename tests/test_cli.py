@@ -221,9 +221,28 @@ def test_a_missing_file_fails_alone(seed_copy, capsys):
 # --------------------------------------------------------------------------- validate
 
 
+# The seeds hold two records of one TechCrunch story (same webUrl), near-identical titles, and
+# every seed lists the TechCrunch story twice among its related: warnings, not problems.
+SEED_SUMMARY = "27 records checked, 0 with problems, 27 with warnings"
+
+
+def errors_in(out: str) -> list[str]:
+    return [line for line in out.splitlines() if ": warning: " not in line]
+
+
 def test_validate_the_seeds_folder(capsys):
     code, out, err = run(capsys, "validate", str(REPO / "seeds"))
-    assert (code, out, err) == (0, "27 records checked, 0 with problems\n", "")
+    assert (code, err) == (0, "")
+    assert errors_in(out) == [SEED_SUMMARY]
+    seeds = REPO / "seeds"
+    assert f"{seeds / '001_da345ca898c449a9.txt'}:6:9: warning: same story as “Amazon won’t say if" in out
+    assert (f"{seeds / SEED_NAME}:49:13: warning: related story listed twice: "
+            "https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/ (also on line 33)") in out.splitlines()
+
+
+def test_strict_makes_warnings_fail(capsys):
+    code, out, _ = run(capsys, "validate", "--strict", str(REPO / "seeds"))
+    assert code == 1 and out.splitlines()[-1] == SEED_SUMMARY
 
 
 def test_a_runaway_string_is_reported_where_it_starts(seed_copy, capsys):
@@ -233,10 +252,10 @@ def test_a_runaway_string_is_reported_where_it_starts(seed_copy, capsys):
     break_line(record, EXCERPT_LINE - 1, lines[EXCERPT_LINE - 1][:-1])
     code, out, _ = run(capsys, "validate", str(seed_copy))
     assert code == 1
-    problems = [line for line in out.splitlines() if line.startswith(str(record))]
+    problems = [line for line in errors_in(out) if line.startswith(str(record))]
     assert len(problems) == 1
     assert problems[0].startswith(f"{record}:{EXCERPT_LINE}:10: ")
-    assert out.splitlines()[-1] == "27 records checked, 1 with problems"
+    assert out.splitlines()[-1] == "27 records checked, 1 with problems, 26 with warnings"
 
 
 @pytest.mark.parametrize(
@@ -259,7 +278,8 @@ def test_schema_problems_point_at_the_value_and_json_lines_parse(seed_copy, caps
     record.write_bytes(record.read_bytes().replace(b"quality: 40\n", b"quality: 400\n"))
     code, out, err = run(capsys, "validate", "--json", str(seed_copy))
     assert code == 1
-    problems = [json.loads(line) for line in out.splitlines()]
+    found = [json.loads(line) for line in out.splitlines()]
+    problems = [problem for problem in found if problem["level"] == "error"]
     assert len(problems) == 1
     assert problems[0] == {
         "file": str(record),
@@ -267,9 +287,11 @@ def test_schema_problems_point_at_the_value_and_json_lines_parse(seed_copy, caps
         "column": 10,
         "path": "$.quality",
         "code": "schema",
+        "level": "error",
         "message": problems[0]["message"],
     }
     assert "100" in problems[0]["message"]
+    assert {problem["code"] for problem in found if problem["level"] == "warning"} == {"duplicate"}
     assert "27 records checked, 1 with problems" in err  # stdout stays pure JSON lines
 
     code, out, _ = run(capsys, "validate", str(record))
@@ -282,7 +304,7 @@ def test_validate_files_and_folders_together(seed_copy, capsys):
     (nested / "note.md").write_text("---\ntitle: \"A note\"\nwebUrl: \"https://example.com/\"\n---\nbody\n", encoding="utf-8")
     (nested / "ignored.json").write_text("{}", encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(seed_copy), str(seed_copy / SEED_NAME))
-    assert (code, out) == (0, "28 records checked, 0 with problems\n")
+    assert (code, errors_in(out)) == (0, ["28 records checked, 0 with problems, 27 with warnings"])
 
 
 def test_a_file_without_front_matter_is_a_problem(tmp_path, capsys):
@@ -399,7 +421,7 @@ def test_python_dash_m_desktop_is_the_command():
         timeout=120,
         check=False,
     )
-    assert (result.returncode, result.stdout, result.stderr) == (0, "27 records checked, 0 with problems\n", "")
+    assert (result.returncode, errors_in(result.stdout), result.stderr) == (0, [SEED_SUMMARY], "")
 
 
 # --- the index behind list and validate ------------------------------------------------------
@@ -440,3 +462,18 @@ def test_no_progress_line_when_output_is_piped(seed_copy):
                             cwd=REPO, timeout=120)
     assert result.returncode == 0
     assert b"Reading records" not in result.stderr and b"\r" not in result.stdout + result.stderr
+
+
+def test_the_same_story_twice_is_a_warning_on_the_web_address_line(seed_copy, capsys):
+    record = seed_copy / SEED_NAME
+    copy = seed_copy / "copy_from_another_feed.txt"
+    web_url = "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"
+    text = record.read_text(encoding="utf-8").replace(
+        web_url, "http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition/"
+                 "?utm_source=feedly", 1).replace('title: "Cramer:', 'title: "Jim Cramer on Amazon:', 1)
+    copy.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(seed_copy))
+    assert code == 0
+    assert f"{copy}:6:9: warning: same story as “Cramer: Amazon Facial Recognition" in out
+    assert f"{record}:6:9: warning: same story as “Jim Cramer on Amazon:" in out
+    assert run(capsys, "validate", "--strict", str(seed_copy))[0] == 1
