@@ -188,6 +188,24 @@ def _command_parser() -> argparse.ArgumentParser:
 def _add_check_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--strict", action="store_true",
                          help="count warnings (duplicates, links, images) as problems: exit 1 on any")
+    command.add_argument("--online", action="store_true",
+                         help="also check every link and image over http(s): dead, moved, wrong size")
+    command.add_argument("--max-age", type=_non_negative, metavar="HOURS", default=24.0,
+                         help="with --online: reuse answers younger than this (default 24; 0 asks again)")
+    command.add_argument("--timeout", type=_non_negative, metavar="SECONDS", default=10.0,
+                         help="with --online: give up on an address after this long (default 10)")
+    command.add_argument("--min-image-size", type=_positive, metavar="PIXELS", default=200,
+                         help="with --online: warn about images whose shorter side is smaller (default 200)")
+
+
+def _non_negative(word: str) -> float:
+    try:
+        number = float(word)
+    except ValueError:
+        number = -1.0
+    if not number >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 0, not {word!r}")
+    return number
 
 
 def _positive(word: str) -> int:
@@ -304,7 +322,13 @@ def _run_validate(options: argparse.Namespace) -> int:
     from desktop.records.checks import all_problems, folder_problems
 
     summaries = _summaries(options)
-    extra = folder_problems(summaries)
+    checker = None
+    if options.online:
+        from desktop.records.linkcheck import LinkChecker
+
+        checker = LinkChecker(max_age=options.max_age * 3600, timeout=options.timeout or 0.001)
+    extra = folder_problems(summaries, online=options.online, checker=checker,
+                            min_image_size=options.min_image_size)
     with_problems = with_warnings = 0
     for summary in summaries:
         path = summary.path

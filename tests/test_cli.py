@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from desktop.cli import main
+from link_server import link_server  # noqa: F401
 from desktop.records.model import SEED_KEY_ORDER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -477,3 +478,27 @@ def test_the_same_story_twice_is_a_warning_on_the_web_address_line(seed_copy, ca
     assert f"{copy}:6:9: warning: same story as “Cramer: Amazon Facial Recognition" in out
     assert f"{record}:6:9: warning: same story as “Jim Cramer on Amazon:" in out
     assert run(capsys, "validate", "--strict", str(seed_copy))[0] == 1
+
+
+def test_online_reports_dead_moved_and_wrong_sized_links_as_warnings(tmp_path, capsys, link_server):
+    from records.test_linkcheck import record_with_links  # noqa: PLC0415
+
+    folder = tmp_path / "online"
+    folder.mkdir()
+    path = record_with_links(folder, link_server)
+    twin = folder / "twin.txt"
+    twin.write_text(path.read_text(encoding="utf-8").replace(
+        link_server.url("/moved/1"), link_server.url("/moved/1") + "?utm_source=feed", 1).replace('title: "Cramer:', 'title: "Another headline:', 1), encoding="utf-8")
+
+    code, out, _ = run(capsys, "validate", str(folder))
+    assert code == 0 and sum(link_server.hits.values()) == 0  # offline: only the duplicates
+    assert f"{path}:6:9: warning: same story as “Another headline:" in out and " link " not in out
+
+    code, out, _ = run(capsys, "validate", "--online", "--max-age", "0", str(folder))
+    assert code == 0
+    lines = out.splitlines()
+    assert f"{path}:6:9: warning: link {link_server.url('/moved/1')} has moved to {link_server.url('/ok')} (2 redirects)" in lines
+    assert f"{path}:23:10: warning: image {link_server.url('/image/512x288.png')} is 512 x 288, not 1024 x 576 as the record says" in lines
+    assert f"{path}:33:13: warning: link {link_server.url('/gone')} answers 404 Not Found" in lines
+    assert lines[-1] == "2 records checked, 0 with problems, 2 with warnings"
+    assert run(capsys, "validate", "--online", "--strict", str(folder))[0] == 1
