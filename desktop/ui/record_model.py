@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 
 from desktop.paths import resource_path
-from desktop.records.model import RecordSummary
+from desktop.records.model import Problem, RecordSummary
 from desktop.records.session import path_key
 from desktop.ui.tooltips import plain_tooltip
 
@@ -167,6 +167,9 @@ class RecordTableModel(QAbstractTableModel):
         self._row_of_path: dict[str, int] = {}
         self._dirty: set[str] = set()
         self._counts = {queue: 0 for queue in Queue}
+        # The folder's warnings by path (duplicates, links): they do not block approval.
+        self._warnings: dict[str, list[Problem]] = {}
+        self.warnedCount = 0
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -229,12 +232,15 @@ class RecordTableModel(QAbstractTableModel):
             flags.append("approved")
         if summary.problems or not summary.editable:
             flags.append("problem")
+        elif path_key(summary.path) in self._warnings:
+            flags.append("warning")
         if path_key(summary.path) in self._dirty:
             flags.append("unsaved")
         return tuple(flags)
 
     def state_words(self, summary: RecordSummary) -> list[str]:
-        words = {"approved": "approved", "problem": "has problems", "unsaved": "unsaved edits"}
+        words = {"approved": "approved", "problem": "has problems", "warning": "has warnings",
+                 "unsaved": "unsaved edits"}
         return [words[flag] for flag in self.state_flags(summary)]
 
     @staticmethod
@@ -281,6 +287,10 @@ class RecordTableModel(QAbstractTableModel):
             lines += [p.message for p in summary.problems[:5]]
             if len(summary.problems) > 5:
                 lines.append(f"… and {len(summary.problems) - 5} more")
+            warnings = self._warnings.get(path_key(summary.path), [])
+            lines += [f"warning: {p.message}" for p in warnings[:5]]
+            if len(warnings) > 5:
+                lines.append(f"… and {len(warnings) - 5} more warnings")
             return plain_tooltip(*lines)
         if column == Column.TITLE:
             return plain_tooltip(summary.title, summary.path)
@@ -297,6 +307,8 @@ class RecordTableModel(QAbstractTableModel):
         self._row_of_path.clear()
         self._dirty.clear()
         self._counts = {queue: 0 for queue in Queue}
+        self._warnings = {}
+        self.warnedCount = 0
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -367,6 +379,20 @@ class RecordTableModel(QAbstractTableModel):
     def count(self, queue: Queue) -> int:
         return self._counts[queue]
 
+    def set_warnings(self, warnings: dict[str, list[Problem]]) -> None:
+        """The folder's warnings, replacing the previous ones; the state column shows them."""
+        self._warnings = {path_key(path): list(found) for path, found in warnings.items() if found}
+        self.warnedCount = sum(1 for row in self._rows if path_key(row.summary.path) in self._warnings)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.STATE), self.index(len(self._rows) - 1, Column.STATE))
+        self.countsChanged.emit()
+
+    def warnings_of(self, path: str | Path) -> list[Problem]:
+        return list(self._warnings.get(path_key(path), ()))
+
+    def has_warnings(self, source_row: int) -> bool:
+        return path_key(self._rows[source_row].summary.path) in self._warnings
+
     def summary_at(self, source_row: int) -> RecordSummary:
         return self._rows[source_row].summary
 
@@ -392,6 +418,7 @@ class RecordFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._queue = Queue.ALL
         self._needle = ""
+        self._warnings_only = False
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
 
@@ -412,6 +439,15 @@ class RecordFilterProxy(QSortFilterProxyModel):
         if needle != self._needle:
             self._refilter(lambda: setattr(self, "_needle", needle))
 
+    @property
+    def warnings_only(self) -> bool:
+        return self._warnings_only
+
+    def set_warnings_only(self, only: bool) -> None:
+        """Narrow any queue to the records with warnings (a filter, not a queue of its own)."""
+        if only != self._warnings_only:
+            self._refilter(lambda: setattr(self, "_warnings_only", only))
+
     def _refilter(self, change) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+: rows only, columns stay as they are
             self.beginFilterChange()
@@ -426,6 +462,8 @@ class RecordFilterProxy(QSortFilterProxyModel):
         if not isinstance(model, RecordTableModel) or source_parent.isValid():
             return False
         if not self._queue.holds(model.summary_at(source_row)):
+            return False
+        if self._warnings_only and not model.has_warnings(source_row):
             return False
         return not self._needle or model.matches(source_row, self._needle)
 

@@ -63,9 +63,13 @@ def text_of(value: Any) -> str:
 
 
 def problem_line(problem: Problem) -> str:
+    level = "" if problem.is_error else "Warning · "
     if problem.line is None:
-        return problem.message
-    return f"line {problem.line}:{problem.column or 1}: {problem.message}"
+        return level + problem.message
+    return f"{level}line {problem.line}:{problem.column or 1}: {problem.message}"
+
+
+OTHER_PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def front_matter_source(document: Document) -> str:
@@ -258,6 +262,7 @@ class ReviewPane(QWidget):
     """Title, source and link at the top, the form below them, then tabs: Review and Source."""
 
     openLinkRequested = Signal(str)
+    goToRecordRequested = Signal(str)  # "Same story as …": the other record's path
     documentShown = Signal(object)  # the Document now on screen (the form binds to it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -266,6 +271,9 @@ class ReviewPane(QWidget):
         self.setAccessibleName("Record review")
         self._summary: RecordSummary | None = None
         self._document: Document | None = None
+        self._errors: list[Problem] = []
+        self._blocker: str | None = None
+        self._warnings: list[Problem] = []
 
         self.stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
@@ -338,6 +346,7 @@ class ReviewPane(QWidget):
         self.problemsView.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problemsView.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.problemsView.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.problemsView.itemActivated.connect(self._on_problem_activated)
         layout.addWidget(self.problemsHeading)
         layout.addWidget(self.editBlockerLabel)
         layout.addWidget(self.problemsView)
@@ -477,19 +486,40 @@ class ReviewPane(QWidget):
         parts = [provider, domain if domain and domain != provider else "", format_published(published)]
         return "  ·  ".join(part for part in parts if part) or "No provider or date given"
 
+    def set_warnings(self, warnings: list[Problem]) -> None:
+        """The folder's warnings about the record shown (or about to be): listed after its problems."""
+        self._warnings = list(warnings)
+        if self._summary is not None:
+            self._show_problems(self._errors, self._blocker)
+
     def _show_problems(self, problems: list[Problem], blocker: str | None) -> None:
+        self._errors, self._blocker = list(problems), blocker
+        warnings = self._warnings
         self.problemsView.clear()
-        for problem in problems:
-            item = QListWidgetItem(problem_line(problem))
-            item.setToolTip(plain_tooltip(problem.path or problem.code))
+        for problem in sorted(problems + warnings, key=lambda p: (not p.is_error, p.line or 0, p.column or 0)):
+            item = QListWidgetItem(problem_line(problem) + ("  → Enter: go there" if problem.other_path else ""))
+            if problem.other_path:
+                item.setData(OTHER_PATH_ROLE, problem.other_path)
+                item.setToolTip(plain_tooltip(f"Enter or double-click: go to {problem.other_path}"))
+            else:
+                item.setToolTip(plain_tooltip(problem.path or problem.code))
             self.problemsView.addItem(item)
         self.editBlockerLabel.setText(f"This file cannot be edited: {blocker}" if blocker else "")
         self.editBlockerLabel.setVisible(bool(blocker))
-        self.problemsHeading.setText(f"Problems ({len(problems)})")
+        heading = f"Problems ({len(problems)})" if problems else ""
+        if warnings:
+            heading += (" · " if heading else "") + f"Warnings ({len(warnings)})"
+        self.problemsHeading.setText(heading)
+        shown = bool(problems or warnings)
         for widget in (self.problemsHeading, self.problemsView):
-            widget.setVisible(bool(problems))
-        if problems:
+            widget.setVisible(shown)
+        if shown:
             self.problemsView.fit()
+
+    def _on_problem_activated(self, item: QListWidgetItem) -> None:
+        other = item.data(OTHER_PATH_ROLE)
+        if other:
+            self.goToRecordRequested.emit(str(other))
 
     def _show_images_heading(self, count: int) -> None:
         # The strip stays in place (saying "No images") so the pane does not jump between records.
