@@ -38,16 +38,25 @@ def folder_problems(summaries: Sequence[RecordSummary], *, online: bool = False,
     request is made; with it every record's links are checked through `checker`."""
     found = duplicate_problems(summaries)
     if online:
-        links_by_path = {summary.path: record_links(read_document(Path(summary.path)))
-                         for summary in summaries if summary.editable}
-        results = (checker or LinkChecker()).check(
-            ((link.url, link.kind) for links in links_by_path.values() for link in links), progress)
-        for path, links in links_by_path.items():
-            problems = [problem for link in links for problem in link_problems(link, results.get(link.url),
-                                                                                 min_image_size)]
-            if problems:
-                found.setdefault(path, []).extend(problems)
+        for path, problems in online_problems(summaries, checker or LinkChecker(), min_image_size, progress)[0].items():
+            found.setdefault(path, []).extend(problems)
     return found
+
+
+def online_problems(summaries: Sequence[RecordSummary], checker: LinkChecker,
+                    min_image_size: int = DEFAULT_MIN_IMAGE_SIZE,
+                    progress: Callable[[int, int], None] | None = None
+                    ) -> tuple[dict[str, list[Problem]], dict[str, LinkResult]]:
+    """The link and image warnings by record path, and every address's answer (for the window's lists)."""
+    links_by_path = {summary.path: record_links(read_document(Path(summary.path)))
+                     for summary in summaries if summary.editable}
+    results = checker.check(((link.url, link.kind) for links in links_by_path.values() for link in links), progress)
+    found: dict[str, list[Problem]] = {}
+    for path, links in links_by_path.items():
+        problems = [problem for link in links for problem in link_problems(link, results.get(link.url), min_image_size)]
+        if problems:
+            found[path] = problems
+    return found, results
 
 
 def all_problems(summary: RecordSummary, extra: dict[str, list[Problem]]) -> list[Problem]:
@@ -123,9 +132,10 @@ def _image_findings(link: Link, result: LinkResult, min_image_size: int) -> list
     return findings
 
 
-def link_states(results: dict[str, LinkResult]) -> dict[str, str]:
-    """A short word per address for the window's lists: ok, moved, broken."""
-    states = {}
-    for url, result in results.items():
-        states[url] = "broken" if result.broken else ("moved" if result.redirects else "ok")
-    return states
+def link_state(result: LinkResult) -> str:
+    """A few words on an address for the window's lists: "", "moved", "404 Not Found", "timed out"."""
+    if result.error:
+        return result.error
+    if result.status is not None and result.status >= 400:
+        return f"{result.status} {result.reason}".strip()
+    return "moved" if result.redirects else ""

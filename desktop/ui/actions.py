@@ -48,6 +48,11 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
         checkable=True,
     ),
     ActionSpec(
+        "actionCheckLinks", "Check &Links Online", "View", (),
+        "Ask every link and image of the folder whether it still answers (off: nothing is requested)",
+        checkable=True,
+    ),
+    ActionSpec(
         "actionLoadWebImages", "Load &Web Images", "View", (),
         "Fetch the record's images from the web (off: nothing is requested from the internet)", checkable=True,
     ),

@@ -39,7 +39,8 @@ from desktop.ui.folder_checks import FolderChecker
 from desktop.ui.folder_loader import DocumentReader, FolderLoader
 from desktop.ui.record_model import Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.review_pane import ReviewPane
-from desktop.ui.settings import GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITTER, WINDOW_STATE, DeskSettings
+from desktop.ui.settings import (CHECK_LINKS, GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITTER, WINDOW_STATE,
+                                 DeskSettings)
 
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000
@@ -379,6 +380,9 @@ class MainWindow(QMainWindow):
         self.reader.documentRead.connect(self._on_document_read)
         self.checker.warningsReady.connect(self._on_warnings)
         r["actionWarningsOnly"].toggled.connect(self.set_warnings_only)
+        check_links = r["actionCheckLinks"]
+        check_links.setChecked(bool(self.settings.value(CHECK_LINKS)))
+        check_links.toggled.connect(self.set_link_checks_enabled)
         self.reviewPane.goToRecordRequested.connect(self.go_to_record)
         self.reviewPane.openLinkRequested.connect(self.open_link)
         self.reviewPane.documentShown.connect(self.documentShown)
@@ -477,7 +481,7 @@ class MainWindow(QMainWindow):
             self._reselect_path = None
             self._select_proxy_row(0)
         self._update_counts()
-        self.checker.check(self.model.summaries())
+        self._check_folder()
         if count == 0:
             self.reviewPane.show_empty("This folder has no records (.txt, .md or .markdown files).")
         elif not self.recordTable.currentIndex().isValid():
@@ -491,7 +495,17 @@ class MainWindow(QMainWindow):
         self.show_status(message)
         self._update_counts()
 
-    def _on_warnings(self, warnings: dict) -> None:
+    def _check_folder(self) -> None:
+        self.checker.check(self.model.summaries(), online=self.registry["actionCheckLinks"].isChecked())
+
+    def set_link_checks_enabled(self, enabled: bool) -> None:
+        self.settings.set_value(CHECK_LINKS, enabled)
+        self.registry["actionCheckLinks"].setChecked(enabled)
+        if self._folder is not None and not self._loading:
+            self._check_folder()
+
+    def _on_warnings(self, warnings: dict, link_results: dict) -> None:
+        self.reviewPane.set_link_results(link_results)
         self.model.set_warnings(warnings)
         # The table re-filters itself: set_warnings reports every state cell as changed.
         self.reviewPane.set_warnings(self.model.warnings_of(self.current_path()) if self.current_path() else [])

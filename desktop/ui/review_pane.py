@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.records.checks import link_state
 from desktop.records.model import Document, Problem, RecordSummary
 from desktop.records.reading import scalar_text
 from desktop.ui.images import ImageStrip
@@ -37,6 +38,7 @@ from desktop.ui.record_model import format_published, format_published_date
 from desktop.ui.tooltips import plain_tooltip
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 2  # the title as written, before a link-state mark
 MAX_SOURCE_CHARS = 2_000_000  # a runaway file must not make the Source tab crawl
 
 
@@ -183,6 +185,22 @@ class RelatedList(QTreeWidget):
         self._fit_columns()
         self._fit_height()
 
+    def show_link_states(self, results: dict) -> None:
+        """Mark each link that is gone or has moved (from the online checks) after its title."""
+        for row in range(self.topLevelItemCount()):
+            item = self.topLevelItem(row)
+            url = self.url_at(item)
+            title = item.data(0, TITLE_ROLE)
+            if title is None:
+                title = item.text(0)
+                item.setData(0, TITLE_ROLE, title)
+            result = results.get(url)
+            state = link_state(result) if result is not None else ""
+            item.setText(0, f"{title}  [{state}]" if state else title)
+            if result is not None:
+                answer = state or "answers"
+                item.setToolTip(0, plain_tooltip(title, url, f"Link check: {answer}"))
+
     def url_at(self, item: QTreeWidgetItem | None) -> str:
         return "" if item is None else str(item.data(0, URL_ROLE) or "")
 
@@ -274,6 +292,7 @@ class ReviewPane(QWidget):
         self._errors: list[Problem] = []
         self._blocker: str | None = None
         self._warnings: list[Problem] = []
+        self._link_results: dict = {}  # url -> LinkResult, when online checks are on
 
         self.stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
@@ -475,6 +494,7 @@ class ReviewPane(QWidget):
                 )
             )
         self.relatedList.set_related(entries)
+        self.relatedList.show_link_states(self._link_results)
         self._show_related_heading(len(entries))
         self.sourceView.setPlainText(front_matter_source(document))
         self.stack.setCurrentIndex(1)
@@ -485,6 +505,11 @@ class ReviewPane(QWidget):
     def _meta(provider: str, domain: str, published: str) -> str:
         parts = [provider, domain if domain and domain != provider else "", format_published(published)]
         return "  ·  ".join(part for part in parts if part) or "No provider or date given"
+
+    def set_link_results(self, results: dict) -> None:
+        """What each address answered (online checks on): the related list marks dead and moved links."""
+        self._link_results = dict(results)
+        self.relatedList.show_link_states(self._link_results)
 
     def set_warnings(self, warnings: list[Problem]) -> None:
         """The folder's warnings about the record shown (or about to be): listed after its problems."""

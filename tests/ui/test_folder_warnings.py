@@ -1,6 +1,7 @@
 """Warnings in the window: duplicates in the pane, the state column and a filter; approval still possible."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from desktop.ui.record_model import Column
+from link_server import link_server  # noqa: F401
 
 pytestmark = pytest.mark.gui
 
@@ -65,3 +67,38 @@ def test_the_warnings_filter_narrows_the_queue(open_desk, qtbot, seed_copy):
     assert shown == {TWIN_OF, TWIN}
     window.registry["actionWarningsOnly"].trigger()
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=3000)
+
+
+def test_online_checks_mark_links_and_a_second_check_within_the_cache_age_asks_nothing(
+        open_desk, qtbot, seed_copy, fresh_settings, link_server):
+    from desktop.ui.settings import CHECK_LINKS
+
+    for path in seed_copy.iterdir():
+        if path.name != "000_fbf05e2be9931d54.txt":
+            path.unlink()
+    record = seed_copy / "000_fbf05e2be9931d54.txt"
+    text = record.read_text(encoding="utf-8")
+    text = text.replace("https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/", link_server.url("/gone"))
+    text = re.sub(r'(url|webUrl|ampWebUrl|cdnAmpWebUrl): "https://[^"]+"',
+                  lambda m: f'{m.group(1)}: "{link_server.url("/image/1024x576.png" if m.group(1) == "url" else "/ok")}"',
+                  text)
+    record.write_text(text, encoding="utf-8")
+    fresh_settings.set_value(CHECK_LINKS, True)
+    fresh_settings.sync()
+
+    window = open_desk(seed_copy)
+    assert window.registry["actionCheckLinks"].isChecked()
+    qtbot.waitUntil(lambda: any(p.code == "link" for p in window.model.warnings_of(str(record))), timeout=20_000)
+    asked = sum(link_server.hits.values())
+    assert asked > 0
+    related = window.reviewPane.relatedList
+    qtbot.waitUntil(lambda: related.topLevelItem(0).text(0).endswith("[404 Not Found]"), timeout=10_000)
+    assert not related.topLevelItem(2).text(0).endswith("]")  # answered: no mark
+    view = window.reviewPane.problemsView
+    assert any(f"link {link_server.url('/gone')} answers 404" in view.item(r).text() for r in range(view.count()))
+    assert window.registry["actionApproveNext"].isEnabled()
+
+    window.model.set_warnings({})
+    window.reload()
+    qtbot.waitUntil(lambda: not window.loading and window.model.warnedCount == 1, timeout=20_000)
+    assert sum(link_server.hits.values()) == asked  # within the cache age: no request
