@@ -141,8 +141,9 @@ def _command_parser() -> argparse.ArgumentParser:
     reading_commands = (
         ("validate", _run_validate, "check records",
          "Check records (files, or folders searched recursively) for YAML and schema problems. "
-         "Prints FILE:LINE:COL: message per problem and a summary; exits 0 when every record is valid, "
-         "1 when any record has a problem, 2 on a usage error.",
+         "Prints FILE:LINE:COL: message per problem, FILE:LINE:COL: warning: message per warning (the "
+         "same story twice in a folder, a related story listed twice) and a summary; exits 0 when no "
+         "record has an error (warnings alone do not count unless --strict), 1 when any has, 2 on a usage error.",
          "PATH", "record file or folder", "one JSON object per problem per line"),
         ("list", _run_list, "one row per record",
          "One row per record: path, title, provider, publishedDateTime, quality, heat, "
@@ -158,6 +159,8 @@ def _command_parser() -> argparse.ArgumentParser:
         command.add_argument("--no-index", action="store_true",
                              help="read every file again instead of trusting the folder's index, and rebuild it")
         command.set_defaults(run=run)
+        if name == "validate":
+            _add_check_options(command)
 
     edit = commands.add_parser(
         "set",
@@ -191,6 +194,29 @@ def _command_parser() -> argparse.ArgumentParser:
 
     git_commands.add_parsers(commands)
     return parser
+
+
+def _add_check_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--strict", action="store_true",
+                         help="count warnings (duplicates, links, images) as problems: exit 1 on any")
+    command.add_argument("--online", action="store_true",
+                         help="also check every link and image over http(s): dead, moved, wrong size")
+    command.add_argument("--max-age", type=_non_negative, metavar="HOURS", default=24.0,
+                         help="with --online: reuse answers younger than this (default 24; 0 asks again)")
+    command.add_argument("--timeout", type=_non_negative, metavar="SECONDS", default=10.0,
+                         help="with --online: give up on an address after this long (default 10)")
+    command.add_argument("--min-image-size", type=_positive, metavar="PIXELS", default=200,
+                         help="with --online: warn about images whose shorter side is smaller (default 200)")
+
+
+def _non_negative(word: str) -> float:
+    try:
+        number = float(word)
+    except ValueError:
+        number = -1.0
+    if not number >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 0, not {word!r}")
+    return number
 
 
 def _positive(word: str) -> int:
@@ -304,35 +330,55 @@ class _Progress:
 
 
 def _run_validate(options: argparse.Namespace) -> int:
+    from desktop.records.checks import all_problems, folder_problems
+
     summaries = _summaries(options)
-    with_problems = 0
+    checker = None
+    if options.online:
+        from desktop.records.linkcheck import LinkChecker
+
+        checker = LinkChecker(max_age=options.max_age * 3600, timeout=options.timeout or 0.001)
+    extra = folder_problems(summaries, online=options.online, checker=checker,
+                            min_image_size=options.min_image_size)
+    with_problems = with_warnings = 0
     for summary in summaries:
         path = summary.path
-        problems = sorted(summary.problems, key=lambda problem: (problem.line or 0, problem.column or 0))
-        if problems:
+        problems = all_problems(summary, extra)
+        if any(problem.is_error for problem in problems):
             with_problems += 1
+        if not all(problem.is_error for problem in problems):
+            with_warnings += 1
         for problem in problems:
             if options.json:
                 print(json.dumps(_problem_json(path, problem), ensure_ascii=False))
             else:
-                print(_printable(f"{problem.location(path)}: {problem.message}"))
+                level = "" if problem.is_error else "warning: "
+                print(_printable(f"{problem.location(path)}: {level}{problem.message}"))
     summary_line = f"{_count(len(summaries), 'record')} checked, {with_problems} with problems"
+    if with_warnings:
+        summary_line += f", {with_warnings} with warnings"
     # With --json stdout stays pure JSON lines; the summary goes where people read it.
     print(summary_line, file=sys.stderr if options.json else sys.stdout)
     if not summaries:
         print("newsdesk: no record files (.txt, .md, .markdown) found", file=sys.stderr)
-    return EXIT_PROBLEMS if with_problems else EXIT_OK
+    if with_problems or (options.strict and with_warnings):
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def _problem_json(path: str | Path, problem: Any) -> dict[str, Any]:
-    return {
+    found = {
         "file": str(path),
         "line": problem.line,
         "column": problem.column,
         "path": problem.path,
         "code": problem.code,
+        "level": problem.level,
         "message": problem.message,
     }
+    if problem.other_path:
+        found["other"] = problem.other_path
+    return found
 
 
 def _run_list(options: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from desktop.cli import main
+from link_server import link_server  # noqa: F401
 from desktop.records.model import SEED_KEY_ORDER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -222,9 +223,28 @@ def test_a_missing_file_fails_alone(seed_copy, capsys):
 # --------------------------------------------------------------------------- validate
 
 
+# The seeds hold two records of one TechCrunch story (same webUrl), near-identical titles, and
+# every seed lists the TechCrunch story twice among its related: warnings, not problems.
+SEED_SUMMARY = "27 records checked, 0 with problems, 27 with warnings"
+
+
+def errors_in(out: str) -> list[str]:
+    return [line for line in out.splitlines() if ": warning: " not in line]
+
+
 def test_validate_the_seeds_folder(capsys):
     code, out, err = run(capsys, "validate", str(REPO / "seeds"))
-    assert (code, out, err) == (0, "27 records checked, 0 with problems\n", "")
+    assert (code, err) == (0, "")
+    assert errors_in(out) == [SEED_SUMMARY]
+    seeds = REPO / "seeds"
+    assert f"{seeds / '001_da345ca898c449a9.txt'}:6:9: warning: same story as “Amazon won’t say if" in out
+    assert (f"{seeds / SEED_NAME}:49:13: warning: related story listed twice: "
+            "https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/ (also on line 33)") in out.splitlines()
+
+
+def test_strict_makes_warnings_fail(capsys):
+    code, out, _ = run(capsys, "validate", "--strict", str(REPO / "seeds"))
+    assert code == 1 and out.splitlines()[-1] == SEED_SUMMARY
 
 
 def test_a_runaway_string_is_reported_where_it_starts(seed_copy, capsys):
@@ -234,10 +254,10 @@ def test_a_runaway_string_is_reported_where_it_starts(seed_copy, capsys):
     break_line(record, EXCERPT_LINE - 1, lines[EXCERPT_LINE - 1][:-1])
     code, out, _ = run(capsys, "validate", str(seed_copy))
     assert code == 1
-    problems = [line for line in out.splitlines() if line.startswith(str(record))]
+    problems = [line for line in errors_in(out) if line.startswith(str(record))]
     assert len(problems) == 1
     assert problems[0].startswith(f"{record}:{EXCERPT_LINE}:10: ")
-    assert out.splitlines()[-1] == "27 records checked, 1 with problems"
+    assert out.splitlines()[-1] == "27 records checked, 1 with problems, 26 with warnings"
 
 
 @pytest.mark.parametrize(
@@ -260,7 +280,8 @@ def test_schema_problems_point_at_the_value_and_json_lines_parse(seed_copy, caps
     record.write_bytes(record.read_bytes().replace(b"quality: 40\n", b"quality: 400\n"))
     code, out, err = run(capsys, "validate", "--json", str(seed_copy))
     assert code == 1
-    problems = [json.loads(line) for line in out.splitlines()]
+    found = [json.loads(line) for line in out.splitlines()]
+    problems = [problem for problem in found if problem["level"] == "error"]
     assert len(problems) == 1
     assert problems[0] == {
         "file": str(record),
@@ -268,9 +289,11 @@ def test_schema_problems_point_at_the_value_and_json_lines_parse(seed_copy, caps
         "column": 10,
         "path": "$.quality",
         "code": "schema",
+        "level": "error",
         "message": problems[0]["message"],
     }
     assert "100" in problems[0]["message"]
+    assert {problem["code"] for problem in found if problem["level"] == "warning"} == {"duplicate"}
     assert "27 records checked, 1 with problems" in err  # stdout stays pure JSON lines
 
     code, out, _ = run(capsys, "validate", str(record))
@@ -283,7 +306,7 @@ def test_validate_files_and_folders_together(seed_copy, capsys):
     (nested / "note.md").write_text("---\ntitle: \"A note\"\nwebUrl: \"https://example.com/\"\n---\nbody\n", encoding="utf-8")
     (nested / "ignored.json").write_text("{}", encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(seed_copy), str(seed_copy / SEED_NAME))
-    assert (code, out) == (0, "28 records checked, 0 with problems\n")
+    assert (code, errors_in(out)) == (0, ["28 records checked, 0 with problems, 27 with warnings"])
 
 
 def test_a_file_without_front_matter_is_a_problem(tmp_path, capsys):
@@ -400,7 +423,7 @@ def test_python_dash_m_desktop_is_the_command():
         timeout=120,
         check=False,
     )
-    assert (result.returncode, result.stdout, result.stderr) == (0, "27 records checked, 0 with problems\n", "")
+    assert (result.returncode, errors_in(result.stdout), result.stderr) == (0, [SEED_SUMMARY], "")
 
 
 # --- the index behind list and validate ------------------------------------------------------
@@ -441,3 +464,42 @@ def test_no_progress_line_when_output_is_piped(seed_copy):
                             cwd=REPO, timeout=120)
     assert result.returncode == 0
     assert b"Reading records" not in result.stderr and b"\r" not in result.stdout + result.stderr
+
+
+def test_the_same_story_twice_is_a_warning_on_the_web_address_line(seed_copy, capsys):
+    record = seed_copy / SEED_NAME
+    copy = seed_copy / "copy_from_another_feed.txt"
+    web_url = "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"
+    text = record.read_text(encoding="utf-8").replace(
+        web_url, "http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition/"
+                 "?utm_source=feedly", 1).replace('title: "Cramer:', 'title: "Jim Cramer on Amazon:', 1)
+    copy.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(seed_copy))
+    assert code == 0
+    assert f"{copy}:6:9: warning: same story as “Cramer: Amazon Facial Recognition" in out
+    assert f"{record}:6:9: warning: same story as “Jim Cramer on Amazon:" in out
+    assert run(capsys, "validate", "--strict", str(seed_copy))[0] == 1
+
+
+def test_online_reports_dead_moved_and_wrong_sized_links_as_warnings(tmp_path, capsys, link_server):
+    from records.test_linkcheck import record_with_links  # noqa: PLC0415
+
+    folder = tmp_path / "online"
+    folder.mkdir()
+    path = record_with_links(folder, link_server)
+    twin = folder / "twin.txt"
+    twin.write_text(path.read_text(encoding="utf-8").replace(
+        link_server.url("/moved/1"), link_server.url("/moved/1") + "?utm_source=feed", 1).replace('title: "Cramer:', 'title: "Another headline:', 1), encoding="utf-8")
+
+    code, out, _ = run(capsys, "validate", str(folder))
+    assert code == 0 and sum(link_server.hits.values()) == 0  # offline: only the duplicates
+    assert f"{path}:6:9: warning: same story as “Another headline:" in out and " link " not in out
+
+    code, out, _ = run(capsys, "validate", "--online", "--max-age", "0", str(folder))
+    assert code == 0
+    lines = out.splitlines()
+    assert f"{path}:6:9: warning: link {link_server.url('/moved/1')} has moved to {link_server.url('/ok')} (2 redirects)" in lines
+    assert f"{path}:23:10: warning: image {link_server.url('/image/512x288.png')} is 512 x 288, not 1024 x 576 as the record says" in lines
+    assert f"{path}:33:13: warning: link {link_server.url('/gone')} answers 404 Not Found" in lines
+    assert lines[-1] == "2 records checked, 0 with problems, 2 with warnings"
+    assert run(capsys, "validate", "--online", "--strict", str(folder))[0] == 1

@@ -218,10 +218,18 @@ def _native_errors_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-def _summary(document: Document, data: dict[str, Any]) -> RecordSummary:
+def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
     # The record is valid, so every shown field has the type the schema gives it (see
     # scan.summarize_document, whose result this must equal).
     provider = data.get("provider", {})
+    front, front_line = document.front_text, document.front_line
+    try:
+        title_at = _top_level_value_at(front, front_line, "title")
+        web_url = data.get("webUrl", "")
+        web_url_at = _top_level_value_at(front, front_line, "webUrl") if "webUrl" in data else None
+        related_urls = _related_urls(front, front_line, data.get("related", ()))
+    except _Unsure:
+        return None
     return RecordSummary(
         path=str(document.path),
         title=data["title"],
@@ -235,4 +243,47 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary:
         topics=tuple(data.get("topics", ())),
         problems=(),
         editable=True,
+        web_url=web_url,
+        title_at=title_at,
+        web_url_at=web_url_at,
+        related_urls=related_urls,
     )
+
+
+# Where values are written, found in the text without a node tree: a key at the start of a line,
+# the plain way (`webUrl: "..."`); any other spelling, or a second line that could be the key
+# (inside a multi-line text), leaves it to the exact path.
+_TOP_LEVEL_KEY_PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+_RELATED_START = re.compile(r"^related:[ ]*$", re.M)
+_NESTED_WEB_URL = re.compile(r"^[ ]+(?:-[ ]+)?webUrl:[ ]+(?=\S)", re.M)
+_NESTED_WEB_URL_ANY = re.compile(r"^[ -]+[\"']?webUrl[\"']?[ ]*:", re.M)
+
+
+def _top_level_value_at(front: str, front_line: int, key: str) -> tuple[int, int]:
+    patterns = _TOP_LEVEL_KEY_PATTERNS.get(key)
+    if patterns is None:
+        patterns = (re.compile(rf"^{key}:[ ]+(?=\S)", re.M), re.compile(rf"^[\"']?{key}[\"']?[ ]*:", re.M))
+        _TOP_LEVEL_KEY_PATTERNS[key] = patterns
+    plain, any_spelling = patterns
+    found = plain.search(front)
+    if found is None or len(any_spelling.findall(front)) != 1:
+        raise _Unsure
+    return front.count("\n", 0, found.start()) + front_line, found.end() - found.start() + 1
+
+
+def _related_urls(front: str, front_line: int, related: list[Any]) -> tuple[tuple[str, int, int], ...]:
+    urls = [item["webUrl"] for item in related if isinstance(item, dict) and isinstance(item.get("webUrl"), str)]
+    if not urls:
+        return ()
+    start = _RELATED_START.search(front)
+    if start is None:
+        raise _Unsure
+    places = list(_NESTED_WEB_URL.finditer(front, start.end()))
+    # Every nested webUrl line before `related:` or spelled otherwise would make the count a guess.
+    if len(places) != len(urls) or len(_NESTED_WEB_URL_ANY.findall(front)) != len(urls):
+        raise _Unsure
+    found = []
+    for url, place in zip(urls, places):
+        line_start = front.rfind("\n", 0, place.start()) + 1
+        found.append((url, front.count("\n", 0, place.start()) + front_line, place.end() - line_start + 1))
+    return tuple(found)

@@ -277,7 +277,11 @@ def summary_from_json(text: str, path: Path) -> RecordSummary:
     fields["path"] = str(path)
     fields["problems"] = tuple(Problem(**problem) for problem in fields["problems"])
     # A summary's sequences are tuples (hashable, cheap to pickle); JSON gives lists back.
-    return RecordSummary(**{key: tuple(value) if isinstance(value, list) else value for key, value in fields.items()})
+    return RecordSummary(**{key: _tuples(value) for key, value in fields.items()})
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value
 
 
 # --------------------------------------------------------------------------- the indexed scan

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 RECORD_SUFFIXES = (".txt", ".md", ".markdown")
 
@@ -37,6 +37,14 @@ NOT_A_MAPPING = "not-a-mapping"
 UNSUPPORTED = "unsupported-format"
 IO = "io"
 SCHEMA = "schema"
+# Codes of warnings: the record can be approved, the editor sees why it might not be.
+DUPLICATE = "duplicate"
+LINK = "link"
+IMAGE = "image"
+
+# Problem levels. An error blocks approval; a warning does not.
+ERROR = "error"
+WARNING = "warning"
 
 
 @dataclass(frozen=True)
@@ -48,12 +56,27 @@ class Problem:
     column: int | None = None  # 1-based
     path: str = ""  # JSON path of the value ("$.images[0].url"); "" for whole-file problems
     code: str = SCHEMA
+    level: str = ERROR
+    other_path: str = ""  # the other record of a duplicate, "" for every other problem
+
+    @property
+    def is_error(self) -> bool:
+        return self.level != WARNING
 
     def location(self, file: str | Path) -> str:
         """`FILE:LINE:COL` (or `FILE`), the prefix the CLI and the UI both print."""
         if self.line is None:
             return str(file)
         return f"{file}:{self.line}:{self.column or 1}"
+
+
+def errors_of(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that block approval."""
+    return [problem for problem in problems if problem.is_error]
+
+
+def warnings_of(problems: Iterable[Problem]) -> list[Problem]:
+    return [problem for problem in problems if not problem.is_error]
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,12 @@ class RecordSummary:
     topics: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     editable: bool = True
+    # What the folder's duplicate check needs, so it never reads the files again: the record's
+    # webUrl, where title and webUrl are written (line, column), and each related[].webUrl with its place.
+    web_url: str = ""
+    title_at: tuple[int, int] | None = None
+    web_url_at: tuple[int, int] | None = None
+    related_urls: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def problem_count(self) -> int:

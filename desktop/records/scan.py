@@ -11,7 +11,8 @@ from typing import Any, Iterable, NamedTuple
 
 from .model import IO, RECORD_SUFFIXES, Document, Problem, RecordSummary
 from .fastscan import summarize_front_matter
-from .reading import load_file, locate_front_matter, parse_document, read_document, scalar_text, unreadable_document
+from .reading import (load_file, locate_front_matter, node_at, parse_document, read_document, scalar_text,
+                      unreadable_document)
 
 
 def is_record_file(path: str | os.PathLike[str]) -> bool:
@@ -105,7 +106,31 @@ def summarize_document(document: Document) -> RecordSummary:
         topics=tuple(topic for topic in topics if isinstance(topic, str)),
         problems=tuple(document.problems),
         editable=document.editable,
+        web_url=_text(data.get("webUrl")),
+        title_at=_value_at(document, ["title"]) if isinstance(data.get("title"), str) else None,
+        web_url_at=_value_at(document, ["webUrl"]) if isinstance(data.get("webUrl"), str) else None,
+        related_urls=_related_urls(document, data.get("related")),
     )
+
+
+def _value_at(document: Document, keys: list[str | int]) -> tuple[int, int] | None:
+    """(line, column) in the file of the value at `keys`."""
+    node = node_at(document.root, keys)
+    if node is None:
+        return None
+    return node.start_mark.line + document.front_line, node.start_mark.column + 1
+
+
+def _related_urls(document: Document, related: Any) -> tuple[tuple[str, int, int], ...]:
+    if not isinstance(related, list):
+        return ()
+    found = []
+    for index, item in enumerate(related):
+        url = item.get("webUrl") if isinstance(item, dict) else None
+        at = _value_at(document, ["related", index, "webUrl"]) if isinstance(url, str) else None
+        if at is not None:
+            found.append((url, *at))
+    return tuple(found)
 
 
 def summarize_paths(paths: Iterable[str]) -> list[RecordSummary]:

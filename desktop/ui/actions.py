@@ -43,6 +43,16 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionQueueApproved", "A&pproved", "View", ("Ctrl+3",), "Show records approved for publication"),
     ActionSpec("actionQueueNeedsAttention", "&Needs Attention", "View", ("Ctrl+4",), "Show records with problems"),
     ActionSpec(
+        "actionWarningsOnly", "Only Records with Wa&rnings", "View", (),
+        "Narrow the queue to records with warnings: the same story twice, a related story listed twice",
+        checkable=True,
+    ),
+    ActionSpec(
+        "actionCheckLinks", "Check &Links Online", "View", (),
+        "Ask every link and image of the folder whether it still answers (off: nothing is requested)",
+        checkable=True,
+    ),
+    ActionSpec(
         "actionLoadWebImages", "Load &Web Images", "View", (),
         "Fetch the record's images from the web (off: nothing is requested from the internet)", checkable=True,
     ),

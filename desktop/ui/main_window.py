@@ -35,10 +35,12 @@ from desktop.records.model import Document, RecordSummary
 from desktop.records.scan import summarize_document
 from desktop.ui import dialogs, links
 from desktop.ui.actions import ActionRegistry
+from desktop.ui.folder_checks import FolderChecker
 from desktop.ui.folder_loader import DocumentReader, FolderLoader
 from desktop.ui.record_model import Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.review_pane import ReviewPane
-from desktop.ui.settings import GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITTER, WINDOW_STATE, DeskSettings
+from desktop.ui.settings import (CHECK_LINKS, GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITTER, WINDOW_STATE,
+                                 DeskSettings)
 
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000
@@ -57,7 +59,7 @@ FORM_ACTIONS = (
     "actionUnapprove",
 )
 SEPARATOR_BEFORE = frozenset(
-    {"actionSave", "actionQuit", "actionFind", "actionNextRecord", "actionLoadWebImages", "actionAbout"}
+    {"actionSave", "actionQuit", "actionFind", "actionNextRecord", "actionWarningsOnly", "actionAbout"}
 )
 QUEUE_ACTIONS = {
     "actionQueueAll": Queue.ALL,
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         self.proxy.setSourceModel(self.model)
         self.loader = FolderLoader(self)
         self.reader = DocumentReader(self)
+        self.checker = FolderChecker(self)
         self.reader.warm_up(prepare_tls)
 
         self._build_central()
@@ -379,6 +382,12 @@ class MainWindow(QMainWindow):
         self.loader.loadFailed.connect(self._on_load_failed)
         self.loader.indexNotice.connect(self.show_status)
         self.reader.documentRead.connect(self._on_document_read)
+        self.checker.warningsReady.connect(self._on_warnings)
+        r["actionWarningsOnly"].toggled.connect(self.set_warnings_only)
+        check_links = r["actionCheckLinks"]
+        check_links.setChecked(bool(self.settings.value(CHECK_LINKS)))
+        check_links.toggled.connect(self.set_link_checks_enabled)
+        self.reviewPane.goToRecordRequested.connect(self.go_to_record)
         self.reviewPane.openLinkRequested.connect(self.open_link)
         self.reviewPane.documentShown.connect(self.documentShown)
 
@@ -450,6 +459,7 @@ class MainWindow(QMainWindow):
 
     # --- loading ------------------------------------------------------------------------
     def _on_load_started(self, generation: int, folder: str) -> None:
+        self.checker.cancel()
         self._loading = True
         self.progressBar.setRange(0, 0)
         self.progressBar.show()
@@ -475,6 +485,7 @@ class MainWindow(QMainWindow):
             self._reselect_path = None
             self._select_proxy_row(0)
         self._update_counts()
+        self._check_folder()
         if count == 0:
             self.reviewPane.show_empty("This folder has no records (.txt, .md or .markdown files).")
         elif not self.recordTable.currentIndex().isValid():
@@ -487,6 +498,36 @@ class MainWindow(QMainWindow):
         self.reviewPane.show_empty(message)
         self.show_status(message)
         self._update_counts()
+
+    def _check_folder(self) -> None:
+        self.checker.check(self.model.summaries(), online=self.registry["actionCheckLinks"].isChecked())
+
+    def set_link_checks_enabled(self, enabled: bool) -> None:
+        self.settings.set_value(CHECK_LINKS, enabled)
+        self.registry["actionCheckLinks"].setChecked(enabled)
+        if self._folder is not None and not self._loading:
+            self._check_folder()
+
+    def _on_warnings(self, warnings: dict, link_results: dict) -> None:
+        self.reviewPane.set_link_results(link_results)
+        self.model.set_warnings(warnings)
+        # The table re-filters itself: set_warnings reports every state cell as changed.
+        self.reviewPane.set_warnings(self.model.warnings_of(self.current_path()) if self.current_path() else [])
+
+    def set_warnings_only(self, only: bool) -> None:
+        self.registry["actionWarningsOnly"].setChecked(only)
+        self.proxy.set_warnings_only(only)
+        self._after_filter()
+
+    def go_to_record(self, path: str) -> bool:
+        """Select `path` ("Same story as …"), leaving the queue, filter and search if they hide it."""
+        if self.select_path(path):
+            return True
+        self.searchField.clear()
+        self._apply_search()
+        self.set_warnings_only(False)
+        self.set_queue(Queue.ALL)
+        return self.select_path(path)
 
     def _update_counts(self) -> None:
         for row in range(self.queueList.count()):
@@ -504,6 +545,8 @@ class MainWindow(QMainWindow):
             f"{self._folder}   ·   {total} record{'' if total == 1 else 's'}, {m.count(Queue.TO_REVIEW)} to review, "
             f"{m.count(Queue.APPROVED)} approved, {attention} need{'s' if attention == 1 else ''} attention"
         )
+        if m.warnedCount:
+            text += f", {m.warnedCount} with warnings"
         if self._loading:
             text += "   ·   reading…"
         self.statusLabel.setText(text)
@@ -612,6 +655,7 @@ class MainWindow(QMainWindow):
             return
         summary = self.model.summary_at(self.proxy.mapToSource(current).row())
         if self.reviewPane.current_path != summary.path or self.reviewPane.document is None:
+            self.reviewPane.set_warnings(self.model.warnings_of(summary.path))
             self.reviewPane.show_summary(summary)
             self.reader.read(summary.path)
         self.currentRecordChanged.emit(summary)
@@ -770,6 +814,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every worker (processes and threads); safe to call twice."""
         self.loader.shutdown()
+        self.checker.shutdown()
         self.reader.shutdown()
         self.reviewPane.imageStrip.clear()
         self.reviewPane.imageStrip.loader().shutdown()

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 
 from desktop.paths import resource_path
-from desktop.records.model import RecordSummary
+from desktop.records.model import Problem, RecordSummary
 from desktop.records.session import path_key
 from desktop.ui.tooltips import plain_tooltip
 
@@ -172,6 +172,10 @@ class RecordTableModel(QAbstractTableModel):
         # 100,000 rows with itertools.compress instead of asking each row in Python.
         self._members = {queue: bytearray() for queue in Queue}
         self._haystacks: list[str] = []  # by row, beside _rows, for the proxy's search loop in C
+        # The folder's warnings by path (duplicates, links): they do not block approval.
+        self._warnings: dict[str, list[Problem]] = {}
+        self._warned = bytearray()  # by row, 1 where the record has warnings, for the proxy's filter
+        self.warnedCount = 0
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -232,12 +236,15 @@ class RecordTableModel(QAbstractTableModel):
             flags.append("approved")
         if summary.problems or not summary.editable:
             flags.append("problem")
+        elif path_key(summary.path) in self._warnings:
+            flags.append("warning")
         if path_key(summary.path) in self._dirty:
             flags.append("unsaved")
         return tuple(flags)
 
     def state_words(self, summary: RecordSummary) -> list[str]:
-        words = {"approved": "approved", "problem": "has problems", "unsaved": "unsaved edits"}
+        words = {"approved": "approved", "problem": "has problems", "warning": "has warnings",
+                 "unsaved": "unsaved edits"}
         return [words[flag] for flag in self.state_flags(summary)]
 
     @staticmethod
@@ -284,6 +291,10 @@ class RecordTableModel(QAbstractTableModel):
             lines += [p.message for p in summary.problems[:5]]
             if len(summary.problems) > 5:
                 lines.append(f"… and {len(summary.problems) - 5} more")
+            warnings = self._warnings.get(path_key(summary.path), [])
+            lines += [f"warning: {p.message}" for p in warnings[:5]]
+            if len(warnings) > 5:
+                lines.append(f"… and {len(warnings) - 5} more warnings")
             return plain_tooltip(*lines)
         if column == Column.TITLE:
             return plain_tooltip(summary.title, summary.path)
@@ -302,6 +313,9 @@ class RecordTableModel(QAbstractTableModel):
         self._counts = {queue: 0 for queue in Queue}
         self._members = {queue: bytearray() for queue in Queue}
         self._haystacks = []
+        self._warnings = {}
+        self._warned = bytearray()
+        self.warnedCount = 0
         self.endResetModel()
         self.countsChanged.emit()
 
@@ -315,6 +329,7 @@ class RecordTableModel(QAbstractTableModel):
             self._row_of_path[path_key(summary.path)] = len(self._rows)
             self._rows.append(_Row(summary))
             self._haystacks.append(self._rows[-1].haystack)
+            self._warned.append(1 if path_key(summary.path) in self._warnings else 0)
             for queue, members in self._members.items():
                 members.append(0)
             self._count(len(self._rows) - 1, summary, +1)
@@ -402,6 +417,29 @@ class RecordTableModel(QAbstractTableModel):
     def count(self, queue: Queue) -> int:
         return self._counts[queue]
 
+    def set_warnings(self, warnings: dict[str, list[Problem]]) -> None:
+        """The folder's warnings, replacing the previous ones; the state column shows them."""
+        self._warnings = {path_key(path): list(found) for path, found in warnings.items() if found}
+        self._warned = bytearray(len(self._rows))
+        for key in self._warnings:
+            row = self._row_of_path.get(key)
+            if row is not None:
+                self._warned[row] = 1
+        self.warnedCount = self._warned.count(1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.STATE), self.index(len(self._rows) - 1, Column.STATE))
+        self.countsChanged.emit()
+
+    def warnings_of(self, path: str | Path) -> list[Problem]:
+        return list(self._warnings.get(path_key(path), ()))
+
+    def has_warnings(self, source_row: int) -> bool:
+        return bool(self._warned[source_row])
+
+    def warned_rows(self) -> bytearray:
+        """One byte per row, 1 where the record has warnings; the model's own, not a copy."""
+        return self._warned
+
     def summary_at(self, source_row: int) -> RecordSummary:
         return self._rows[source_row].summary
 
@@ -452,6 +490,7 @@ class RecordFilterProxy(QAbstractTableModel):
         self._keys: dict[int, list] = {}  # sort keys per column, by source row, made on first sort
         self._connections: list = []
         self._source: RecordTableModel | None = None
+        self._warnings_only = False
 
     # --- settings -----------------------------------------------------------------------
     @property
@@ -482,6 +521,16 @@ class RecordFilterProxy(QAbstractTableModel):
         if narrower:  # every row that holds the new text held the old one
             self._show(_holding(self._order, self._model().haystacks(), needle))
         else:
+            self._show(self._computed_order())
+
+    @property
+    def warnings_only(self) -> bool:
+        return self._warnings_only
+
+    def set_warnings_only(self, only: bool) -> None:
+        """Narrow any queue to the records with warnings (a filter, not a queue of its own)."""
+        if only != self._warnings_only:
+            self._warnings_only = only
             self._show(self._computed_order())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -564,6 +613,7 @@ class RecordFilterProxy(QAbstractTableModel):
     def _accepts(self, source_row: int) -> bool:
         model = self._model()
         return bool(model.members(self._queue)[source_row]) and (
+            not self._warnings_only or model.has_warnings(source_row)) and (
             not self._needle or self._needle in model.haystacks()[source_row])
 
     def _computed_order(self) -> list[int]:
@@ -571,6 +621,8 @@ class RecordFilterProxy(QAbstractTableModel):
         if not isinstance(model, RecordTableModel):
             return []
         rows = list(itertools.compress(range(model.rowCount()), model.members(self._queue)))
+        if self._warnings_only:
+            rows = list(itertools.compress(rows, map(model.warned_rows().__getitem__, rows)))
         if self._needle:
             rows = _holding(rows, model.haystacks(), self._needle)
         return self._sorted(rows)
@@ -677,9 +729,12 @@ class RecordFilterProxy(QAbstractTableModel):
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
         model = self._model()
         rows = range(top_left.row(), bottom_right.row() + 1)
-        for column, keys in self._keys.items():
-            for row in rows:
-                keys[row] = model.sort_key(row, column)
+        if len(rows) > self.MAX_RUNS:
+            self._keys = {column: model.sort_keys(column) for column in self._keys}
+        else:
+            for column, keys in self._keys.items():
+                for row in rows:
+                    keys[row] = model.sort_key(row, column)
         if len(rows) > self.MAX_RUNS:
             self._show(self._computed_order())
         else:

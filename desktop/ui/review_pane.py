@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.records.checks import link_state
 from desktop.records.model import Document, Problem, RecordSummary
 from desktop.records.reading import scalar_text
 from desktop.ui.images import ImageStrip
@@ -37,6 +38,7 @@ from desktop.ui.record_model import format_published, format_published_date
 from desktop.ui.tooltips import plain_tooltip
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 2  # the title as written, before a link-state mark
 MAX_SOURCE_CHARS = 2_000_000  # a runaway file must not make the Source tab crawl
 
 
@@ -63,9 +65,13 @@ def text_of(value: Any) -> str:
 
 
 def problem_line(problem: Problem) -> str:
+    level = "" if problem.is_error else "Warning · "
     if problem.line is None:
-        return problem.message
-    return f"line {problem.line}:{problem.column or 1}: {problem.message}"
+        return level + problem.message
+    return f"{level}line {problem.line}:{problem.column or 1}: {problem.message}"
+
+
+OTHER_PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def front_matter_source(document: Document) -> str:
@@ -179,6 +185,22 @@ class RelatedList(QTreeWidget):
         self._fit_columns()
         self._fit_height()
 
+    def show_link_states(self, results: dict) -> None:
+        """Mark each link that is gone or has moved (from the online checks) after its title."""
+        for row in range(self.topLevelItemCount()):
+            item = self.topLevelItem(row)
+            url = self.url_at(item)
+            title = item.data(0, TITLE_ROLE)
+            if title is None:
+                title = item.text(0)
+                item.setData(0, TITLE_ROLE, title)
+            result = results.get(url)
+            state = link_state(result) if result is not None else ""
+            item.setText(0, f"{title}  [{state}]" if state else title)
+            if result is not None:
+                answer = state or "answers"
+                item.setToolTip(0, plain_tooltip(title, url, f"Link check: {answer}"))
+
     def url_at(self, item: QTreeWidgetItem | None) -> str:
         return "" if item is None else str(item.data(0, URL_ROLE) or "")
 
@@ -258,6 +280,7 @@ class ReviewPane(QWidget):
     """Title, source and link at the top, the form below them, then tabs: Review and Source."""
 
     openLinkRequested = Signal(str)
+    goToRecordRequested = Signal(str)  # "Same story as …": the other record's path
     documentShown = Signal(object)  # the Document now on screen (the form binds to it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -266,6 +289,10 @@ class ReviewPane(QWidget):
         self.setAccessibleName("Record review")
         self._summary: RecordSummary | None = None
         self._document: Document | None = None
+        self._errors: list[Problem] = []
+        self._blocker: str | None = None
+        self._warnings: list[Problem] = []
+        self._link_results: dict = {}  # url -> LinkResult, when online checks are on
 
         self.stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
@@ -338,6 +365,7 @@ class ReviewPane(QWidget):
         self.problemsView.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problemsView.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.problemsView.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.problemsView.itemActivated.connect(self._on_problem_activated)
         layout.addWidget(self.problemsHeading)
         layout.addWidget(self.editBlockerLabel)
         layout.addWidget(self.problemsView)
@@ -466,6 +494,7 @@ class ReviewPane(QWidget):
                 )
             )
         self.relatedList.set_related(entries)
+        self.relatedList.show_link_states(self._link_results)
         self._show_related_heading(len(entries))
         self.sourceView.setPlainText(front_matter_source(document))
         self.stack.setCurrentIndex(1)
@@ -477,19 +506,45 @@ class ReviewPane(QWidget):
         parts = [provider, domain if domain and domain != provider else "", format_published(published)]
         return "  ·  ".join(part for part in parts if part) or "No provider or date given"
 
+    def set_link_results(self, results: dict) -> None:
+        """What each address answered (online checks on): the related list marks dead and moved links."""
+        self._link_results = dict(results)
+        self.relatedList.show_link_states(self._link_results)
+
+    def set_warnings(self, warnings: list[Problem]) -> None:
+        """The folder's warnings about the record shown (or about to be): listed after its problems."""
+        self._warnings = list(warnings)
+        if self._summary is not None:
+            self._show_problems(self._errors, self._blocker)
+
     def _show_problems(self, problems: list[Problem], blocker: str | None) -> None:
+        self._errors, self._blocker = list(problems), blocker
+        warnings = self._warnings
         self.problemsView.clear()
-        for problem in problems:
-            item = QListWidgetItem(problem_line(problem))
-            item.setToolTip(plain_tooltip(problem.path or problem.code))
+        for problem in sorted(problems + warnings, key=lambda p: (not p.is_error, p.line or 0, p.column or 0)):
+            item = QListWidgetItem(problem_line(problem) + ("  → Enter: go there" if problem.other_path else ""))
+            if problem.other_path:
+                item.setData(OTHER_PATH_ROLE, problem.other_path)
+                item.setToolTip(plain_tooltip(f"Enter or double-click: go to {problem.other_path}"))
+            else:
+                item.setToolTip(plain_tooltip(problem.path or problem.code))
             self.problemsView.addItem(item)
         self.editBlockerLabel.setText(f"This file cannot be edited: {blocker}" if blocker else "")
         self.editBlockerLabel.setVisible(bool(blocker))
-        self.problemsHeading.setText(f"Problems ({len(problems)})")
+        heading = f"Problems ({len(problems)})" if problems else ""
+        if warnings:
+            heading += (" · " if heading else "") + f"Warnings ({len(warnings)})"
+        self.problemsHeading.setText(heading)
+        shown = bool(problems or warnings)
         for widget in (self.problemsHeading, self.problemsView):
-            widget.setVisible(bool(problems))
-        if problems:
+            widget.setVisible(shown)
+        if shown:
             self.problemsView.fit()
+
+    def _on_problem_activated(self, item: QListWidgetItem) -> None:
+        other = item.data(OTHER_PATH_ROLE)
+        if other:
+            self.goToRecordRequested.emit(str(other))
 
     def _show_images_heading(self, count: int) -> None:
         # The strip stays in place (saying "No images") so the pane does not jump between records.

@@ -19,6 +19,7 @@ QUEUE = "table/queue"
 LAST_FOLDER = "folders/last"
 RECENT_FOLDERS = "folders/recent"
 LOAD_WEB_IMAGES = "view/loadWebImages"
+CHECK_LINKS = "view/checkLinks"
 
 # Every key the desk stores and what it means when absent. Byte blobs are Qt's own saveState() output.
 DEFAULTS: dict[str, Any] = {
@@ -32,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     # Off, nothing is requested from the internet: like a mail client's remote images, for
     # privacy (an image request tells its host who is reading) and for metered connections.
     LOAD_WEB_IMAGES: True,
+    # Asking every related link and image of a folder is many requests to many hosts: opt-in.
+    CHECK_LINKS: False,
 }
 
 

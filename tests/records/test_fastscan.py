@@ -161,3 +161,33 @@ def test_the_compiled_check_never_passes_what_jsonschema_rejects(instance):
         # over a list that is not all text).
         topics = instance.get("topics")
         assert isinstance(topics, list) and not all(isinstance(topic, str) for topic in topics)
+
+
+# Where title, webUrl and related[].webUrl are written, for the duplicate warnings: the fast path
+# finds them in the text, and steps aside where the text could mislead it.
+PLACES = {
+    "a quoted key": '"webUrl": "https://example.com/b"\n',
+    "value on the next line": "related:\n  - title: R\n    webUrl:\n      https://example.com/r\n",
+    "a key-like line inside a text": 'excerpt: "one\n\n  webUrl: two"\nrelated:\n  - webUrl: https://example.com/r\n',
+    "related in flow style": "related: [{title: R, webUrl: 'https://example.com/r'}]\n",
+    "sequence not indented": "related:\n- title: R\n  webUrl: https://example.com/r\n- webUrl: https://example.com/s\n",
+    "two related": "related:\n  - title: R\n    webUrl:   https://example.com/r\n  - webUrl: 'https://example.com/s'\n",
+}
+
+
+@pytest.mark.parametrize("front", PLACES.values(), ids=PLACES.keys())
+def test_value_places_agree_with_the_exact_path(tmp_path, front):
+    path = tmp_path / "places.md"
+    path.write_bytes(record(front))
+    assert summarize_file(path) == exact_summary(path)
+    fast = fast_summary(path.read_bytes(), path)
+    assert fast is None or fast == exact_summary(path)
+
+
+def test_the_seed_summary_knows_where_its_links_are():
+    summary = fast_summary(SEED_TEXT, Path("seed.txt"))
+    assert (summary.title_at, summary.web_url_at) == ((3, 8), (6, 9))
+    assert summary.related_urls[:2] == (
+        ("https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/", 33, 13),
+        ("https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/", 49, 13),
+    )

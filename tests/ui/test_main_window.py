@@ -84,7 +84,8 @@ def test_seeds_open_with_every_record_and_the_seed_in_the_pane(desk, seed_copy):
         "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"
     )
     assert "TheStreet.com" in pane.metaLabel.text() and "thestreet.com" in pane.metaLabel.text()
-    assert pane.problemsView.count() == 0
+    # No problem; at most the warning that the seed lists TechCrunch's story twice among its related.
+    assert all(pane.problemsView.item(row).text().startswith("Warning · ") for row in range(pane.problemsView.count()))
     assert str(seed_copy) in window.statusLabel.text()
     assert "27 records" in window.statusLabel.text()
     assert window.windowTitle().startswith("seeds")

@@ -1,0 +1,121 @@
+"""The same story twice in a folder: by normalised web address, by near-identical title, and
+within one record's related list."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from desktop.records.checks import all_problems, folder_problems
+from desktop.records.duplicates import TITLE_SIMILARITY, normalized_url, similar_titles, normalized_title
+from desktop.records.model import DUPLICATE, WARNING, errors_of
+from desktop.records.scan import summarize_file
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "seeds" / "000_fbf05e2be9931d54.txt"
+WEB_URL = "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"
+
+
+@pytest.mark.parametrize("variant", [
+    "http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+    WEB_URL + "/",
+    WEB_URL + "?utm_source=twitter&utm_medium=social",
+    WEB_URL + "?fbclid=abc#comments",
+    WEB_URL + "/amp/",
+    WEB_URL + ".amp",
+    WEB_URL + "?amp=1",
+    "https://amp.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+    "https://www-thestreet-com.cdn.ampproject.org/c/s/www.thestreet.com/streetlightning/news/"
+    "jim-cramer-amazon-facial-recognition-rekognition/amp/",
+    "HTTPS://WWW.THESTREET.COM/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+])
+def test_variants_of_one_address_normalise_alike(variant):
+    assert normalized_url(variant) == normalized_url(WEB_URL) != ""
+
+
+@pytest.mark.parametrize("other", [
+    WEB_URL + "-2",
+    WEB_URL + "?page=2",
+    "https://www.thestreet.com/streetlightning/news/JIM-cramer-amazon-facial-recognition-rekognition",
+    "https://www.thestreet.org/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+])
+def test_a_different_story_stays_different(other):
+    assert normalized_url(other) != normalized_url(WEB_URL)
+
+
+def test_only_web_addresses_are_compared():
+    assert normalized_url("ftp://example.com/a") == normalized_url("not a url") == normalized_url("http://[bad") == ""
+
+
+def test_titles_differing_by_a_word_are_the_same_story_and_others_are_not():
+    a = normalized_title("Amazon issues a 12-month ban on police use of facial recognition")
+    assert similar_titles(a, normalized_title("Amazon issues 12-month ban on police use of facial recognition"))
+    assert similar_titles(a, normalized_title("AMAZON ISSUES A 12 MONTH BAN ON POLICE USE OF FACIAL RECOGNITION!"))
+    assert not similar_titles(a, normalized_title("IBM exits facial recognition business, calls for police reform"))
+    assert 0.5 < TITLE_SIMILARITY < 1
+
+
+def record(folder: Path, name: str, *, title: str | None = None, web_url: str | None = None) -> Path:
+    text = SEED.read_text(encoding="utf-8")
+    if title is not None:
+        text = text.replace("title: \"Cramer: Amazon Facial Recognition Software Is 'Last Thing We Need Right Now'\"",
+                            f'title: "{title}"', 1)
+    if web_url is not None:
+        text = text.replace(f'webUrl: "{WEB_URL}"', f'webUrl: "{web_url}"', 1)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def duplicates_by_file(folder: Path) -> dict[str, list]:
+    summaries = [summarize_file(path) for path in sorted(folder.iterdir())]
+    extra = folder_problems(summaries)
+    return {Path(summary.path).name: [p for p in all_problems(summary, extra) if p.path in ("$.webUrl", "$.title")]
+            for summary in summaries}
+
+
+def test_the_same_story_from_two_feeds_warns_on_both_records_naming_the_other(tmp_path):
+    first = record(tmp_path, "a.txt", title="One story")
+    second = record(tmp_path, "b.txt", title="Quite another headline for it",
+                    web_url="http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition/"
+                            "?utm_source=feed")
+    record(tmp_path, "c.txt", title="Unrelated", web_url="https://example.com/unrelated")
+    found = duplicates_by_file(tmp_path)
+    assert found["c.txt"] == []
+    [on_first] = found["a.txt"]
+    [on_second] = found["b.txt"]
+    assert (on_first.line, on_first.column, on_first.level, on_first.code) == (6, 9, WARNING, DUPLICATE)
+    assert on_first.other_path == str(second) and on_second.other_path == str(first)
+    assert "“Quite another headline for it” (b.txt)" in on_first.message
+    assert "same web address" in on_second.message
+
+
+def test_near_identical_titles_warn_at_the_title(tmp_path):
+    record(tmp_path, "a.txt", title="Amazon issues a 12-month ban on police use of facial recognition",
+           web_url="https://one.example/a")
+    record(tmp_path, "b.txt", title="Amazon issues 12-month ban on police use of facial recognition",
+           web_url="https://two.example/b")
+    record(tmp_path, "c.txt", title="Amazon bans police use", web_url="https://three.example/c")
+    found = duplicates_by_file(tmp_path)
+    assert found["c.txt"] == []
+    [warning] = found["a.txt"]
+    assert (warning.line, warning.column, warning.path) == (3, 8, "$.title")
+    assert "nearly identical title" in warning.message and warning.other_path.endswith("b.txt")
+
+
+def test_the_seed_lists_one_related_story_twice(tmp_path):
+    shutil.copy(SEED, tmp_path / SEED.name)
+    summary = summarize_file(tmp_path / SEED.name)
+    problems = all_problems(summary, folder_problems([summary]))
+    [twice] = problems
+    assert (twice.line, twice.column, twice.level, twice.path) == (49, 13, WARNING, "$.related")
+    assert "https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/" in twice.message
+    assert "line 33" in twice.message
+    assert errors_of(problems) == []  # a warning never blocks approval
+
+
+def test_a_record_that_does_not_parse_takes_no_part(tmp_path):
+    record(tmp_path, "a.txt")
+    (tmp_path / "b.txt").write_text('---\ntitle: [x\n---\n', encoding="utf-8")
+    assert duplicates_by_file(tmp_path) == {"a.txt": [], "b.txt": []}
