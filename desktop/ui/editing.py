@@ -411,6 +411,37 @@ class EditController(QObject):
         self.message.emit(f"{_name(key)} was not saved: it changed on disk.")
         return None
 
+    def merge_from_disk(self, path: str | Path) -> bool:
+        """My edits onto the version now on disk, saved (the changed-on-disk banner's Merge);
+        fields both sides changed are chosen per field. True when the record was saved."""
+        key = path_key(path)
+        if not self.session.knows(key) or not self.session.is_dirty(key):
+            return False
+        offer = self._merge_offer(key)
+        if offer.result is None:
+            self.message.emit(f"{_name(key)} can't be merged: {offer.refusal}")
+            return False
+        if not offer.result.clean:
+            chosen = edit_dialogs.choose_per_field(self._dialog_parent, offer.result.conflicts)
+            if chosen is None:
+                return False
+            offer.resolutions.update(chosen)
+        outcome = self._merge_and_save(key, offer)
+        if outcome is True:
+            self.message.emit(self._merged_message([key]).strip() or f"Saved {_name(key)}.")
+            return True
+        if outcome:
+            edit_dialogs.show_save_failures(self._dialog_parent, {key: outcome}, saved=0)
+        return False
+
+    def reload_from_disk(self, path: str | Path) -> None:
+        """Drop my edits to the record and take the version on disk (the banner's Reload)."""
+        key = path_key(path)
+        doc = self.session.reload(key)
+        self.recordSaved.emit(key, doc)  # what is on disk now: the table shows it
+        self._after_change([key])
+        self.message.emit(f"Reloaded {_name(key)} from disk; your edits to it were dropped.")
+
     def save_all(self, *, synchronous: bool = False) -> dict[str, str] | None:
         """Save every record with unsaved edits, each on its own; failures are reported.
 

@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
 from desktop.paths import resource_path
 from desktop.records.model import Document, RecordSummary
 from desktop.records.scan import summarize_document
+from desktop.records.session import path_key
 from desktop.ui import dialogs, links
 from desktop.ui.actions import ActionRegistry
-from desktop.ui.folder_loader import DocumentReader, FolderLoader
+from desktop.ui.folder_loader import DocumentReader, FolderChanges, FolderLoader
+from desktop.ui.live_folder import FolderWatcher
 from desktop.ui.record_model import Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.review_pane import ReviewPane
 from desktop.ui.settings import GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITTER, WINDOW_STATE, DeskSettings
@@ -167,6 +169,8 @@ class MainWindow(QMainWindow):
     currentRecordChanged = Signal(object)  # RecordSummary of the record in the pane, or None
     selectedPathsChanged = Signal(list)  # paths of every selected record (bulk edits)
     documentShown = Signal(object)  # the full Document now shown in the pane
+    recordsChangedOnDisk = Signal(list)  # paths changed, added or removed outside the desk (live folder)
+    folderRefreshed = Signal(str)  # a refresh from disk is in the table
 
     def __init__(self, settings: DeskSettings | None = None) -> None:
         super().__init__()
@@ -188,6 +192,9 @@ class MainWindow(QMainWindow):
         self.loader = FolderLoader(self)
         self.reader = DocumentReader(self)
         self.reader.warm_up(prepare_tls)
+        self.watcher = FolderWatcher(self)
+        self._refresh_running = False
+        self._refresh_wanted = False
 
         self._build_central()
         self._build_status_bar()
@@ -374,6 +381,8 @@ class MainWindow(QMainWindow):
         self.loader.loadFinished.connect(self._on_load_finished)
         self.loader.loadFailed.connect(self._on_load_failed)
         self.loader.indexNotice.connect(self.show_status)
+        self.loader.refreshed.connect(self._on_refreshed)
+        self.watcher.changed.connect(self.refresh_from_disk)
         self.reader.documentRead.connect(self._on_document_read)
         self.reviewPane.openLinkRequested.connect(self.open_link)
         self.reviewPane.documentShown.connect(self.documentShown)
@@ -412,6 +421,8 @@ class MainWindow(QMainWindow):
         self.setWindowModified(False)
         self.reader.forget()
         self.model.clear()
+        self._refresh_running = self._refresh_wanted = False
+        self.watcher.watch(folder)
         self.reviewPane.show_empty("Reading records…")
         self.loader.load(folder, rebuild_index=rebuild_index)
         self.folderOpened.emit(str(folder))
@@ -475,7 +486,10 @@ class MainWindow(QMainWindow):
             self.reviewPane.show_empty("This folder has no records (.txt, .md or .markdown files).")
         elif not self.recordTable.currentIndex().isValid():
             self._show_nothing_selected()
+        self.watcher.watch_files(summary.path for summary in self.model.summaries())
         self.folderLoaded.emit(str(self._folder))
+        if self._refresh_wanted:
+            self.refresh_from_disk()  # something changed while the folder was being read
 
     def _on_load_failed(self, generation: int, message: str) -> None:
         self._loading = False
@@ -483,6 +497,51 @@ class MainWindow(QMainWindow):
         self.reviewPane.show_empty(message)
         self.show_status(message)
         self._update_counts()
+
+    # --- the live folder ------------------------------------------------------------------
+    def refresh_from_disk(self) -> None:
+        """Take in what changed on disk (the watcher calls this once per burst of changes)."""
+        if self._folder is None:
+            return
+        if self._loading or self._refresh_running or not self.loader.refresh():
+            self._refresh_wanted = True  # run once the load or the refresh under way is in
+            return
+        self._refresh_running, self._refresh_wanted = True, False
+
+    def _on_refreshed(self, generation: int, changes: FolderChanges) -> None:
+        self._refresh_running = False
+        if generation != self.loader.generation:
+            return
+        listed = {path_key(path) for path in changes.listed}
+        dirty = self.model.dirty_paths()
+        # A record with unsaved edits keeps its row even when its file went away: the edits are still there.
+        gone = [s.path for s in self.model.summaries() if path_key(s.path) not in listed and path_key(s.path) not in dirty]
+        self.model.remove_paths(gone)
+        touched = list(gone)
+        fresh = []
+        for summary in changes.changed:
+            if self.model.row_for_path(summary.path) is None:
+                fresh.append(summary)
+            elif not self._same_row(summary):
+                self.model.update_summary(summary)
+            else:
+                continue
+            touched.append(summary.path)
+        self.model.append_summaries(fresh)
+        self.watcher.watch_files(changes.listed)
+        if touched:
+            current = self.current_path()
+            key = path_key(current) if current is not None else None
+            if key in {path_key(p) for p in touched} and key in listed and key not in dirty:
+                self.reader.read(current)  # the pane shows the new version too
+            if not self.proxy.rowCount():
+                self._show_nothing_selected()
+            elif not self.recordTable.currentIndex().isValid():
+                self._select_proxy_row(0)
+            self.recordsChangedOnDisk.emit(touched)
+        self.folderRefreshed.emit(str(self._folder))
+        if self._refresh_wanted:
+            self.refresh_from_disk()
 
     def _update_counts(self) -> None:
         for row in range(self.queueList.count()):
@@ -752,6 +811,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every worker (processes and threads); safe to call twice."""
+        self.watcher.stop()
         self.loader.shutdown()
         self.reader.shutdown()
         self.reviewPane.imageStrip.clear()

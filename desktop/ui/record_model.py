@@ -326,6 +326,20 @@ class RecordTableModel(QAbstractTableModel):
         self.countsChanged.emit()
         return True
 
+    def remove_paths(self, paths: Iterable[str | Path]) -> int:
+        """Drop the rows of files that are gone from disk; returns how many rows left."""
+        rows = sorted({row for p in paths if (row := self._row_of_path.get(path_key(p))) is not None}, reverse=True)
+        for row in rows:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            gone = self._rows.pop(row)
+            self._count(gone.summary, -1)
+            self._dirty.discard(path_key(gone.summary.path))
+            self.endRemoveRows()
+        if rows:
+            self._row_of_path = {path_key(r.summary.path): i for i, r in enumerate(self._rows)}
+            self.countsChanged.emit()
+        return len(rows)
+
     def set_dirty(self, path: str | Path, dirty: bool) -> None:
         """Mark a record as having unsaved edits (or not); the state column shows it."""
         path = path_key(path)
