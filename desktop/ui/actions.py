@@ -15,7 +15,7 @@ Key = QKeySequence.StandardKey
 class ActionSpec:
     name: str  # objectName of the QAction, and the key to look it up
     text: str  # menu text, with & for the mnemonic
-    menu: str  # "File", "Edit", "Review", "View", "Help"
+    menu: str  # "File", "Edit", "Review", "Git", "View", "Help"
     shortcuts: tuple[Key | str, ...] = ()
     tip: str = ""
     checkable: bool = False
@@ -38,6 +38,7 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionUnapprove", "&Unapprove", "Review", ("Ctrl+Shift+Return",), "Withdraw approval and save"),
     ActionSpec("actionNextRecord", "&Next Record", "Review", ("Alt+Down",), "Go to the next record in the queue"),
     ActionSpec("actionPreviousRecord", "&Previous Record", "Review", ("Alt+Up",), "Go to the previous record in the queue"),
+    ActionSpec("actionPublish", "&Publish", "Git", (), "Commit the saved approvals and field edits as one git commit"),
     ActionSpec("actionQueueAll", "&All Records", "View", ("Ctrl+1",), "Show every record"),
     ActionSpec("actionQueueToReview", "&To Review", "View", ("Ctrl+2",), "Show records not yet approved"),
     ActionSpec("actionQueueApproved", "A&pproved", "View", ("Ctrl+3",), "Show records approved for publication"),

@@ -44,7 +44,7 @@ from desktop.ui.settings import GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITT
 
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000
-MENUS = ("File", "Edit", "Review", "View", "Help")
+MENUS = ("File", "Edit", "Review", "Git", "View", "Help")
 # Alt+H belongs to the form's Heat field (issue 4), so Help opens with Alt+P.
 MENU_TITLES = {"Help": "Hel&p"}
 # Commands of the edit form (issue 4): listed in the menus, disabled until the form wires them.
@@ -195,6 +195,8 @@ class MainWindow(QMainWindow):
         self.watcher = FolderWatcher(self)
         self._refresh_running = False
         self._refresh_wanted = False
+        self._status_suffix = ""  # what another part adds to the folder's counts (git's, desktop/ui/git_desk.py)
+        self._shutdown_steps: list[Callable[[], None]] = []
 
         self._build_central()
         self._build_status_bar()
@@ -559,6 +561,8 @@ class MainWindow(QMainWindow):
             f"{self._folder}   ·   {total} record{'' if total == 1 else 's'}, {m.count(Queue.TO_REVIEW)} to review, "
             f"{m.count(Queue.APPROVED)} approved, {attention} need{'s' if attention == 1 else ''} attention"
         )
+        if self._status_suffix:
+            text += f"   ·   {self._status_suffix}"
         if self._loading:
             text += "   ·   reading…"
         self.statusLabel.setText(text)
@@ -742,6 +746,15 @@ class MainWindow(QMainWindow):
         self.model.set_dirty(path, dirty)
         self.setWindowModified(bool(self.model.dirty_paths()))
 
+    def set_status_suffix(self, text: str) -> None:
+        """A part of the status line after the counts (git's counts); "" for none."""
+        self._status_suffix = text
+        self._update_counts()
+
+    def add_shutdown_step(self, step: Callable[[], None]) -> None:
+        """Something to stop with the window's own workers (a part's worker thread)."""
+        self._shutdown_steps.append(step)
+
     def add_leave_guard(self, guard: LeaveGuard) -> None:
         self._leave_guards.append(guard)
 
@@ -812,6 +825,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every worker (processes and threads); safe to call twice."""
         self.watcher.stop()
+        for step in self._shutdown_steps:
+            step()
         self.loader.shutdown()
         self.reader.shutdown()
         self.reviewPane.imageStrip.clear()

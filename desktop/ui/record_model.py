@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from desktop.paths import resource_path
 from desktop.records.model import RecordSummary
@@ -40,6 +40,7 @@ class Column(enum.IntEnum):
     QUALITY = 4
     HEAT = 5
     TOPICS = 6
+    GIT = 7  # shown only when the folder is in a git work tree (desktop/ui/git_desk.py)
 
 
 HEADERS = {
@@ -50,12 +51,16 @@ HEADERS = {
     Column.QUALITY: "Quality",
     Column.HEAT: "Heat",
     Column.TOPICS: "Topics",
+    Column.GIT: "Git",
 }
 HEADER_TIPS = {
     Column.STATE: "State: approved, has problems, unsaved edits",
     Column.QUALITY: "Quality score, 0 to 100",
     Column.HEAT: "Heat, 0 to 100 (– means not rated)",
+    Column.GIT: "Git: modified, new or conflicted since the last commit (blank: unchanged)",
 }
+GIT_STATE_ORDER = {"unchanged": 0, "new": 1, "modified": 2, "deleted": 2, "conflicted": 3}
+GIT_STATE_COLORS = {"new": "#1b7a3a", "modified": "#9a5b00", "conflicted": "#c0262d"}
 
 
 class Queue(enum.Enum):
@@ -167,6 +172,7 @@ class RecordTableModel(QAbstractTableModel):
         self._row_of_path: dict[str, int] = {}
         self._dirty: set[str] = set()
         self._counts = {queue: 0 for queue in Queue}
+        self._git_states: dict[str, str] = {}  # path_key -> state, for records that differ from HEAD
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -203,6 +209,8 @@ class RecordTableModel(QAbstractTableModel):
         column = Column(index.column())
         if role == SUMMARY_ROLE:
             return stored.summary
+        if column == Column.GIT:
+            return self._git_data(summary, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == SORT_ROLE:
@@ -223,6 +231,32 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     # --- what a row shows ---------------------------------------------------------------
+    def git_state(self, path: str | Path) -> str:
+        return self._git_states.get(path_key(path), "unchanged")
+
+    def set_git_states(self, states: dict[str, str]) -> None:
+        """Each record's state in git ({path: modified | new | conflicted}; others are unchanged)."""
+        states = {path_key(path): state for path, state in states.items()}
+        if states == self._git_states:
+            return
+        self._git_states = states
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.GIT), self.index(len(self._rows) - 1, Column.GIT))
+
+    def _git_data(self, summary: RecordSummary, role: int):
+        state = self.git_state(summary.path)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if state == "unchanged" else state
+        if role == SORT_ROLE:
+            return GIT_STATE_ORDER.get(state, 0)
+        if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            return f"{state} in git" if role == Qt.ItemDataRole.ToolTipRole else state
+        if role == Qt.ItemDataRole.ForegroundRole and state in GIT_STATE_COLORS:
+            return QColor(GIT_STATE_COLORS[state])
+        if role == PATH_ROLE:
+            return summary.path
+        return None
+
     def state_flags(self, summary: RecordSummary) -> tuple[str, ...]:
         flags = []
         if summary.published:

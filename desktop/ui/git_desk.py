@@ -1,0 +1,186 @@
+"""Git in the desk: each record's state in the table, Publish, and a record's history.
+
+Every git command runs on one worker thread (git may take seconds on a large repository, or
+minutes on a push), and its result reaches the UI thread through an Inbox. Without a `git`
+command, or outside a work tree, all of this is absent: no column, no counts, disabled actions.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.records import gitrepo
+from desktop.records.gitrepo import GitError
+from desktop.ui.inbox import Inbox
+from desktop.ui.record_model import Column
+
+
+class GitDesk(QObject):
+    """The folder's repository, asked off the UI thread; one folder at a time."""
+
+    statesChanged = Signal(object)  # {path: state} of records that differ from HEAD; None: not a repository
+    published = Signal(object)  # gitrepo.PublishResult
+    failed = Signal(str, str)  # what ("publish"), why in words
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-git")
+        self._inbox = Inbox(self._on_posted, self)
+        self._folder: Path | None = None
+        self._generation = 0
+        self._states_running = False
+        self._states_wanted = False
+        self._busy: set[str] = set()
+        self._closed = False
+        self.in_repository = False
+
+    @property
+    def folder(self) -> Path | None:
+        return self._folder
+
+    def set_folder(self, folder: Path | None) -> None:
+        self._generation += 1
+        self._folder = folder
+        self.in_repository = False
+        self._states_running = self._states_wanted = False
+        self._busy.clear()
+        self.statesChanged.emit(None)
+        self.refresh_states()
+
+    def busy(self, what: str) -> bool:
+        return what in self._busy
+
+    def refresh_states(self) -> None:
+        """Ask git for every record's state again (after a load, a save, a change on disk)."""
+        if self._folder is None or self._closed:
+            return
+        if self._states_running:
+            self._states_wanted = True  # once more after the one under way: it may predate the change
+            return
+        self._states_running = True
+        self._submit("states", _states_of, self._folder)
+
+    def publish(self) -> bool:
+        """Commit the approved and edited records (gitrepo.publish); False if one is under way."""
+        if self._folder is None or self._closed or "publish" in self._busy:
+            return False
+        self._busy.add("publish")
+        self._submit("publish", gitrepo.publish, self._folder)
+        return True
+
+    def shutdown(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._generation += 1
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._inbox.drop()
+
+    # --- worker side ----------------------------------------------------------------------
+    def _submit(self, kind: str, job: Callable[..., Any], *args: Any) -> None:
+        generation = self._generation
+        self._inbox.expect()
+        future = self._executor.submit(job, *args)
+        future.add_done_callback(lambda f: self._inbox.post((generation, kind, f)))
+
+    # --- UI thread ------------------------------------------------------------------------
+    def _on_posted(self, item: tuple[int, str, Future]) -> None:
+        generation, kind, future = item
+        if generation != self._generation or self._closed or future.cancelled():
+            return
+        self._busy.discard(kind)
+        error = future.exception()
+        if kind == "states":
+            self._states_running = False
+            self.in_repository = error is None and future.result() is not None
+            self.statesChanged.emit(future.result() if error is None else None)
+            if self._states_wanted:
+                self._states_wanted = False
+                self.refresh_states()
+            return
+        if error is not None:
+            why = str(error) if isinstance(error, GitError) else f"{type(error).__name__}: {error}"
+            self.failed.emit(kind, why)
+        elif kind == "publish":
+            self.published.emit(future.result())
+        self.refresh_states()
+
+
+def _states_of(folder: Path) -> dict[str, str] | None:
+    """record_states, or None when the folder is not in a work tree or git is missing."""
+    if gitrepo.repo_root(folder) is None:
+        return None
+    # git names files from the resolved top of the work tree; the table, as the folder was opened.
+    real = folder.resolve()
+    spelled = {}
+    for path, state in gitrepo.record_states(folder).items():
+        try:
+            spelled[str(folder / Path(path).relative_to(real))] = state
+        except ValueError:
+            spelled[path] = state
+    return spelled
+
+
+def state_counts(states: dict[str, str]) -> str:
+    """"git: 3 modified, 1 new" for the status bar ("git: all committed" when nothing differs)."""
+    counts = Counter(states.values())
+    parts = [f"{counts[state]} {state}" for state in ("conflicted", "modified", "new", "deleted") if counts[state]]
+    return "git: " + (", ".join(parts) if parts else "all committed")
+
+
+def install_git(window, controller) -> GitDesk:
+    """Connect the folder's repository to the window: the Git column, counts, Publish.
+
+    `window` is the MainWindow, `controller` its EditController (desktop/ui/editing.py).
+    """
+    desk = GitDesk(window)
+    desk.setObjectName("gitDesk")
+    window.gitDesk = desk
+    header = window.recordTable.horizontalHeader()
+    # Right of the state symbols, where the eye already looks for a row's state.
+    header.moveSection(header.visualIndex(Column.GIT), 1)
+    header.resizeSection(Column.GIT, 82)
+    publish = window.registry["actionPublish"]
+
+    def on_states(states: dict[str, str] | None) -> None:
+        window.model.set_git_states(states or {})
+        window.recordTable.setColumnHidden(Column.GIT, states is None)
+        publish.setEnabled(states is not None and not desk.busy("publish"))
+        window.set_status_suffix(state_counts(states) if states is not None else "")
+
+    def on_published(result) -> None:
+        approvals = sum(1 for record in result.records if record.approved)
+        first = result.message.splitlines()[0]
+        window.show_status(f"Published {result.commit[:10]}: {first}"
+                           + (f" ({approvals} Approved-by)" if approvals else "")
+                           + (f"; {len(result.skipped)} left out" if result.skipped else "") + ".")
+
+    def on_failed(what: str, why: str) -> None:
+        publish.setEnabled(desk.in_repository)
+        window.show_status(f"Not published: {why}" if what == "publish" else why, 15_000)
+
+    def start_publish() -> None:
+        if controller.dirty_paths():
+            window.show_status("Publish commits what is saved: save or revert the unsaved edits first.")
+            return
+        if desk.publish():
+            publish.setEnabled(False)
+            window.show_status("Publishing…")
+
+    desk.statesChanged.connect(on_states)
+    desk.published.connect(on_published)
+    desk.failed.connect(on_failed)
+    window.registry.connect("actionPublish", start_publish)
+    window.folderOpened.connect(lambda folder: desk.set_folder(Path(folder)))
+    window.folderLoaded.connect(lambda _folder: desk.refresh_states())
+    window.folderRefreshed.connect(lambda _folder: desk.refresh_states())
+    controller.recordSaved.connect(lambda *_args: desk.refresh_states())
+    window.add_shutdown_step(desk.shutdown)
+    on_states(None)
+    if window.folder is not None:
+        desk.set_folder(window.folder)
+    return desk

@@ -1,0 +1,91 @@
+"""Git in the window: each record's state in the Git column, git's counts in the status line, and
+Publish, which makes one commit of the approved records and says why when git refuses."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.ui import edit_dialogs
+from desktop.ui.record_model import Column
+
+from git_fixtures import git, isolated_git, pytestmark_git, record_remote  # noqa: F401
+
+pytestmark = [pytest.mark.gui, pytestmark_git]
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+GIT_TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def discard_at_teardown(monkeypatch):
+    monkeypatch.setattr(edit_dialogs, "ask_unsaved", lambda parent, count: "discard")
+
+
+def git_cell(window, path: Path) -> str:
+    row = window.model.row_for_path(str(path))
+    return window.model.index(row, Column.GIT).data() or ""
+
+
+def approve_five(qtbot, window) -> list[Path]:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.recordTable.setFocus()
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_2, CTRL)  # To review
+    approved = []
+    for _ in range(5):
+        approved.append(Path(window.current_path()))
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, CTRL)  # Approve & Next: saves
+    return approved
+
+
+def test_the_git_column_shows_saved_approvals_and_publish_commits_exactly_them(open_desk, qtbot, record_remote):
+    _, ana = record_remote
+    window = open_desk(ana / "records")
+    qtbot.waitUntil(lambda: window.gitDesk.in_repository, timeout=GIT_TIMEOUT_MS)
+    assert not window.recordTable.isColumnHidden(Column.GIT)
+    assert "git: all committed" in window.statusLabel.text()
+    head = git(ana, "rev-parse", "HEAD").stdout
+
+    approved = approve_five(qtbot, window)
+    qtbot.waitUntil(lambda: all(git_cell(window, p) == "modified" for p in approved), timeout=GIT_TIMEOUT_MS)
+    assert "git: 5 modified" in window.statusLabel.text()
+    others = [s.path for s in window.model.summaries() if Path(s.path) not in approved]
+    assert all(git_cell(window, Path(p)) == "" for p in others)
+
+    window.registry["actionPublish"].trigger()
+    qtbot.waitUntil(lambda: "git: all committed" in window.statusLabel.text(), timeout=GIT_TIMEOUT_MS)
+    assert git(ana, "rev-parse", "HEAD~1").stdout == head
+    files = git(ana, "show", "--name-only", "--format=", "HEAD").stdout.split()
+    assert sorted(files) == sorted(f"records/{p.name}" for p in approved)
+    message = git(ana, "log", "-1", "--format=%B").stdout
+    assert message.startswith("Approve 5 records\n")
+    assert message.count("Approved-by: Ana <ana@example.com>") == 5
+    assert "Published" in window.statusBar().currentMessage()
+    assert all(git_cell(window, p) == "" for p in approved)
+
+
+def test_publish_without_a_git_identity_says_why_and_commits_nothing(open_desk, qtbot, record_remote):
+    _, ana = record_remote
+    git(ana, "config", "--unset", "user.name")
+    window = open_desk(ana / "records")
+    qtbot.waitUntil(lambda: window.gitDesk.in_repository, timeout=GIT_TIMEOUT_MS)
+    approve_five(qtbot, window)
+    head = git(ana, "rev-parse", "HEAD").stdout
+
+    window.registry["actionPublish"].trigger()
+    qtbot.waitUntil(lambda: "Not published" in window.statusBar().currentMessage(), timeout=GIT_TIMEOUT_MS)
+    assert "no identity" in window.statusBar().currentMessage()
+    assert git(ana, "rev-parse", "HEAD").stdout == head
+    assert window.registry["actionPublish"].isEnabled()
+
+
+def test_outside_a_repository_git_is_absent(desk, qtbot):
+    window = desk
+    window.gitDesk.refresh_states()
+    qtbot.waitUntil(lambda: not window.gitDesk._states_running, timeout=GIT_TIMEOUT_MS)
+    assert window.recordTable.isColumnHidden(Column.GIT)
+    assert not window.registry["actionPublish"].isEnabled()
+    assert "git:" not in window.statusLabel.text()
