@@ -347,3 +347,66 @@ def publish(folder: str | os.PathLike[str], *, message: str | None = None, push:
             raise GitError(f"committed {commit[:10]}, but the push failed: {_git_said(pushed)}")
         result.pushed = True
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# History
+
+HISTORY_LIMIT = 100  # commits shown per record: the story of a record, not an audit dump
+
+
+@dataclass
+class HistoryEntry:
+    commit: str
+    author: str
+    date: str  # ISO 8601, as git gives it (author date)
+    changes: list[str]  # in words: "quality 40 -> 77", "approved", "added"
+
+
+def history_words(old: Document | None, new: Document) -> list[str]:
+    """What one commit did to a record, per field; "added" for its first version."""
+    from .merge import ABSENT, change_words, changes_between
+
+    if old is None:
+        return ["added"]
+    if old.data is None or new.data is None:
+        return ["changed (its front matter could not be read)"]
+    words = []
+    for key, value in changes_between(old, new).items():
+        before = old.data.get(key, ABSENT)
+        if key == "published" and value is True and before is not True:
+            words.append("approved")
+        elif key == "published" and before is True and value is not True:
+            words.append("unapproved")
+        else:
+            words.append(change_words(key, before, value))
+    if new.body != old.body:
+        words.append("the text after the front matter changed")
+    return words or ["layout or comments changed"]
+
+
+def record_history(path: str | os.PathLike[str], *, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """The record's commits, newest first, each reduced to its field changes (follows renames)."""
+    path = Path(path)
+    root = _require_repo(path.parent)
+    relative = path.resolve().relative_to(root).as_posix()
+    # One commit more than shown: the oldest shown one is compared with it, not taken for the first.
+    done = run_git(["log", "--follow", f"-n{limit + 1}", "--format=%x01%H%x00%an%x00%aI", "--name-only",
+                    "--", relative], root)
+    commits = []
+    for block in done.stdout.split("\x01")[1:]:
+        head, _, names = block.partition("\n")
+        commit, author, date = head.split("\x00")
+        name = next((line for line in names.splitlines() if line.strip()), relative)
+        commits.append((commit, author, date, name))
+    versions: list[Document | None] = []
+    for commit, _author, _date, name in commits:
+        shown = subprocess.run(["git", "show", f"{commit}:{name}"], cwd=root, capture_output=True, timeout=GIT_TIMEOUT)
+        versions.append(parse_document(shown.stdout, root / name) if shown.returncode == 0 else None)
+    entries = []
+    for i, (commit, author, date, _name) in enumerate(commits):
+        new = versions[i]
+        older = versions[i + 1] if i + 1 < len(versions) else None
+        changes = ["deleted"] if new is None else history_words(older, new)
+        entries.append(HistoryEntry(commit, author, date, changes))
+    return entries[:limit]

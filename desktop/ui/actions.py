@@ -59,7 +59,7 @@ WIDGET_SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Open image larger (image strip)", "Enter / Space"),
     ("Previous / next image (image strip)", "Left / Right"),
     ("Go to quality / heat / topics / approval (form)", "Alt+Q / Alt+H / Alt+T / Alt+A"),
-    ("Review / Source tab (review pane)", "Alt+I / Alt+S"),
+    ("Review / Source / History tab (review pane)", "Alt+I / Alt+S / Alt+O"),
     ("Add the typed topic (topics field)", "Enter or comma"),
     ("Remove last topic (topics field)", "Backspace"),
     ("Step to a topic and remove it (topics field)", "Left / Right, then Delete"),

@@ -12,12 +12,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QDate, QDateTime, QLocale, QObject, Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from desktop.records import gitrepo
 from desktop.records.gitrepo import GitError
 from desktop.ui.inbox import Inbox
 from desktop.ui.record_model import Column
+from desktop.ui.tooltips import plain_tooltip
 
 
 class GitDesk(QObject):
@@ -26,6 +28,7 @@ class GitDesk(QObject):
     statesChanged = Signal(object)  # {path: state} of records that differ from HEAD; None: not a repository
     published = Signal(object)  # gitrepo.PublishResult
     failed = Signal(str, str)  # what ("publish"), why in words
+    historyReady = Signal(str, object)  # path, list[gitrepo.HistoryEntry] (or a str: why there is none)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +40,7 @@ class GitDesk(QObject):
         self._states_wanted = False
         self._busy: set[str] = set()
         self._closed = False
+        self._history_request: str | None = None
         self.in_repository = False
 
     @property
@@ -73,6 +77,13 @@ class GitDesk(QObject):
         self._submit("publish", gitrepo.publish, self._folder)
         return True
 
+    def history(self, path: str) -> None:
+        """Read the record's history; `historyReady` brings it (only the latest request counts)."""
+        if self._folder is None or self._closed:
+            return
+        self._history_request = path
+        self._submit("history", _history_of, path)
+
     def shutdown(self) -> None:
         if not self._closed:
             self._closed = True
@@ -102,6 +113,11 @@ class GitDesk(QObject):
                 self._states_wanted = False
                 self.refresh_states()
             return
+        if kind == "history":
+            path, entries = future.result()
+            if path == self._history_request:
+                self.historyReady.emit(path, entries)
+            return
         if error is not None:
             why = str(error) if isinstance(error, GitError) else f"{type(error).__name__}: {error}"
             self.failed.emit(kind, why)
@@ -125,6 +141,57 @@ def _states_of(folder: Path) -> dict[str, str] | None:
     return spelled
 
 
+def _history_of(path: str) -> tuple[str, list | str]:
+    try:
+        return path, gitrepo.record_history(path)
+    except (GitError, ValueError, OSError) as error:
+        return path, f"No history: {error}"
+
+
+def history_line(entry: gitrepo.HistoryEntry) -> str:
+    """"quality 40 -> 77, Ana, 2 Dec": what changed, who, when (the year only when not this one)."""
+    moment = QDateTime.fromString(entry.date, Qt.DateFormat.ISODate).toLocalTime()
+    if moment.isValid():
+        form = "d MMM" if moment.date().year() == QDate.currentDate().year() else "d MMM yyyy"
+        when = QLocale().toString(moment.date(), form)
+    else:
+        when = entry.date
+    return f"{'; '.join(entry.changes)}, {entry.author}, {when}"
+
+
+class HistoryView(QListWidget):
+    """The History tab: one line per commit of the record, newest first, as plain text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.setAccessibleName("History of the record in git")
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setSpacing(3)  # commits read as separate events, not as one paragraph
+        self.path: str | None = None
+
+    def show_message(self, text: str) -> None:
+        self.clear()
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.addItem(item)
+
+    def show_entries(self, path: str, entries: list | str) -> None:
+        self.path = path
+        if isinstance(entries, str):
+            self.show_message(entries)
+            return
+        self.clear()
+        if not entries:
+            self.show_message("Not committed yet.")
+            return
+        for entry in entries:
+            item = QListWidgetItem(history_line(entry))
+            item.setToolTip(plain_tooltip(f"{entry.commit[:10]} by {entry.author}", entry.date))
+            self.addItem(item)
+
+
 def state_counts(states: dict[str, str]) -> str:
     """"git: 3 modified, 1 new" for the status bar ("git: all committed" when nothing differs)."""
     counts = Counter(states.values())
@@ -143,14 +210,34 @@ def install_git(window, controller) -> GitDesk:
     header = window.recordTable.horizontalHeader()
     # Right of the state symbols, where the eye already looks for a row's state.
     header.moveSection(header.visualIndex(Column.GIT), 1)
-    header.resizeSection(Column.GIT, 82)
+    header.resizeSection(Column.GIT, 72)
     publish = window.registry["actionPublish"]
+    history = HistoryView()
+    window.historyView = history
+    tabs = window.reviewPane.tabs
+
+    def ask_history() -> None:
+        path = window.current_path()
+        if not desk.in_repository or tabs.currentWidget() is not history or path is None:
+            return
+        if history.path != path:
+            history.show_message("Reading the history…")
+        desk.history(path)
+
+    def show_history_tab(shown: bool) -> None:
+        index = tabs.indexOf(history)
+        if shown and index < 0:
+            tabs.addTab(history, "Hist&ory")  # Alt+H is the form's Heat
+        elif not shown and index >= 0:
+            tabs.removeTab(index)
 
     def on_states(states: dict[str, str] | None) -> None:
         window.model.set_git_states(states or {})
         window.recordTable.setColumnHidden(Column.GIT, states is None)
         publish.setEnabled(states is not None and not desk.busy("publish"))
         window.set_status_suffix(state_counts(states) if states is not None else "")
+        show_history_tab(states is not None)
+        ask_history()  # a save or a commit may have added to it
 
     def on_published(result) -> None:
         approvals = sum(1 for record in result.records if record.approved)
@@ -174,6 +261,9 @@ def install_git(window, controller) -> GitDesk:
     desk.statesChanged.connect(on_states)
     desk.published.connect(on_published)
     desk.failed.connect(on_failed)
+    desk.historyReady.connect(history.show_entries)
+    tabs.currentChanged.connect(lambda _index: ask_history())
+    window.currentRecordChanged.connect(lambda _summary: ask_history())
     window.registry.connect("actionPublish", start_publish)
     window.folderOpened.connect(lambda folder: desk.set_folder(Path(folder)))
     window.folderLoaded.connect(lambda _folder: desk.refresh_states())

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui import edit_dialogs
-from desktop.ui.record_model import Column
+from desktop.ui.record_model import Column, Queue
 
 from git_fixtures import git, isolated_git, pytestmark_git, record_remote  # noqa: F401
 
@@ -66,6 +66,15 @@ def test_the_git_column_shows_saved_approvals_and_publish_commits_exactly_them(o
     assert "Published" in window.statusBar().currentMessage()
     assert all(git_cell(window, p) == "" for p in approved)
 
+    # History: the commit shows as the approval, by whom and when.
+    window.set_queue(Queue.ALL)
+    assert window.select_path(str(approved[0]))
+    tabs = window.reviewPane.tabs
+    tabs.setCurrentWidget(window.historyView)
+    qtbot.waitUntil(lambda: window.historyView.count() == 2
+                    and window.historyView.item(0).text().startswith("approved, Ana, "), timeout=GIT_TIMEOUT_MS)
+    assert window.historyView.item(1).text().startswith("added, Ana, ")
+
 
 def test_publish_without_a_git_identity_says_why_and_commits_nothing(open_desk, qtbot, record_remote):
     _, ana = record_remote
@@ -89,3 +98,20 @@ def test_outside_a_repository_git_is_absent(desk, qtbot):
     assert window.recordTable.isColumnHidden(Column.GIT)
     assert not window.registry["actionPublish"].isEnabled()
     assert "git:" not in window.statusLabel.text()
+    assert window.reviewPane.tabs.indexOf(window.historyView) < 0
+
+
+def test_history_reduces_each_commit_to_its_field_changes(open_desk, qtbot, record_remote):
+    _, ana = record_remote
+    record = sorted((ana / "records").glob("*.txt"))[0]
+    record.write_bytes(record.read_bytes().replace(b"quality: 40", b"quality: 77"))
+    git(ana, "-c", "user.name=Ben", "commit", "-qam", "Better")
+    window = open_desk(ana / "records")
+    qtbot.waitUntil(lambda: window.gitDesk.in_repository, timeout=GIT_TIMEOUT_MS)
+    assert window.select_path(str(record))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # the History tab
+    assert window.reviewPane.tabs.currentWidget() is window.historyView
+    qtbot.waitUntil(lambda: window.historyView.count() == 2, timeout=GIT_TIMEOUT_MS)
+    assert window.historyView.item(0).text().startswith("quality 40 -> 77, Ben, ")
