@@ -407,6 +407,9 @@ def record_history(path: str | os.PathLike[str], *, limit: int = HISTORY_LIMIT) 
     for i, (commit, author, date, _name) in enumerate(commits):
         new = versions[i]
         older = versions[i + 1] if i + 1 < len(versions) else None
-        changes = ["deleted"] if new is None else history_words(older, new)
+        if new is not None and older is not None and new.raw == older.raw and commits[i + 1][3] != _name:
+            changes = [f"renamed from {Path(commits[i + 1][3]).name}"]
+        else:
+            changes = ["deleted"] if new is None else history_words(older, new)
         entries.append(HistoryEntry(commit, author, date, changes))
     return entries[:limit]
