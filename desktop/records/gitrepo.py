@@ -413,3 +413,74 @@ def record_history(path: str | os.PathLike[str], *, limit: int = HISTORY_LIMIT) 
             changes = ["deleted"] if new is None else history_words(older, new)
         entries.append(HistoryEntry(commit, author, date, changes))
     return entries[:limit]
+
+
+# --------------------------------------------------------------------------------------------
+# Sync
+
+
+@dataclass
+class SyncResult:
+    pulled: int  # commits that came in
+    conflicted: list[Path]  # records the pull left with conflicts, to resolve per field
+
+    def sentence(self) -> str:
+        came = "Already up to date" if not self.pulled else f"Pulled {_count(self.pulled, 'commit')}"
+        if self.conflicted:
+            names = ", ".join(sorted(p.name for p in self.conflicted)[:5])
+            return f"{came}; {_count(len(self.conflicted), 'record')} to resolve field by field (Git > Resolve Conflict): {names}."
+        return came + "."
+
+
+def sync(folder: str | os.PathLike[str]) -> SyncResult:
+    """Fetch, then pull as git is configured to (fast-forward, merge or rebase), with the field merge
+    driver registered; records left conflicted are listed, never raw git output."""
+    root = _require_repo(folder)
+    if run_git(["symbolic-ref", "-q", "HEAD"], root, check=False).returncode != 0:
+        raise GitError("HEAD is detached (no branch is checked out): check out a branch first.")
+    if run_git(["rev-parse", "--abbrev-ref", "@{upstream}"], root, check=False).returncode != 0:
+        raise GitError("this branch has no upstream to sync with (set one with `git branch --set-upstream-to`).")
+    # The driver's config only: it acts where .gitattributes (committed by `newsdesk git-setup`) says so.
+    run_git(["config", "--local", f"merge.{MERGE_DRIVER}.driver", driver_command()], root)
+    run_git(["config", "--local", f"merge.{MERGE_DRIVER}.name", "Newsdesk: merge record front matter field by field"], root)
+    before = run_git(["rev-parse", "HEAD"], root).stdout.strip()
+    fetched = run_git(["fetch", "--quiet"], root, check=False)
+    if fetched.returncode != 0:
+        raise GitError(f"git fetch failed: {_git_said(fetched)}")
+    pulled = run_git(["pull", "--no-edit"], root, check=False)
+    conflicted = [path for code, path in _status(root, Path(folder).resolve())
+                  if code in _UNMERGED and path.suffix.lower() in RECORD_SUFFIXES]
+    if pulled.returncode != 0 and not conflicted:
+        raise GitError(f"git pull failed: {_git_said(pulled)}")
+    after = run_git(["rev-parse", "HEAD"], root).stdout.strip()
+    count = 0
+    if after != before:
+        count = int(run_git(["rev-list", "--count", f"{before}..{after}"], root).stdout.strip() or 0)
+    return SyncResult(count, conflicted)
+
+
+def conflict_versions(path: str | os.PathLike[str]) -> tuple[bytes, bytes, bytes]:
+    """(base, ours, theirs) of a conflicted record, from git's index stages 1, 2 and 3."""
+    path = Path(path)
+    root = _require_repo(path.parent)
+    relative = path.resolve().relative_to(root).as_posix()
+    versions = []
+    for stage in (1, 2, 3):
+        shown = subprocess.run(["git", "show", f":{stage}:{relative}"], cwd=root, capture_output=True, timeout=GIT_TIMEOUT)
+        if shown.returncode != 0:
+            raise GitError(f"{path.name} has no conflict to resolve (stage {stage} is missing).")
+        versions.append(shown.stdout)
+    return versions[0], versions[1], versions[2]
+
+
+def mark_resolved(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write the resolved record (atomically) and mark it resolved for git (`git add`)."""
+    from .store import SaveError, atomic_write
+
+    path = Path(path)
+    root = _require_repo(path.parent)
+    try:
+        atomic_write(path, data)
+    except SaveError as error:
+        raise GitError(str(error)) from None
+    run_git(["add", "--", path.resolve().relative_to(root).as_posix()], root)

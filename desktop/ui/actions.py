@@ -39,6 +39,8 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionNextRecord", "&Next Record", "Review", ("Alt+Down",), "Go to the next record in the queue"),
     ActionSpec("actionPreviousRecord", "&Previous Record", "Review", ("Alt+Up",), "Go to the previous record in the queue"),
     ActionSpec("actionPublish", "&Publish", "Git", (), "Commit the saved approvals and field edits as one git commit"),
+    ActionSpec("actionSync", "S&ync", "Git", (), "Fetch and pull the others' commits; records merge field by field"),
+    ActionSpec("actionResolveConflict", "&Resolve Conflict…", "Git", (), "Choose per field between your version and theirs"),
     ActionSpec("actionQueueAll", "&All Records", "View", ("Ctrl+1",), "Show every record"),
     ActionSpec("actionQueueToReview", "&To Review", "View", ("Ctrl+2",), "Show records not yet approved"),
     ActionSpec("actionQueueApproved", "A&pproved", "View", ("Ctrl+3",), "Show records approved for publication"),

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from desktop.records import gitrepo
 from desktop.records.gitrepo import GitError
+from desktop.records.merge import MergeRefused, merge_bytes
+from desktop.ui import edit_dialogs
 from desktop.ui.inbox import Inbox
 from desktop.ui.record_model import Column
 from desktop.ui.tooltips import plain_tooltip
@@ -28,6 +30,9 @@ class GitDesk(QObject):
     statesChanged = Signal(object)  # {path: state} of records that differ from HEAD; None: not a repository
     published = Signal(object)  # gitrepo.PublishResult
     failed = Signal(str, str)  # what ("publish"), why in words
+    synced = Signal(object)  # gitrepo.SyncResult
+    conflictRead = Signal(str, object)  # path, (base, ours, theirs) bytes
+    resolved = Signal(str)  # path written and added
     historyReady = Signal(str, object)  # path, list[gitrepo.HistoryEntry] (or a str: why there is none)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -77,6 +82,19 @@ class GitDesk(QObject):
         self._submit("publish", gitrepo.publish, self._folder)
         return True
 
+    def sync(self) -> bool:
+        if self._folder is None or self._closed or "sync" in self._busy:
+            return False
+        self._busy.add("sync")
+        self._submit("sync", gitrepo.sync, self._folder)
+        return True
+
+    def read_conflict(self, path: str) -> None:
+        self._submit("conflict", lambda: (path, gitrepo.conflict_versions(path)))
+
+    def mark_resolved(self, path: str, data: bytes) -> None:
+        self._submit("resolved", lambda: (gitrepo.mark_resolved(path, data), path)[1])
+
     def history(self, path: str) -> None:
         """Read the record's history; `historyReady` brings it (only the latest request counts)."""
         if self._folder is None or self._closed:
@@ -123,6 +141,12 @@ class GitDesk(QObject):
             self.failed.emit(kind, why)
         elif kind == "publish":
             self.published.emit(future.result())
+        elif kind == "sync":
+            self.synced.emit(future.result())
+        elif kind == "conflict":
+            self.conflictRead.emit(*future.result())
+        elif kind == "resolved":
+            self.resolved.emit(future.result())
         self.refresh_states()
 
 
@@ -235,6 +259,7 @@ def install_git(window, controller) -> GitDesk:
         window.model.set_git_states(states or {})
         window.recordTable.setColumnHidden(Column.GIT, states is None)
         publish.setEnabled(states is not None and not desk.busy("publish"))
+        update_git_actions(states)
         window.set_status_suffix(state_counts(states) if states is not None else "")
         show_history_tab(states is not None)
         ask_history()  # a save or a commit may have added to it
@@ -248,7 +273,50 @@ def install_git(window, controller) -> GitDesk:
 
     def on_failed(what: str, why: str) -> None:
         publish.setEnabled(desk.in_repository)
-        window.show_status(f"Not published: {why}" if what == "publish" else why, 15_000)
+        sync_action.setEnabled(desk.in_repository)
+        prefix = {"publish": "Not published", "sync": "Not synced", "conflict": "Not resolved", "resolved": "Not resolved"}
+        window.show_status(f"{prefix.get(what, 'Git')}: {why}", 15_000)
+
+    sync_action, resolve = window.registry["actionSync"], window.registry["actionResolveConflict"]
+
+    def update_git_actions(states: dict[str, str] | None) -> None:
+        sync_action.setEnabled(states is not None and not desk.busy("sync"))
+        current = window.current_path()
+        resolve.setEnabled(states is not None and current is not None and window.model.git_state(current) == "conflicted")
+
+    def start_sync() -> None:
+        if desk.sync():
+            sync_action.setEnabled(False)
+            window.show_status("Syncing…")
+
+    def on_synced(result) -> None:
+        sync_action.setEnabled(True)
+        window.show_status(result.sentence(), 15_000)
+        window.refresh_from_disk()  # what came in arrives through the live folder as well
+
+    def start_resolve() -> None:
+        current = window.current_path()
+        if current is not None:
+            desk.read_conflict(current)
+
+    def on_conflict(path: str, versions) -> None:
+        base, ours, theirs = versions
+        try:
+            result = merge_bytes(base, theirs, ours, path)
+            if not result.clean:
+                chosen = edit_dialogs.choose_per_field(window, result.conflicts)
+                if chosen is None:
+                    return
+                result = merge_bytes(base, theirs, ours, path, resolutions=chosen)
+        except MergeRefused as refused:
+            window.show_status(f"{Path(path).name} can't be merged field by field: {refused}", 15_000)
+            return
+        if result.clean:
+            desk.mark_resolved(path, result.document.raw)
+
+    def on_resolved(path: str) -> None:
+        window.show_status(f"Resolved {Path(path).name}; commit the merge with git, or Publish.")
+        window.refresh_from_disk()
 
     def start_publish() -> None:
         if controller.dirty_paths():
@@ -262,6 +330,12 @@ def install_git(window, controller) -> GitDesk:
     desk.published.connect(on_published)
     desk.failed.connect(on_failed)
     desk.historyReady.connect(history.show_entries)
+    desk.synced.connect(on_synced)
+    desk.conflictRead.connect(on_conflict)
+    desk.resolved.connect(on_resolved)
+    window.registry.connect("actionSync", start_sync)
+    window.registry.connect("actionResolveConflict", start_resolve)
+    window.currentRecordChanged.connect(lambda _summary: update_git_actions({} if desk.in_repository else None))
     tabs.currentChanged.connect(lambda _index: ask_history())
     window.currentRecordChanged.connect(lambda _summary: ask_history())
     window.registry.connect("actionPublish", start_publish)

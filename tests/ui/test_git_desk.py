@@ -115,3 +115,86 @@ def test_history_reduces_each_commit_to_its_field_changes(open_desk, qtbot, reco
     assert window.reviewPane.tabs.currentWidget() is window.historyView
     qtbot.waitUntil(lambda: window.historyView.count() == 2, timeout=GIT_TIMEOUT_MS)
     assert window.historyView.item(0).text().startswith("quality 40 -> 77, Ben, ")
+
+
+@pytest.fixture
+def two_editors(record_remote, tmp_path, capsys):
+    """(ana, ben): both clones set up with `newsdesk git-setup`; Ana pulls with merges."""
+    from desktop.cli import main
+    from git_fixtures import make_editor_clone
+
+    bare, ana = record_remote
+    assert main(["git-setup", str(ana / "records")]) == 0
+    git(ana, "add", "records/.gitattributes")
+    git(ana, "commit", "-q", "-m", "Merge records field by field")
+    git(ana, "push", "-q")
+    git(ana, "config", "pull.rebase", "false")
+    ben = make_editor_clone(bare, tmp_path / "ben", "Ben", "ben@example.com")
+    capsys.readouterr()
+    return ana, ben
+
+
+def commit_edit(clone: Path, record: str, old: bytes, new: bytes, message: str, push: bool = False) -> None:
+    path = clone / "records" / record
+    path.write_bytes(path.read_bytes().replace(old, new, 1))
+    git(clone, "commit", "-qam", message)
+    if push:
+        git(clone, "push", "-q")
+
+
+RECORD = "000_fbf05e2be9931d54.txt"
+
+
+def test_sync_merges_another_editors_other_field_and_the_row_shows_both(open_desk, qtbot, two_editors):
+    ana, ben = two_editors
+    commit_edit(ben, RECORD, b"heat: -1", b"heat: 50", "Heat", push=True)
+    commit_edit(ana, RECORD, b"quality: 40", b"quality: 77", "Quality")
+    window = open_desk(ana / "records")
+    qtbot.waitUntil(lambda: window.gitDesk.in_repository, timeout=GIT_TIMEOUT_MS)
+    path = ana / "records" / RECORD
+
+    window.registry["actionSync"].trigger()
+    qtbot.waitUntil(lambda: "Pulled" in window.statusBar().currentMessage(), timeout=GIT_TIMEOUT_MS)
+    assert "to resolve" not in window.statusBar().currentMessage()
+    row = lambda: window.model.summary_at(window.model.row_for_path(str(path)))  # noqa: E731
+    qtbot.waitUntil(lambda: (row().quality, row().heat) == (77, 50), timeout=GIT_TIMEOUT_MS)
+    assert git(ana, "status", "--porcelain").stdout == ""
+
+
+def test_a_same_field_conflict_is_resolved_per_field_in_the_window(open_desk, qtbot, two_editors):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QRadioButton
+
+    from desktop.ui.edit_dialogs import FieldChoiceDialog
+
+    ana, ben = two_editors
+    commit_edit(ben, RECORD, b"quality: 40", b"quality: 11", "Ben's quality", push=True)
+    commit_edit(ana, RECORD, b"quality: 40", b"quality: 22", "Ana's quality")
+    window = open_desk(ana / "records")
+    qtbot.waitUntil(lambda: window.gitDesk.in_repository, timeout=GIT_TIMEOUT_MS)
+    path = ana / "records" / RECORD
+
+    window.registry["actionSync"].trigger()
+    qtbot.waitUntil(lambda: "to resolve" in window.statusBar().currentMessage(), timeout=GIT_TIMEOUT_MS)
+    assert RECORD in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.model.git_state(str(path)) == "conflicted", timeout=GIT_TIMEOUT_MS)
+    assert window.select_path(str(path))
+    qtbot.waitUntil(lambda: window.registry["actionResolveConflict"].isEnabled(), timeout=GIT_TIMEOUT_MS)
+
+    seen = []
+
+    def choose_theirs() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, FieldChoiceDialog):
+            QTimer.singleShot(20, choose_theirs)
+            return
+        seen.append(dialog)
+        dialog.findChild(QRadioButton, "takeTheirs_quality").click()
+        qtbot.keyClick(dialog.mergeButton, Qt.Key.Key_Space)
+
+    QTimer.singleShot(0, choose_theirs)
+    window.registry["actionResolveConflict"].trigger()
+    qtbot.waitUntil(lambda: "Resolved" in window.statusBar().currentMessage(), timeout=GIT_TIMEOUT_MS)
+    assert len(seen) == 1
+    assert b"quality: 11\n" in path.read_bytes() and b"<<<<<<<" not in path.read_bytes()
+    assert git(ana, "status", "--porcelain", "--", f"records/{RECORD}").stdout.startswith("M ")
