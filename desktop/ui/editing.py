@@ -395,9 +395,17 @@ class EditController(QObject):
         notes = [self._merge_notes.pop(k) for k in keys if k in self._merge_notes]
         return (" " + " ".join(notes)) if notes else ""
 
-    def _resolve_changed_on_disk(self, key: str) -> bool | str | None:
+    def _resolve_changed_on_disk(self, key: str, others: int = 0, for_all: list[str] | None = None) -> bool | str | None:
+        """Ask (or, after "apply to all" in Save All, reuse `for_all`'s answer) and act on it."""
         offer = self._merge_offer(key)
-        answer = edit_dialogs.ask_changed_on_disk(self._dialog_parent, key, merge=offer)
+        offer.others = others if for_all is not None else 0
+        clean = offer.result is not None and offer.result.clean
+        if for_all and (for_all[0] != "merge" or clean):
+            answer = for_all[0]  # a merge with conflicts still asks: the choice is per field
+        else:
+            answer = edit_dialogs.ask_changed_on_disk(self._dialog_parent, key, merge=offer)
+            if offer.apply_to_all and for_all is not None:
+                for_all[:] = [answer]
         if answer == "merge" and offer.result is not None:
             return self._merge_and_save(key, offer)
         if answer == "overwrite":
@@ -508,8 +516,9 @@ class EditController(QObject):
             else:
                 failures[key] = str(outcome)
         self._after_change(saved)
-        for key in changed_on_disk:  # asked one by one, now that the others are safe on disk
-            outcome = self._resolve_changed_on_disk(key)
+        for_all: list[str] = []  # the answer given "for all", once one is
+        for done, key in enumerate(changed_on_disk, 1):  # asked one by one, now that the others are safe on disk
+            outcome = self._resolve_changed_on_disk(key, len(changed_on_disk) - done, for_all)
             if outcome is True:
                 saved.append(key)
             elif outcome:
