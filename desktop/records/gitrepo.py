@@ -347,3 +347,140 @@ def publish(folder: str | os.PathLike[str], *, message: str | None = None, push:
             raise GitError(f"committed {commit[:10]}, but the push failed: {_git_said(pushed)}")
         result.pushed = True
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# History
+
+HISTORY_LIMIT = 100  # commits shown per record: the story of a record, not an audit dump
+
+
+@dataclass
+class HistoryEntry:
+    commit: str
+    author: str
+    date: str  # ISO 8601, as git gives it (author date)
+    changes: list[str]  # in words: "quality 40 -> 77", "approved", "added"
+
+
+def history_words(old: Document | None, new: Document) -> list[str]:
+    """What one commit did to a record, per field; "added" for its first version."""
+    from .merge import ABSENT, change_words, changes_between
+
+    if old is None:
+        return ["added"]
+    if old.data is None or new.data is None:
+        return ["changed (its front matter could not be read)"]
+    words = []
+    for key, value in changes_between(old, new).items():
+        before = old.data.get(key, ABSENT)
+        if key == "published" and value is True and before is not True:
+            words.append("approved")
+        elif key == "published" and before is True and value is not True:
+            words.append("unapproved")
+        else:
+            words.append(change_words(key, before, value))
+    if new.body != old.body:
+        words.append("the text after the front matter changed")
+    return words or ["layout or comments changed"]
+
+
+def record_history(path: str | os.PathLike[str], *, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
+    """The record's commits, newest first, each reduced to its field changes (follows renames)."""
+    path = Path(path)
+    root = _require_repo(path.parent)
+    relative = path.resolve().relative_to(root).as_posix()
+    # One commit more than shown: the oldest shown one is compared with it, not taken for the first.
+    done = run_git(["log", "--follow", f"-n{limit + 1}", "--format=%x01%H%x00%an%x00%aI", "--name-only",
+                    "--", relative], root)
+    commits = []
+    for block in done.stdout.split("\x01")[1:]:
+        head, _, names = block.partition("\n")
+        commit, author, date = head.split("\x00")
+        name = next((line for line in names.splitlines() if line.strip()), relative)
+        commits.append((commit, author, date, name))
+    versions: list[Document | None] = []
+    for commit, _author, _date, name in commits:
+        shown = subprocess.run(["git", "show", f"{commit}:{name}"], cwd=root, capture_output=True, timeout=GIT_TIMEOUT)
+        versions.append(parse_document(shown.stdout, root / name) if shown.returncode == 0 else None)
+    entries = []
+    for i, (commit, author, date, _name) in enumerate(commits):
+        new = versions[i]
+        older = versions[i + 1] if i + 1 < len(versions) else None
+        if new is not None and older is not None and new.raw == older.raw and commits[i + 1][3] != _name:
+            changes = [f"renamed from {Path(commits[i + 1][3]).name}"]
+        else:
+            changes = ["deleted"] if new is None else history_words(older, new)
+        entries.append(HistoryEntry(commit, author, date, changes))
+    return entries[:limit]
+
+
+# --------------------------------------------------------------------------------------------
+# Sync
+
+
+@dataclass
+class SyncResult:
+    pulled: int  # commits that came in
+    conflicted: list[Path]  # records the pull left with conflicts, to resolve per field
+
+    def sentence(self) -> str:
+        came = "Already up to date" if not self.pulled else f"Pulled {_count(self.pulled, 'commit')}"
+        if self.conflicted:
+            names = ", ".join(sorted(p.name for p in self.conflicted)[:5])
+            return f"{came}; {_count(len(self.conflicted), 'record')} to resolve field by field (Git > Resolve Conflict): {names}."
+        return came + "."
+
+
+def sync(folder: str | os.PathLike[str]) -> SyncResult:
+    """Fetch, then pull as git is configured to (fast-forward, merge or rebase), with the field merge
+    driver registered; records left conflicted are listed, never raw git output."""
+    root = _require_repo(folder)
+    if run_git(["symbolic-ref", "-q", "HEAD"], root, check=False).returncode != 0:
+        raise GitError("HEAD is detached (no branch is checked out): check out a branch first.")
+    if run_git(["rev-parse", "--abbrev-ref", "@{upstream}"], root, check=False).returncode != 0:
+        raise GitError("this branch has no upstream to sync with (set one with `git branch --set-upstream-to`).")
+    # The driver's config only: it acts where .gitattributes (committed by `newsdesk git-setup`) says so.
+    run_git(["config", "--local", f"merge.{MERGE_DRIVER}.driver", driver_command()], root)
+    run_git(["config", "--local", f"merge.{MERGE_DRIVER}.name", "Newsdesk: merge record front matter field by field"], root)
+    before = run_git(["rev-parse", "HEAD"], root).stdout.strip()
+    fetched = run_git(["fetch", "--quiet"], root, check=False)
+    if fetched.returncode != 0:
+        raise GitError(f"git fetch failed: {_git_said(fetched)}")
+    pulled = run_git(["pull", "--no-edit"], root, check=False)
+    conflicted = [path for code, path in _status(root, Path(folder).resolve())
+                  if code in _UNMERGED and path.suffix.lower() in RECORD_SUFFIXES]
+    if pulled.returncode != 0 and not conflicted:
+        raise GitError(f"git pull failed: {_git_said(pulled)}")
+    after = run_git(["rev-parse", "HEAD"], root).stdout.strip()
+    count = 0
+    if after != before:
+        count = int(run_git(["rev-list", "--count", f"{before}..{after}"], root).stdout.strip() or 0)
+    return SyncResult(count, conflicted)
+
+
+def conflict_versions(path: str | os.PathLike[str]) -> tuple[bytes, bytes, bytes]:
+    """(base, ours, theirs) of a conflicted record, from git's index stages 1, 2 and 3."""
+    path = Path(path)
+    root = _require_repo(path.parent)
+    relative = path.resolve().relative_to(root).as_posix()
+    versions = []
+    for stage in (1, 2, 3):
+        shown = subprocess.run(["git", "show", f":{stage}:{relative}"], cwd=root, capture_output=True, timeout=GIT_TIMEOUT)
+        if shown.returncode != 0:
+            raise GitError(f"{path.name} has no conflict to resolve (stage {stage} is missing).")
+        versions.append(shown.stdout)
+    return versions[0], versions[1], versions[2]
+
+
+def mark_resolved(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write the resolved record (atomically) and mark it resolved for git (`git add`)."""
+    from .store import SaveError, atomic_write
+
+    path = Path(path)
+    root = _require_repo(path.parent)
+    try:
+        atomic_write(path, data)
+    except SaveError as error:
+        raise GitError(str(error)) from None
+    run_git(["add", "--", path.resolve().relative_to(root).as_posix()], root)

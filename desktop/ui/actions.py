@@ -15,7 +15,7 @@ Key = QKeySequence.StandardKey
 class ActionSpec:
     name: str  # objectName of the QAction, and the key to look it up
     text: str  # menu text, with & for the mnemonic
-    menu: str  # "File", "Edit", "Review", "View", "Help"
+    menu: str  # "File", "Edit", "Review", "Git", "View", "Help"
     shortcuts: tuple[Key | str, ...] = ()
     tip: str = ""
     checkable: bool = False
@@ -38,6 +38,9 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionUnapprove", "&Unapprove", "Review", ("Ctrl+Shift+Return",), "Withdraw approval and save"),
     ActionSpec("actionNextRecord", "&Next Record", "Review", ("Alt+Down",), "Go to the next record in the queue"),
     ActionSpec("actionPreviousRecord", "&Previous Record", "Review", ("Alt+Up",), "Go to the previous record in the queue"),
+    ActionSpec("actionPublish", "&Publish", "Git", (), "Commit the saved approvals and field edits as one git commit"),
+    ActionSpec("actionSync", "S&ync", "Git", (), "Fetch and pull the others' commits; records merge field by field"),
+    ActionSpec("actionResolveConflict", "&Resolve Conflict…", "Git", (), "Choose per field between your version and theirs"),
     ActionSpec("actionQueueAll", "&All Records", "View", ("Ctrl+1",), "Show every record"),
     ActionSpec("actionQueueToReview", "&To Review", "View", ("Ctrl+2",), "Show records not yet approved"),
     ActionSpec("actionQueueApproved", "A&pproved", "View", ("Ctrl+3",), "Show records approved for publication"),
@@ -68,7 +71,7 @@ WIDGET_SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Open image larger (image strip)", "Enter / Space"),
     ("Previous / next image (image strip)", "Left / Right"),
     ("Go to quality / heat / topics / approval (form)", "Alt+Q / Alt+H / Alt+T / Alt+A"),
-    ("Review / Source tab (review pane)", "Alt+I / Alt+S"),
+    ("Review / Source / History tab (review pane)", "Alt+I / Alt+S / Alt+O"),
     ("Add the typed topic (topics field)", "Enter or comma"),
     ("Remove last topic (topics field)", "Backspace"),
     ("Step to a topic and remove it (topics field)", "Left / Right, then Delete"),

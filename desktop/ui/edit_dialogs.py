@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -112,6 +113,8 @@ class MergeOffer:
     theirs: Document | None
     refusal: str = ""
     resolutions: dict = field(default_factory=dict)
+    others: int = 0  # Save All: how many more records changed on disk wait for the same question
+    apply_to_all: bool = False  # the editor's answer goes for those too (set by the dialog)
 
     def disk_changes(self) -> list[str]:
         if self.result is None or self.theirs is None:
@@ -215,8 +218,14 @@ def ask_changed_on_disk(parent: QWidget | None, path: str | Path, merge: MergeOf
     cancel_button = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(merge_button if merge_button is not None and result.clean else cancel_button)
     box.setEscapeButton(cancel_button)
+    if merge is not None and merge.others:
+        more = f"{merge.others} other record{'s' if merge.others != 1 else ''}"
+        box.setCheckBox(QCheckBox(f"&Apply to all: do the same for the {more} changed on disk", box))
+        box.checkBox().setObjectName("applyToAllCheck")
     box.exec()
     clicked = box.clickedButton()
+    if box.checkBox() is not None and merge is not None:
+        merge.apply_to_all = box.checkBox().isChecked()
     if merge_button is not None and clicked is merge_button:
         if result.clean:
             return "merge"

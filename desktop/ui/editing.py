@@ -395,9 +395,17 @@ class EditController(QObject):
         notes = [self._merge_notes.pop(k) for k in keys if k in self._merge_notes]
         return (" " + " ".join(notes)) if notes else ""
 
-    def _resolve_changed_on_disk(self, key: str) -> bool | str | None:
+    def _resolve_changed_on_disk(self, key: str, others: int = 0, for_all: list[str] | None = None) -> bool | str | None:
+        """Ask (or, after "apply to all" in Save All, reuse `for_all`'s answer) and act on it."""
         offer = self._merge_offer(key)
-        answer = edit_dialogs.ask_changed_on_disk(self._dialog_parent, key, merge=offer)
+        offer.others = others if for_all is not None else 0
+        clean = offer.result is not None and offer.result.clean
+        if for_all and (for_all[0] != "merge" or clean):
+            answer = for_all[0]  # a merge with conflicts still asks: the choice is per field
+        else:
+            answer = edit_dialogs.ask_changed_on_disk(self._dialog_parent, key, merge=offer)
+            if offer.apply_to_all and for_all is not None:
+                for_all[:] = [answer]
         if answer == "merge" and offer.result is not None:
             return self._merge_and_save(key, offer)
         if answer == "overwrite":
@@ -410,6 +418,37 @@ class EditController(QObject):
             return None
         self.message.emit(f"{_name(key)} was not saved: it changed on disk.")
         return None
+
+    def merge_from_disk(self, path: str | Path) -> bool:
+        """My edits onto the version now on disk, saved (the changed-on-disk banner's Merge);
+        fields both sides changed are chosen per field. True when the record was saved."""
+        key = path_key(path)
+        if not self.session.knows(key) or not self.session.is_dirty(key):
+            return False
+        offer = self._merge_offer(key)
+        if offer.result is None:
+            self.message.emit(f"{_name(key)} can't be merged: {offer.refusal}")
+            return False
+        if not offer.result.clean:
+            chosen = edit_dialogs.choose_per_field(self._dialog_parent, offer.result.conflicts)
+            if chosen is None:
+                return False
+            offer.resolutions.update(chosen)
+        outcome = self._merge_and_save(key, offer)
+        if outcome is True:
+            self.message.emit(self._merged_message([key]).strip() or f"Saved {_name(key)}.")
+            return True
+        if outcome:
+            edit_dialogs.show_save_failures(self._dialog_parent, {key: outcome}, saved=0)
+        return False
+
+    def reload_from_disk(self, path: str | Path) -> None:
+        """Drop my edits to the record and take the version on disk (the banner's Reload)."""
+        key = path_key(path)
+        doc = self.session.reload(key)
+        self.recordSaved.emit(key, doc)  # what is on disk now: the table shows it
+        self._after_change([key])
+        self.message.emit(f"Reloaded {_name(key)} from disk; your edits to it were dropped.")
 
     def save_all(self, *, synchronous: bool = False) -> dict[str, str] | None:
         """Save every record with unsaved edits, each on its own; failures are reported.
@@ -477,8 +516,9 @@ class EditController(QObject):
             else:
                 failures[key] = str(outcome)
         self._after_change(saved)
-        for key in changed_on_disk:  # asked one by one, now that the others are safe on disk
-            outcome = self._resolve_changed_on_disk(key)
+        for_all: list[str] = []  # the answer given "for all", once one is
+        for done, key in enumerate(changed_on_disk, 1):  # asked one by one, now that the others are safe on disk
+            outcome = self._resolve_changed_on_disk(key, len(changed_on_disk) - done, for_all)
             if outcome is True:
                 saved.append(key)
             elif outcome:

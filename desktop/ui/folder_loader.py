@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -53,6 +54,15 @@ def unreadable(paths: list[str], reason: str) -> list[RecordSummary]:
     ]
 
 
+class FolderChanges(NamedTuple):
+    """What a refresh found: every record file now in the folder, and fresh summaries of those
+    that are new or changed since the index (and so the table) last saw them."""
+
+    listed: list[str]
+    changed: list[RecordSummary]
+    notices: list[str]
+
+
 class FolderLoader(QObject):
     """Lists a folder and summarises its records; one load at a time.
 
@@ -71,6 +81,7 @@ class FolderLoader(QObject):
     loadFinished = Signal(int, int)  # generation, number of records delivered
     loadFailed = Signal(int, str)  # generation, message
     indexNotice = Signal(str)  # the index was rebuilt or bypassed, and why
+    refreshed = Signal(int, object)  # generation, FolderChanges: what a refresh found changed on disk
 
     def __init__(self, parent: QObject | None = None, *, cache_dir: Path | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +129,19 @@ class FolderLoader(QObject):
         """Bring the index entry of `path` up to date (after a save, or a change seen on disk)."""
         if not self._closed:
             self._lister.submit(self._remember, Path(path))
+
+    def refresh(self) -> bool:
+        """Bring the loaded folder up to date with the disk, as an open would: through the index,
+        reading only files whose status changed, in the worker processes. One `refreshed` signal
+        says what changed; False (nothing started) while a load is still running."""
+        if self._closed or self.busy:
+            return False
+        generation = self._generation
+        pool = self._ensure_pool()  # made here: the pool belongs to the UI thread
+        self._inbox.expect()
+        future = self._lister.submit(self._refresh_on_lister, pool)
+        future.add_done_callback(lambda f, g=generation: self._emit(g, "refreshed", f))
+        return True
 
     def cancel(self) -> None:
         self._generation += 1
@@ -170,6 +194,18 @@ class FolderLoader(QObject):
         else:
             self._index.forget([path])
 
+    def _refresh_on_lister(self, pool: ProcessPoolExecutor) -> FolderChanges | None:
+        if self._index is None:
+            return None
+        files = scan.list_record_files(self._index.folder)
+        _hits, misses = self._index.lookup(files)
+        paths = [str(listed.path) for listed in misses]
+        # The lister thread waits for the workers; the UI thread never does.
+        results = [result for chunk in pool.map(scan.index_paths, chunked(paths)) for result in chunk]
+        self._store(list(zip(misses, results)), [listed.path for listed in files])
+        return FolderChanges([str(listed.path) for listed in files], [result.summary for result in results],
+                             self._take_notices())
+
     def _take_notices(self) -> list[str]:
         if self._index is None:
             return []
@@ -200,6 +236,8 @@ class FolderLoader(QObject):
             return
         if kind == "listed":
             self._on_listed(generation, payload)
+        elif kind == "refreshed":
+            self._on_refreshed(generation, payload)
         elif kind == "chunk":
             index, future = payload
             self._on_chunk(generation, index, future)
@@ -229,6 +267,19 @@ class FolderLoader(QObject):
                 self._futures.append(future)
         self._hits_left = [hits[listed.path] for listed in files if listed.path in hits]
         self._deliver_hits(generation)
+
+    def _on_refreshed(self, generation: int, future: Future) -> None:
+        try:
+            changes = future.result()
+        except CancelledError:
+            return
+        except Exception as error:  # the folder vanished or cannot be listed: say so, keep the rows
+            self.indexNotice.emit(f"Could not look for changes on disk: {error}")
+            return
+        if changes is not None:
+            for notice in changes.notices:
+                self.indexNotice.emit(notice)
+            self.refreshed.emit(generation, changes)
 
     def _deliver_hits(self, generation: int) -> None:
         """Hand over indexed summaries a slice per turn of the event loop: 100,000 rows at once

@@ -33,10 +33,13 @@ from PySide6.QtWidgets import (
 from desktop.paths import resource_path
 from desktop.records.model import Document, RecordSummary
 from desktop.records.scan import summarize_document
+from desktop.records.session import path_key
 from desktop.ui import dialogs, links
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_checks import FolderChecker
 from desktop.ui.folder_loader import DocumentReader, FolderLoader
+from desktop.ui.folder_loader import DocumentReader, FolderChanges, FolderLoader
+from desktop.ui.live_folder import FolderWatcher
 from desktop.ui.record_model import Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.review_pane import ReviewPane
 from desktop.ui.settings import (CHECK_LINKS, GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITTER, WINDOW_STATE,
@@ -44,7 +47,7 @@ from desktop.ui.settings import (CHECK_LINKS, GEOMETRY, HEADER, LOAD_WEB_IMAGES,
 
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000
-MENUS = ("File", "Edit", "Review", "View", "Help")
+MENUS = ("File", "Edit", "Review", "Git", "View", "Help")
 # Alt+H belongs to the form's Heat field (issue 4), so Help opens with Alt+P.
 MENU_TITLES = {"Help": "Hel&p"}
 # Commands of the edit form (issue 4): listed in the menus, disabled until the form wires them.
@@ -169,6 +172,8 @@ class MainWindow(QMainWindow):
     currentRecordChanged = Signal(object)  # RecordSummary of the record in the pane, or None
     selectedPathsChanged = Signal(list)  # paths of every selected record (bulk edits)
     documentShown = Signal(object)  # the full Document now shown in the pane
+    recordsChangedOnDisk = Signal(list)  # paths changed, added or removed outside the desk (live folder)
+    folderRefreshed = Signal(str)  # a refresh from disk is in the table
 
     def __init__(self, settings: DeskSettings | None = None) -> None:
         super().__init__()
@@ -191,6 +196,11 @@ class MainWindow(QMainWindow):
         self.reader = DocumentReader(self)
         self.checker = FolderChecker(self)
         self.reader.warm_up(prepare_tls)
+        self.watcher = FolderWatcher(self)
+        self._refresh_running = False
+        self._refresh_wanted = False
+        self._status_suffix = ""  # what another part adds to the folder's counts (git's, desktop/ui/git_desk.py)
+        self._shutdown_steps: list[Callable[[], None]] = []
 
         self._build_central()
         self._build_status_bar()
@@ -381,6 +391,8 @@ class MainWindow(QMainWindow):
         self.loader.loadFinished.connect(self._on_load_finished)
         self.loader.loadFailed.connect(self._on_load_failed)
         self.loader.indexNotice.connect(self.show_status)
+        self.loader.refreshed.connect(self._on_refreshed)
+        self.watcher.changed.connect(self.refresh_from_disk)
         self.reader.documentRead.connect(self._on_document_read)
         self.checker.warningsReady.connect(self._on_warnings)
         r["actionWarningsOnly"].toggled.connect(self.set_warnings_only)
@@ -425,6 +437,8 @@ class MainWindow(QMainWindow):
         self.setWindowModified(False)
         self.reader.forget()
         self.model.clear()
+        self._refresh_running = self._refresh_wanted = False
+        self.watcher.watch(folder)
         self.reviewPane.show_empty("Reading records…")
         self.loader.load(folder, rebuild_index=rebuild_index)
         self.folderOpened.emit(str(folder))
@@ -490,7 +504,10 @@ class MainWindow(QMainWindow):
             self.reviewPane.show_empty("This folder has no records (.txt, .md or .markdown files).")
         elif not self.recordTable.currentIndex().isValid():
             self._show_nothing_selected()
+        self.watcher.watch_files(summary.path for summary in self.model.summaries())
         self.folderLoaded.emit(str(self._folder))
+        if self._refresh_wanted:
+            self.refresh_from_disk()  # something changed while the folder was being read
 
     def _on_load_failed(self, generation: int, message: str) -> None:
         self._loading = False
@@ -529,6 +546,52 @@ class MainWindow(QMainWindow):
         self.set_queue(Queue.ALL)
         return self.select_path(path)
 
+    # --- the live folder ------------------------------------------------------------------
+    def refresh_from_disk(self) -> None:
+        """Take in what changed on disk (the watcher calls this once per burst of changes)."""
+        if self._folder is None:
+            return
+        if self._loading or self._refresh_running or not self.loader.refresh():
+            self._refresh_wanted = True  # run once the load or the refresh under way is in
+            return
+        self._refresh_running, self._refresh_wanted = True, False
+
+    def _on_refreshed(self, generation: int, changes: FolderChanges) -> None:
+        self._refresh_running = False
+        if generation != self.loader.generation:
+            return
+        listed = {path_key(path) for path in changes.listed}
+        dirty = self.model.dirty_paths()
+        # A record with unsaved edits keeps its row even when its file went away: the edits are still there.
+        gone = [s.path for s in self.model.summaries() if path_key(s.path) not in listed and path_key(s.path) not in dirty]
+        self.model.remove_paths(gone)
+        touched = list(gone)
+        fresh = []
+        for summary in changes.changed:
+            if self.model.row_for_path(summary.path) is None:
+                fresh.append(summary)
+            elif not self._same_row(summary):
+                self.model.update_summary(summary)
+            else:
+                continue
+            touched.append(summary.path)
+        self.model.append_summaries(fresh)
+        self.watcher.watch_files(changes.listed)
+        if touched:
+            current = self.current_path()
+            key = path_key(current) if current is not None else None
+            if key in {path_key(p) for p in touched} and key in listed and key not in dirty:
+                self.reader.read(current)  # the pane shows the new version too
+            if not self.proxy.rowCount():
+                self._show_nothing_selected()
+            elif not self.recordTable.currentIndex().isValid():
+                self._select_proxy_row(0)
+            self.recordsChangedOnDisk.emit(touched)
+            self._check_folder()  # duplicates and links follow the folder as it now is
+        self.folderRefreshed.emit(str(self._folder))
+        if self._refresh_wanted:
+            self.refresh_from_disk()
+
     def _update_counts(self) -> None:
         for row in range(self.queueList.count()):
             item = self.queueList.item(row)
@@ -547,6 +610,8 @@ class MainWindow(QMainWindow):
         )
         if m.warnedCount:
             text += f", {m.warnedCount} with warnings"
+        if self._status_suffix:
+            text += f"   ·   {self._status_suffix}"
         if self._loading:
             text += "   ·   reading…"
         self.statusLabel.setText(text)
@@ -744,6 +809,15 @@ class MainWindow(QMainWindow):
         self.model.set_dirty(path, dirty)
         self.setWindowModified(bool(self.model.dirty_paths()))
 
+    def set_status_suffix(self, text: str) -> None:
+        """A part of the status line after the counts (git's counts); "" for none."""
+        self._status_suffix = text
+        self._update_counts()
+
+    def add_shutdown_step(self, step: Callable[[], None]) -> None:
+        """Something to stop with the window's own workers (a part's worker thread)."""
+        self._shutdown_steps.append(step)
+
     def add_leave_guard(self, guard: LeaveGuard) -> None:
         self._leave_guards.append(guard)
 
@@ -813,6 +887,9 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every worker (processes and threads); safe to call twice."""
+        self.watcher.stop()
+        for step in self._shutdown_steps:
+            step()
         self.loader.shutdown()
         self.checker.shutdown()
         self.reader.shutdown()

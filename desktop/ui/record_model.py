@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from desktop.paths import resource_path
 from desktop.records.model import Problem, RecordSummary
@@ -41,6 +41,7 @@ class Column(enum.IntEnum):
     QUALITY = 4
     HEAT = 5
     TOPICS = 6
+    GIT = 7  # shown only when the folder is in a git work tree (desktop/ui/git_desk.py)
 
 
 HEADERS = {
@@ -51,12 +52,16 @@ HEADERS = {
     Column.QUALITY: "Quality",
     Column.HEAT: "Heat",
     Column.TOPICS: "Topics",
+    Column.GIT: "Git",
 }
 HEADER_TIPS = {
     Column.STATE: "State: approved, has problems, unsaved edits",
     Column.QUALITY: "Quality score, 0 to 100",
     Column.HEAT: "Heat, 0 to 100 (– means not rated)",
+    Column.GIT: "Git: modified, new or conflicted since the last commit (blank: unchanged)",
 }
+GIT_STATE_ORDER = {"unchanged": 0, "new": 1, "modified": 2, "deleted": 2, "conflicted": 3}
+GIT_STATE_COLORS = {"new": "#1b7a3a", "modified": "#9a5b00", "conflicted": "#c0262d"}
 
 
 class Queue(enum.Enum):
@@ -176,6 +181,7 @@ class RecordTableModel(QAbstractTableModel):
         self._warnings: dict[str, list[Problem]] = {}
         self._warned = bytearray()  # by row, 1 where the record has warnings, for the proxy's filter
         self.warnedCount = 0
+        self._git_states: dict[str, str] = {}  # path_key -> state, for records that differ from HEAD
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -210,6 +216,8 @@ class RecordTableModel(QAbstractTableModel):
         column = Column(index.column())
         if role == SUMMARY_ROLE:
             return stored.summary
+        if column == Column.GIT:
+            return self._git_data(summary, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == SORT_ROLE:
@@ -230,6 +238,32 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     # --- what a row shows ---------------------------------------------------------------
+    def git_state(self, path: str | Path) -> str:
+        return self._git_states.get(path_key(path), "unchanged")
+
+    def set_git_states(self, states: dict[str, str]) -> None:
+        """Each record's state in git ({path: modified | new | conflicted}; others are unchanged)."""
+        states = {path_key(path): state for path, state in states.items()}
+        if states == self._git_states:
+            return
+        self._git_states = states
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.GIT), self.index(len(self._rows) - 1, Column.GIT))
+
+    def _git_data(self, summary: RecordSummary, role: int):
+        state = self.git_state(summary.path)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if state == "unchanged" else state
+        if role == SORT_ROLE:
+            return GIT_STATE_ORDER.get(state, 0)
+        if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            return f"{state} in git" if role == Qt.ItemDataRole.ToolTipRole else state
+        if role == Qt.ItemDataRole.ForegroundRole and state in GIT_STATE_COLORS:
+            return QColor(GIT_STATE_COLORS[state])
+        if role == PATH_ROLE:
+            return summary.path
+        return None
+
     def state_flags(self, summary: RecordSummary) -> tuple[str, ...]:
         flags = []
         if summary.published:
@@ -349,6 +383,22 @@ class RecordTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
         self.countsChanged.emit()
         return True
+
+    def remove_paths(self, paths: Iterable[str | Path]) -> int:
+        """Drop the rows of files that are gone from disk; returns how many rows left."""
+        rows = sorted({row for p in paths if (row := self._row_of_path.get(path_key(p))) is not None}, reverse=True)
+        for row in rows:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            gone = self._rows.pop(row)
+            self._count(row, gone.summary, -1)
+            for members in (*self._members.values(), self._warned, self._haystacks):
+                del members[row]
+            self._dirty.discard(path_key(gone.summary.path))
+            self.endRemoveRows()
+        if rows:
+            self._row_of_path = {path_key(r.summary.path): i for i, r in enumerate(self._rows)}
+            self.countsChanged.emit()
+        return len(rows)
 
     def set_dirty(self, path: str | Path, dirty: bool) -> None:
         """Mark a record as having unsaved edits (or not); the state column shows it."""
@@ -554,6 +604,8 @@ class RecordFilterProxy(QAbstractTableModel):
             for signal, slot in ((model.modelAboutToBeReset, self.beginResetModel),
                                  (model.modelReset, self._on_source_reset),
                                  (model.rowsInserted, self._on_rows_inserted),
+                                 (model.rowsAboutToBeRemoved, self._on_rows_about_to_be_removed),
+                                 (model.rowsRemoved, self._on_rows_removed),
                                  (model.dataChanged, self._on_data_changed)):
                 signal.connect(slot)
                 self._connections.append((signal, slot))
@@ -725,6 +777,22 @@ class RecordFilterProxy(QAbstractTableModel):
             # The shown rows are sorted with ties in file order and the newcomers come after all of
             # them in the file, so a stable sort keeps ties right; timsort merges the two runs.
             self._relayout(self._sorted(self._order))
+
+    def _on_rows_about_to_be_removed(self, parent: QModelIndex, first: int, last: int) -> None:
+        shown = sorted(p for p in (self._position_of(row) for row in range(first, last + 1)) if p is not None)
+        for start, end in reversed(_runs(shown)):
+            self.beginRemoveRows(QModelIndex(), start, end)
+            del self._order[start : end + 1]
+            self._positions = None
+            self.endRemoveRows()
+
+    def _on_rows_removed(self, parent: QModelIndex, first: int, last: int) -> None:
+        # Later source rows moved up; the rows shown keep their places.
+        count = last - first + 1
+        self._order = [row - count if row > last else row for row in self._order]
+        self._positions = None
+        for keys in self._keys.values():
+            del keys[first : last + 1]
 
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
         model = self._model()

@@ -471,7 +471,7 @@ def test_help_lists_every_shortcut(desk, qtbot):
     assert rows["To Review"] == "Ctrl+2"
     assert rows["Open image larger (image strip)"] == "Enter / Space"
     assert rows["Previous / next image (image strip)"] == "Left / Right"
-    assert rows["Review / Source tab (review pane)"] == "Alt+I / Alt+S"
+    assert rows["Review / Source / History tab (review pane)"] == "Alt+I / Alt+S / Alt+O"
 
 
 def window_mnemonics(window) -> list[tuple[str, str]]:
