@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.paths import resource_path, seeds_dir
 from desktop.ui import collector
 from desktop.ui.editing import install_editing
+from desktop.ui.journaling import install_journal
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import APPLICATION, ORGANIZATION, DeskSettings
 
@@ -37,7 +38,7 @@ def build_window(folder: Path | None = None) -> MainWindow:
     collector.install()  # before the window starts any worker thread
     settings = DeskSettings()
     window = MainWindow(settings)
-    install_editing(window)
+    install_journal(window, install_editing(window))
     window.open_folder(Path(folder) if folder is not None else default_folder(settings))
     return window
 

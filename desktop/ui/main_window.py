@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
     currentRecordChanged = Signal(object)  # RecordSummary of the record in the pane, or None
     selectedPathsChanged = Signal(list)  # paths of every selected record (bulk edits)
     documentShown = Signal(object)  # the full Document now shown in the pane
+    shuttingDown = Signal()  # workers are being stopped (may come twice)
 
     def __init__(self, settings: DeskSettings | None = None) -> None:
         super().__init__()
@@ -752,6 +753,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every worker (processes and threads); safe to call twice."""
+        self.shuttingDown.emit()
         self.loader.shutdown()
         self.reader.shutdown()
         self.reviewPane.imageStrip.clear()
