@@ -126,3 +126,23 @@ def test_decide_later_keeps_the_journal_for_the_next_open(open_desk, seed_copy, 
     qtbot.waitUntil(lambda: window.deskJournal.dialog is None)
     assert len(Journal(window.deskJournal.path).entries()) == 3, "decide later keeps the journal"
     assert not window.editController.dirty_paths()
+
+
+def test_restoring_a_field_changed_on_both_sides_takes_the_value_chosen(open_desk, seed_copy, qtbot, monkeypatch):
+    first, second = leave_edits(open_desk, qtbot, seed_copy, ["11", "22"])
+    save_document(apply_edits(read_document(first), {"quality": 60}))
+    asked = []
+
+    def choose(parent, restoration):
+        asked.append([c.key for c in restoration.conflicts])
+        return {"quality": "mine"}
+
+    monkeypatch.setattr(journaling, "choose_restored_fields", choose)
+    window = open_desk(seed_copy)
+    dialog = offered(qtbot, window)
+    qtbot.keyClick(dialog, Qt.Key.Key_R, ALT)
+    qtbot.waitUntil(lambda: window.deskJournal.dialog is None)
+    assert asked == [["quality"]], "asked about the one record both changed"
+    session = window.editController.session
+    assert session.value(first, "quality") == 11 and session.value(second, "quality") == 22
+    assert session.base(first).data["quality"] == 60, "the edit is pending on the file as it is now"
