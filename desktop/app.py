@@ -13,6 +13,7 @@ from desktop.ui import collector
 from desktop.ui.editing import install_editing
 from desktop.ui.git_desk import install_git
 from desktop.ui.live_folder import install_live_banner
+from desktop.ui.journaling import install_journal
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import APPLICATION, ORGANIZATION, DeskSettings
 
@@ -42,6 +43,7 @@ def build_window(folder: Path | None = None) -> MainWindow:
     controller = install_editing(window)
     install_live_banner(window, controller)
     install_git(window, controller)
+    install_journal(window, controller)
     window.open_folder(Path(folder) if folder is not None else default_folder(settings))
     return window
 

@@ -39,3 +39,17 @@ def user_cache_dir() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "Newsdesk"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "Newsdesk"
+
+
+def user_data_dir() -> Path:
+    """Newsdesk's folder in the user's data (what Qt's AppDataLocation names, without Qt): what must
+    outlive a crash, unlike the cache.
+
+    `~/.local/share/Newsdesk` on Linux (or under $XDG_DATA_HOME), `~/Library/Application Support/Newsdesk`
+    on macOS, `%APPDATA%\\Newsdesk` on Windows.
+    """
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "Newsdesk"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Newsdesk"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "Newsdesk"

@@ -252,6 +252,31 @@ class EditController(QObject):
         self.message.emit(f"Reverted {', '.join(_name(p) for p in list(step.after)[:3])}"
                           + (" and others" if len(step.after) > 3 else ""))
 
+    def restore_edits(self, restorations: Sequence[tuple[Document, dict]]) -> dict[str, str]:
+        """Take each document (a file as it is now) as its record's base, with these edits pending
+        and unsaved: edits recovered from the journal after a crash. One undo step; records
+        already being edited are left alone. Returns the ones not restored, and why."""
+        refused: dict[str, str] = {}
+        steps = []
+        for disk, changes in restorations:
+            key = path_key(disk.path)
+            if self.session.is_dirty(key) if self.session.knows(key) else False:
+                refused[key] = "it already has unsaved edits"
+                continue
+            self.session.rebase(key, disk, {})
+            try:
+                steps.append(self.session.restore({key: dict(changes)}, "Restore"))
+            except EditRefused as refusal:
+                refused[key] = str(refusal)
+        steps = [s for s in steps if s.changed_anything]
+        if steps:
+            description = "Restore unsaved edits" + (f" of {len(steps)} records" if len(steps) > 1 else "")
+            step = EditStep(description, _merge_snapshots(s.before for s in steps),
+                            _merge_snapshots(s.after for s in steps))
+            self.undoStack.push(EditCommand(self, step))
+        self._after_change([path_key(d.path) for d, _ in restorations])
+        return refused
+
     def approve(self, paths: Sequence[str | Path]) -> bool:
         """Set `published: true` and save. Refused, with the problems listed, for a record that
         has any. True when every record ended up approved on disk."""

@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
     documentShown = Signal(object)  # the full Document now shown in the pane
     recordsChangedOnDisk = Signal(list)  # paths changed, added or removed outside the desk (live folder)
     folderRefreshed = Signal(str)  # a refresh from disk is in the table
+    shuttingDown = Signal()  # workers are being stopped (may come twice)
 
     def __init__(self, settings: DeskSettings | None = None) -> None:
         super().__init__()
@@ -887,6 +888,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every worker (processes and threads); safe to call twice."""
+        self.shuttingDown.emit()
         self.watcher.stop()
         for step in self._shutdown_steps:
             step()
