@@ -228,4 +228,6 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary:
         topics=tuple(data.get("topics", ())),
         problems=(),
         editable=True,
+        decision=data.get("decision", ""),
+        decline_reason=data.get("declineReason", ""),
     )

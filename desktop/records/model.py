@@ -20,6 +20,9 @@ SEED_KEY_ORDER = (
     "quality",
     "heat",
     "published",
+    "decision",
+    "declineReason",
+    "decisionNote",
     "provider",
     "topics",
     "images",
@@ -81,6 +84,8 @@ class RecordSummary:
     topics: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     editable: bool = True
+    decision: str = ""  # "declined" or "flagged" as written in the record; approval is `published`
+    decline_reason: str = ""
 
     @property
     def problem_count(self) -> int:

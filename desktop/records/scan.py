@@ -105,6 +105,8 @@ def summarize_document(document: Document) -> RecordSummary:
         topics=tuple(topic for topic in topics if isinstance(topic, str)),
         problems=tuple(document.problems),
         editable=document.editable,
+        decision=_decision(data.get("decision")),
+        decline_reason=_text(data.get("declineReason")),
     )
 
 
@@ -158,6 +160,10 @@ def _failed_summary(path: str, error: Exception) -> RecordSummary:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _decision(value: Any) -> str:
+    return value if value in ("declined", "flagged") else ""
 
 
 def _whole_number(value: Any) -> int | None:
