@@ -23,6 +23,12 @@ class ActionSpec:
     listed: bool = True  # one row of its own in the shortcuts help (the reason keys share one row)
 
 
+# Written out rather than QKeySequence.Undo/Redo: those differ per platform (on Linux Redo is
+# Ctrl+Shift+Z only, and Undo brings the Sun keyboard's F14), so the documented keys would not work
+# everywhere. Ctrl is Command on macOS.
+UNDO_KEYS = ("Ctrl+Z", "Alt+Backspace")
+REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y", "Alt+Shift+Backspace")
+
 ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionOpenFolder", "&Open Folder…", "File", (Key.Open,), "Open a folder of records", toolbar=True),
     ActionSpec("actionReload", "&Reload", "File", ("F5",), "Read the folder again from disk", toolbar=True),
@@ -32,8 +38,8 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionRevert", "Re&vert Record", "File", (), "Drop this record's unsaved edits"),
     ActionSpec("actionReviewChanges", "Review &Changes…", "File", ("Ctrl+D",), "Show the diff each save will write", toolbar=True),
     ActionSpec("actionQuit", "&Quit", "File", (Key.Quit, "Ctrl+Q"), "Close Newsdesk"),
-    ActionSpec("actionUndo", "&Undo", "Edit", (Key.Undo,), "Undo the last edit"),
-    ActionSpec("actionRedo", "&Redo", "Edit", ("Ctrl+Shift+Z", Key.Redo), "Redo the last undone edit"),
+    ActionSpec("actionUndo", "&Undo", "Edit", UNDO_KEYS, "Undo the last edit"),
+    ActionSpec("actionRedo", "&Redo", "Edit", REDO_KEYS, "Redo the last undone edit"),
     ActionSpec("actionFind", "&Find…", "Edit", (Key.Find,), "Search titles, excerpts, providers and topics"),
     ActionSpec("actionApproveNext", "&Approve && Next", "Review", ("Ctrl+Return",), "Approve for publication, save, go to the next record", toolbar=True),
     ActionSpec("actionUnapprove", "&Unapprove", "Review", ("Ctrl+Shift+Return",), "Withdraw approval and save"),

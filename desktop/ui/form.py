@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QKeyCombination, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records.decisions import decision_of
+from desktop.ui.actions import REDO_KEYS, UNDO_KEYS
 from desktop.records.model import Document, RecordSummary
 from desktop.records.schema import value_problems
 from desktop.ui.topics_editor import TopicsEditor
@@ -162,13 +163,13 @@ class FieldSpinBox(QSpinBox):
 
 
 _UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+_WINDOW_UNDO_KEYS = tuple(QKeySequence(text)[0] for text in (*UNDO_KEYS, *REDO_KEYS))
 
 
 def _is_undo_or_redo(event: QKeyEvent) -> bool:
     if any(event.matches(key) for key in _UNDO_KEYS):
         return True
-    combination = event.keyCombination()
-    return combination == QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z)
+    return event.keyCombination() in _WINDOW_UNDO_KEYS
 
 
 def _problem_label(name: str) -> QLabel:
