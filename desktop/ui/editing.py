@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from desktop.records.decisions import APPROVED, DECLINED, FLAGGED, VERBS
+from desktop.records.decisions import APPROVED, DECLINED, FLAGGED, NOUNS, VERBS
 from desktop.records.editor import EditRefused, publication_refusal
 from desktop.records.merge import MergeRefused, changes_between, merge_documents
 from desktop.records.model import Document
@@ -32,6 +32,7 @@ from desktop.records.session import EditSession, EditStep, Snapshot, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError, save_document
 from desktop.ui import edit_dialogs
 from desktop.ui.inbox import Inbox
+from desktop.ui.record_model import Queue
 from desktop.ui.tooltips import plain_tooltip
 
 # Consecutive changes of one number on the same records within this time are one undo step:
@@ -82,9 +83,11 @@ class EditCommand(QUndoCommand):
             self._already_done = False
             return
         self._controller._restore(self.step.after, self.text())
+        self._controller._announce("Redid", self.step)
 
     def undo(self) -> None:
         self._controller._restore(self.step.before, f"Undo {self.text()}")
+        self._controller._announce("Undid", self.step)
 
 
 class _Receiver(QObject):
@@ -140,6 +143,8 @@ class EditController(QObject):
     saveBlocked = Signal(str)  # why Save is disabled by a problem ("" once nothing blocks it)
     saveAllStarted = Signal(int)
     saveAllFinished = Signal(dict)  # path -> reason, for each record Save All could not save
+    # An undo or redo changed this record: the window brings it into view, so nothing changes unseen.
+    revealRequested = Signal(str)
 
     def __init__(self, dialog_parent: QWidget | None = None, session: EditSession | None = None) -> None:
         super().__init__(dialog_parent)
@@ -236,6 +241,23 @@ class EditController(QObject):
         except EditRefused as refusal:
             self.message.emit(f"{description} was not possible: {refusal}")
         self._after_change(list(snapshot))
+
+    def _announce(self, verb: str, step: EditStep) -> None:
+        """Say which story an undo or redo changed ("Undid approval of “…”") and show it."""
+        paths = step.paths
+        if not paths:
+            return
+        name = self.story_name(paths[0]) if len(paths) == 1 else f"{len(paths)} records"
+        what = step.description
+        if what in NOUNS.values():
+            text = f"{verb} {what} of {name}"
+        else:
+            what = what.split(" on ", 1)[0] if len(paths) > 1 else what
+            text = f"{verb} “{what[:1].lower()}{what[1:]}” on {name}"
+        if any(self.session.is_dirty(p) for p in paths if self.session.knows(p)):
+            text += " (unsaved: Ctrl+S saves it)"
+        self.message.emit(text + ".")
+        self.revealRequested.emit(paths[0])
 
     def revert(self, paths: Iterable[str | Path]) -> None:
         """Drop the unsaved edits of these records (one undo step)."""
@@ -705,6 +727,15 @@ def install_editing(window) -> EditController:
     controller.recordSaved.connect(lambda key, doc: window.refresh_record(summarize_document(doc), doc))
     controller.recordSaved.connect(refresh_completions)
     controller.message.connect(window.show_status)
+
+    def reveal(key: str) -> None:
+        if key in controller.current_paths():
+            return
+        if not window.select_path(key):  # queues follow what is saved: it may be in another one now
+            window.set_queue(Queue.ALL)
+            window.select_path(key)
+
+    controller.revealRequested.connect(reveal)
     controller.saveBlocked.connect(lambda why: window.show_status(why) if why else None)
 
     def move_on(following: str | None) -> None:

@@ -315,7 +315,7 @@ class RecordForm(QWidget):
         decision_cell.setSpacing(2)
         decision_cell.addWidget(self.decisionLabel)
         decision_cell.addWidget(self.noteInput)
-        decision_label = QLabel("&Note:", self)
+        decision_label = QLabel("&Decision:", self)
         decision_label.setObjectName("decisionLabel")
         decision_label.setBuddy(self.noteInput)
         self.labels["decision"] = decision_label

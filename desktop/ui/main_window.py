@@ -255,6 +255,12 @@ class MainWindow(QMainWindow):
         self.recordTable.verticalHeader().setVisible(False)
         self.recordTable.verticalHeader().setDefaultSectionSize(self.recordTable.fontMetrics().height() + 10)
         self.recordTable.setIconSize(QSize(52, 16))
+        # Where the keys go must be visible at a glance: the table draws a highlight frame while it
+        # has the focus (the style's own focus mark is a dotted line around one cell at most).
+        self.recordTable.setStyleSheet(
+            "QTableView#recordTable { border: 2px solid transparent; }"
+            " QTableView#recordTable:focus { border: 2px solid palette(highlight); }"
+        )
         header = self.recordTable.horizontalHeader()
         header.setObjectName("recordTableHeader")
         header.setHighlightSections(False)
@@ -650,7 +656,7 @@ class MainWindow(QMainWindow):
             message = f"No records in “{self.proxy.queue.label}”."
         else:
             message = "Select a record to review it."
-        self.reviewPane.show_empty(message)
+        self.reviewPane.show_empty(message, placeholder=not message.startswith("Queue done"))
         self.currentRecordChanged.emit(None)
 
     def step(self, delta: int) -> bool:

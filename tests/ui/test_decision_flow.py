@@ -126,3 +126,25 @@ def test_approving_a_declined_record_replaces_the_decision(open_desk, qtbot, thr
     press(qtbot, Qt.Key.Key_Return, CTRL)
     qtbot.waitUntil(lambda: window.model.count(Queue.DECLINED) == 0)
     assert first.read_text() == original.replace("published: false", "published: true")
+
+
+def test_undoing_a_saved_approval_names_the_story_selects_it_and_shows_it_pending(
+    open_desk, qtbot, three_undecided: Path, monkeypatch
+):
+    from desktop.ui import edit_dialogs
+
+    monkeypatch.setattr(edit_dialogs, "ask_unsaved", lambda parent, count: "discard")  # closing at teardown
+    window = working_desk(qtbot, open_desk(three_undecided))
+    first = three_undecided / UNDECIDED[0]
+    title = read_document(first).data["title"]
+    press(qtbot, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: current_name(window) == UNDECIDED[1])
+
+    press(qtbot, Qt.Key.Key_Z, CTRL)
+    assert window.statusBar().currentMessage().startswith(f"Undid approval of “{title}”")
+    qtbot.waitUntil(lambda: current_name(window) == UNDECIDED[0])
+    controller = window.editController
+    assert controller.is_dirty(str(first)), "the undone approval is a pending change, not a silent one"
+    assert controller.session.value(str(first), "published") is False
+    assert read_document(first).data["published"] is True, "nothing is written until it is saved"
+    assert "unsaved" in window.model.state_flags(window.model.summary_at(window.model.row_for_path(str(first))))
