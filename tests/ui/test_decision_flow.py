@@ -148,3 +148,18 @@ def test_undoing_a_saved_approval_names_the_story_selects_it_and_shows_it_pendin
     assert controller.session.value(str(first), "published") is False
     assert read_document(first).data["published"] is True, "nothing is written until it is saved"
     assert "unsaved" in window.model.state_flags(window.model.summary_at(window.model.row_for_path(str(first))))
+
+
+def test_the_record_table_shows_a_highlight_frame_only_while_it_has_the_focus(open_desk, qtbot, three_undecided: Path):
+    window = working_desk(qtbot, open_desk(three_undecided))
+    table = window.recordTable
+    highlight = table.palette().color(table.palette().ColorRole.Highlight)
+
+    def left_edge_colour():
+        return table.grab().toImage().pixelColor(0, table.height() // 2)
+
+    assert QApplication.focusWidget() is table
+    assert left_edge_colour() == highlight
+    press(qtbot, Qt.Key.Key_F, CTRL)  # to the search field
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.searchField)
+    assert left_edge_colour() != highlight
