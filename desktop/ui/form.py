@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -139,6 +139,15 @@ class FieldSpinBox(QSpinBox):
             if text.strip().casefold() == label.casefold():
                 return value
         return super().valueFromText(text)
+
+    def validate(self, text: str, pos: int):  # noqa: D102
+        # Qt refuses the keystroke that takes a number out of range, so typing "150" left "15":
+        # a value the editor never typed. Kept as typed instead, it shows its message and blocks Save.
+        state, fixed, fixed_pos = super().validate(text, pos)
+        stripped = text.strip()
+        if state == QValidator.State.Invalid and stripped.lstrip("-").isdigit() and len(stripped) <= 6:
+            return QValidator.State.Intermediate, text, pos
+        return state, fixed, fixed_pos
 
     @property
     def lower(self) -> int:

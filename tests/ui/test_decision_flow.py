@@ -163,3 +163,21 @@ def test_the_record_table_shows_a_highlight_frame_only_while_it_has_the_focus(op
     press(qtbot, Qt.Key.Key_F, CTRL)  # to the search field
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.searchField)
     assert left_edge_colour() != highlight
+
+
+def test_a_quality_typed_out_of_range_is_shown_with_its_message_not_cut_short(
+    open_desk, qtbot, three_undecided: Path, monkeypatch
+):
+    from desktop.ui import edit_dialogs
+
+    monkeypatch.setattr(edit_dialogs, "ask_unsaved", lambda parent, count: "discard")  # closing at teardown
+    window = working_desk(qtbot, open_desk(three_undecided))
+    form = window.recordForm
+    press(qtbot, Qt.Key.Key_Q, ALT)
+    assert QApplication.focusWidget() is form.qualityInput
+    form.qualityInput.selectAll()
+    qtbot.keyClicks(form.qualityInput, "150")
+
+    assert form.qualityInput.text() == "150", "typed as typed, not silently 15"
+    assert "quality must be a whole number from 0 to 100" in form.inputProblem()
+    assert not window.registry["actionSave"].isEnabled()
