@@ -130,6 +130,14 @@ class FieldSpinBox(QSpinBox):
         self.setAccelerated(True)
         self.setKeyboardTracking(True)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # Not WheelFocus: scrolling the pane over a field must not take the focus and change it.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if not self.hasFocus():
+            event.ignore()  # the scroll area behind gets it and scrolls, as the editor meant
+            return
+        super().wheelEvent(event)
 
     def textFromValue(self, value: int) -> str:  # noqa: N802
         return self._labels.get(value) or super().textFromValue(value)

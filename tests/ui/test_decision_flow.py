@@ -181,3 +181,19 @@ def test_a_quality_typed_out_of_range_is_shown_with_its_message_not_cut_short(
     assert form.qualityInput.text() == "150", "typed as typed, not silently 15"
     assert "quality must be a whole number from 0 to 100" in form.inputProblem()
     assert not window.registry["actionSave"].isEnabled()
+
+
+def test_the_mouse_wheel_over_a_number_field_without_focus_edits_nothing(open_desk, qtbot, three_undecided: Path):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    window = working_desk(qtbot, open_desk(three_undecided))
+    heat = window.recordForm.heatInput
+    centre = QPointF(heat.rect().center())
+    wheel = QWheelEvent(centre, QPointF(heat.mapToGlobal(heat.rect().center())), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(heat, wheel)
+
+    assert QApplication.focusWidget() is window.recordTable
+    assert not window.editController.is_dirty(window.current_path())
+    assert heat.text() == "not rated"
