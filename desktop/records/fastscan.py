@@ -247,6 +247,8 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
         title_at=title_at,
         web_url_at=web_url_at,
         related_urls=related_urls,
+        decision=data.get("decision", ""),
+        decline_reason=data.get("declineReason", ""),
     )
 
 

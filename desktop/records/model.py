@@ -20,6 +20,9 @@ SEED_KEY_ORDER = (
     "quality",
     "heat",
     "published",
+    "decision",
+    "declineReason",
+    "decisionNote",
     "provider",
     "topics",
     "images",
@@ -110,6 +113,8 @@ class RecordSummary:
     title_at: tuple[int, int] | None = None
     web_url_at: tuple[int, int] | None = None
     related_urls: tuple[tuple[str, int, int], ...] = ()
+    decision: str = ""  # "declined" or "flagged" as written in the record; approval is `published`
+    decline_reason: str = ""
 
     @property
     def problem_count(self) -> int:

@@ -110,6 +110,8 @@ def summarize_document(document: Document) -> RecordSummary:
         title_at=_value_at(document, ["title"]) if isinstance(data.get("title"), str) else None,
         web_url_at=_value_at(document, ["webUrl"]) if isinstance(data.get("webUrl"), str) else None,
         related_urls=_related_urls(document, data.get("related")),
+        decision=_decision(data.get("decision")),
+        decline_reason=_text(data.get("declineReason")),
     )
 
 
@@ -183,6 +185,10 @@ def _failed_summary(path: str, error: Exception) -> RecordSummary:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _decision(value: Any) -> str:
+    return value if value in ("declined", "flagged") else ""
 
 
 def _whole_number(value: Any) -> int | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.records.decisions import NOUNS, decision_changes
 from desktop.records.editor import REMOVE, EditRefused, apply_edits, unified_diff
 from desktop.records.model import Document, Problem
 from desktop.records.reading import read_document
@@ -220,6 +221,20 @@ class EditSession:
             proposed[key] = {"topics": remaining}
         self._check_topics(proposed)
         return self._commit(f"Remove topic “{topic}”", proposed)
+
+    def decide(self, paths: Iterable[PathLike], decision: str, reason: str = "", note: str = "") -> EditStep:
+        """Record a decision ("approved", "declined", "flagged") on each record, replacing any
+        earlier one; the step's description is the decision's noun ("approval", "decline")."""
+        proposed: dict[str, Changes] = {}
+        for key in (path_key(p) for p in paths):
+            changes = decision_changes(self.edited(key).data, decision, reason, note)
+            for field_name, value in changes.items():
+                if value is not REMOVE:
+                    problems = value_problems(field_name, value)
+                    if problems:
+                        raise EditRefused(f"{field_name}: {problems[0].message}")
+            proposed[key] = changes
+        return self._commit(NOUNS[decision], proposed)
 
     def _check_topics(self, proposed: Mapping[str, Changes]) -> None:
         for changes in proposed.values():

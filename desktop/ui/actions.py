@@ -20,7 +20,14 @@ class ActionSpec:
     tip: str = ""
     checkable: bool = False
     toolbar: bool = False
+    listed: bool = True  # one row of its own in the shortcuts help (the reason keys share one row)
 
+
+# Written out rather than QKeySequence.Undo/Redo: those differ per platform (on Linux Redo is
+# Ctrl+Shift+Z only, and Undo brings the Sun keyboard's F14), so the documented keys would not work
+# everywhere. Ctrl is Command on macOS.
+UNDO_KEYS = ("Ctrl+Z", "Alt+Backspace")
+REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y", "Alt+Shift+Backspace")
 
 ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionOpenFolder", "&Open Folder…", "File", (Key.Open,), "Open a folder of records", toolbar=True),
@@ -31,20 +38,29 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionRevert", "Re&vert Record", "File", (), "Drop this record's unsaved edits"),
     ActionSpec("actionReviewChanges", "Review &Changes…", "File", ("Ctrl+D",), "Show the diff each save will write", toolbar=True),
     ActionSpec("actionQuit", "&Quit", "File", (Key.Quit, "Ctrl+Q"), "Close Newsdesk"),
-    ActionSpec("actionUndo", "&Undo", "Edit", (Key.Undo,), "Undo the last edit"),
-    ActionSpec("actionRedo", "&Redo", "Edit", ("Ctrl+Shift+Z", Key.Redo), "Redo the last undone edit"),
+    ActionSpec("actionUndo", "&Undo", "Edit", UNDO_KEYS, "Undo the last edit"),
+    ActionSpec("actionRedo", "&Redo", "Edit", REDO_KEYS, "Redo the last undone edit"),
     ActionSpec("actionFind", "&Find…", "Edit", (Key.Find,), "Search titles, excerpts, providers and topics"),
     ActionSpec("actionApproveNext", "&Approve && Next", "Review", ("Ctrl+Return",), "Approve for publication, save, go to the next record", toolbar=True),
     ActionSpec("actionUnapprove", "&Unapprove", "Review", ("Ctrl+Shift+Return",), "Withdraw approval and save"),
+    ActionSpec("actionDecline", "&Decline && Next", "Review", ("Ctrl+Shift+D",), "Decline without a reason, save, go to the next record", toolbar=True),
+    ActionSpec("actionFlag", "&Flag && Next", "Review", ("Ctrl+Shift+F",), "Flag for later, save, go to the next record", toolbar=True),
+    ActionSpec("actionSkip", "S&kip", "Review", ("Ctrl+Shift+N",), "Go to the next record without deciding", toolbar=True),
+    *(
+        ActionSpec(f"actionDeclineReason{n}", f"Reason {n}", "Decline reasons", (f"Alt+{n}",), "", listed=False)
+        for n in range(1, 10)
+    ),
     ActionSpec("actionNextRecord", "&Next Record", "Review", ("Alt+Down",), "Go to the next record in the queue"),
     ActionSpec("actionPreviousRecord", "&Previous Record", "Review", ("Alt+Up",), "Go to the previous record in the queue"),
     ActionSpec("actionPublish", "&Publish", "Git", (), "Commit the saved approvals and field edits as one git commit"),
     ActionSpec("actionSync", "S&ync", "Git", (), "Fetch and pull the others' commits; records merge field by field"),
     ActionSpec("actionResolveConflict", "&Resolve Conflict…", "Git", (), "Choose per field between your version and theirs"),
     ActionSpec("actionQueueAll", "&All Records", "View", ("Ctrl+1",), "Show every record"),
-    ActionSpec("actionQueueToReview", "&To Review", "View", ("Ctrl+2",), "Show records not yet approved"),
+    ActionSpec("actionQueueToReview", "&To Review", "View", ("Ctrl+2",), "Show records not yet decided"),
     ActionSpec("actionQueueApproved", "A&pproved", "View", ("Ctrl+3",), "Show records approved for publication"),
-    ActionSpec("actionQueueNeedsAttention", "&Needs Attention", "View", ("Ctrl+4",), "Show records with problems"),
+    ActionSpec("actionQueueDeclined", "&Declined", "View", ("Ctrl+4",), "Show declined records"),
+    ActionSpec("actionQueueFlagged", "&Flagged", "View", ("Ctrl+5",), "Show records flagged for later"),
+    ActionSpec("actionQueueNeedsAttention", "&Needs Attention", "View", ("Ctrl+6",), "Show records with problems"),
     ActionSpec(
         "actionWarningsOnly", "Only Records with Wa&rnings", "View", (),
         "Narrow the queue to records with warnings: the same story twice, a related story listed twice",
@@ -65,6 +81,7 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
 
 # Keys handled by a widget rather than a window action; listed in the help all the same.
 WIDGET_SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Decline with reason 1 to 9 (Review > Decline With Reason)", "Alt+1 … Alt+9; 1 … 9 in the record table"),
     ("Next / previous record (record table)", "J / K, Down / Up"),
     ("First / last record (record table)", "Home / End"),
     ("Open related link (related list)", "Enter"),
@@ -141,6 +158,8 @@ class ActionRegistry:
         """(command, keys) for the help dialog and the README table, from the actions themselves."""
         rows = []
         for spec in self.specs:
+            if not spec.listed:
+                continue
             action = self._actions[spec.name]
             keys = ", ".join(
                 s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts() if not _device_key(s)

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from desktop.records.decisions import APPROVED, DECLINED, FLAGGED, NOUNS, VERBS
 from desktop.records.editor import EditRefused, publication_refusal
 from desktop.records.merge import MergeRefused, changes_between, merge_documents
 from desktop.records.model import Document
@@ -31,6 +32,7 @@ from desktop.records.session import EditSession, EditStep, Snapshot, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError, save_document
 from desktop.ui import edit_dialogs
 from desktop.ui.inbox import Inbox
+from desktop.ui.record_model import Queue
 from desktop.ui.tooltips import plain_tooltip
 
 # Consecutive changes of one number on the same records within this time are one undo step:
@@ -81,9 +83,11 @@ class EditCommand(QUndoCommand):
             self._already_done = False
             return
         self._controller._restore(self.step.after, self.text())
+        self._controller._announce("Redid", self.step)
 
     def undo(self) -> None:
         self._controller._restore(self.step.before, f"Undo {self.text()}")
+        self._controller._announce("Undid", self.step)
 
 
 class _Receiver(QObject):
@@ -139,6 +143,8 @@ class EditController(QObject):
     saveBlocked = Signal(str)  # why Save is disabled by a problem ("" once nothing blocks it)
     saveAllStarted = Signal(int)
     saveAllFinished = Signal(dict)  # path -> reason, for each record Save All could not save
+    # An undo or redo changed this record: the window brings it into view, so nothing changes unseen.
+    revealRequested = Signal(str)
 
     def __init__(self, dialog_parent: QWidget | None = None, session: EditSession | None = None) -> None:
         super().__init__(dialog_parent)
@@ -236,6 +242,23 @@ class EditController(QObject):
             self.message.emit(f"{description} was not possible: {refusal}")
         self._after_change(list(snapshot))
 
+    def _announce(self, verb: str, step: EditStep) -> None:
+        """Say which story an undo or redo changed ("Undid approval of “…”") and show it."""
+        paths = step.paths
+        if not paths:
+            return
+        name = self.story_name(paths[0]) if len(paths) == 1 else f"{len(paths)} records"
+        what = step.description
+        if what in NOUNS.values():
+            text = f"{verb} {what} of {name}"
+        else:
+            what = what.split(" on ", 1)[0] if len(paths) > 1 else what
+            text = f"{verb} “{what[:1].lower()}{what[1:]}” on {name}"
+        if any(self.session.is_dirty(p) for p in paths if self.session.knows(p)):
+            text += " (unsaved: Ctrl+S saves it)"
+        self.message.emit(text + ".")
+        self.revealRequested.emit(paths[0])
+
     def revert(self, paths: Iterable[str | Path]) -> None:
         """Drop the unsaved edits of these records (one undo step)."""
         steps = [self.session.revert(p) for p in paths if self.session.is_dirty(p)]
@@ -278,12 +301,17 @@ class EditController(QObject):
         return refused
 
     def approve(self, paths: Sequence[str | Path]) -> bool:
-        """Set `published: true` and save. Refused, with the problems listed, for a record that
-        has any. True when every record ended up approved on disk."""
+        """Set `published: true` (dropping any other decision) and save. Refused, with the
+        problems listed, for a record that has any. True when every record ended up approved on disk."""
+        return self.decide(paths, APPROVED)
+
+    def decide(self, paths: Sequence[str | Path], decision: str, reason: str = "", note: str = "") -> bool:
+        """Record a decision (desktop.records.decisions) on these records and save them; a new
+        decision replaces the old one. True when every record was saved with it."""
         self._take_typed_input()
         if not paths or self._blocked_by_input(paths):
             return False
-        for key in (path_key(p) for p in paths):
+        for key in (path_key(p) for p in paths) if decision == APPROVED else ():
             # The core refuses to publish a record with problems, but setting published: true on
             # one approved already changes nothing, so it would pass as "Approved".
             edited = self.session.edited(key)
@@ -292,9 +320,11 @@ class EditController(QObject):
                 self.refused.emit("published", why)
                 self.message.emit(why)
                 return False
-        if not self._edit(paths, "published", lambda: self.session.set_field(paths, "published", True)):
+        key = "published" if decision == APPROVED else "decision"
+        if not self._edit(paths, key, lambda: self.session.decide(paths, decision, reason, note)):
             return False
-        return self._save_each(paths, verb="Approved")
+        verb = VERBS[decision] + (f" as “{reason}”" if reason else "")
+        return self._save_each(paths, verb=verb)
 
     def _blocked_by_input(self, paths: Sequence[str | Path]) -> bool:
         """A half-typed value in the form for these records: saving now would silently drop it."""
@@ -359,9 +389,18 @@ class EditController(QObject):
         if failures:
             edit_dialogs.show_save_failures(self._dialog_parent, failures, saved=len(done))
         if done and not failures:
-            names = ", ".join(_name(k) for k in done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
+            names = ", ".join(self.story_name(k) for k in done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
             self.message.emit(f"{verb} {names}.{self._merged_message(done)}")
         return len(done) == len(keys)
+
+    def story_name(self, key: str) -> str:
+        """A record as an editor names it: its headline in quotes (the file name if it has none)."""
+        data = self.session.edited(key).data if self.session.knows(key) else None
+        title = data.get("title") if isinstance(data, dict) else None
+        if not isinstance(title, str) or not title.strip():
+            return _name(key)
+        title = " ".join(title.split())
+        return f"“{title if len(title) <= 80 else title[:79] + '…'}”"
 
     def _save_one(self, key: str, *, force: bool = False) -> bool | str | None:
         """True when saved; a reason when it failed; None when the editor chose not to save."""
@@ -685,8 +724,10 @@ class EditController(QObject):
             actions["actionSaveAll"].setEnabled(bool(self._dirty) and not self.is_saving())
             actions["actionRevert"].setEnabled(any(k in self._dirty for k in self._current))
             actions["actionReviewChanges"].setEnabled(bool(self._dirty))
-            actions["actionApproveNext"].setEnabled(has_records)
-            actions["actionUnapprove"].setEnabled(has_records)
+            for name in ("actionApproveNext", "actionUnapprove", "actionDecline", "actionFlag", "actionSkip"):
+                actions[name].setEnabled(has_records)
+            for n in range(1, 10):
+                actions[f"actionDeclineReason{n}"].setEnabled(has_records)
             undo.setEnabled(self.undoStack.canUndo())
             redo.setEnabled(self.undoStack.canRedo())
 
@@ -751,20 +792,52 @@ def install_editing(window) -> EditController:
     controller.recordSaved.connect(lambda key, doc: window.refresh_record(summarize_document(doc), doc))
     controller.recordSaved.connect(refresh_completions)
     controller.message.connect(window.show_status)
+
+    def reveal(key: str) -> None:
+        if key in controller.current_paths():
+            return
+        if not window.select_path(key):  # queues follow what is saved: it may be in another one now
+            window.set_queue(Queue.ALL)
+            window.select_path(key)
+
+    controller.revealRequested.connect(reveal)
     controller.saveBlocked.connect(lambda why: window.show_status(why) if why else None)
 
-    def approve_next() -> None:
+    def move_on(following: str | None) -> None:
+        # One rule after every decision and skip: the next record, with the keyboard on the table.
+        if not (following is not None and window.select_path(following)) and not window.step(+1):
+            window.show_queue_end()
+        window.focus_table()
+
+    def decide_next(decision: str, reason: str = "") -> None:
         paths = controller.current_paths()
         if not paths:
+            window.show_queue_end()
             return
-        # Chosen before approving: in "To review" the approved rows leave the queue.
+        # Chosen before deciding: in "To review" the decided rows leave the queue.
         following = _row_after(window, paths)
-        if controller.approve(paths):
-            if following is None or not window.select_path(following):
-                window.step(+1)
+        note = form.decisionNote() if decision != APPROVED else ""
+        if controller.decide(paths, decision, reason, note):
+            window.note_decision(decision, len(paths))
+            move_on(following)
+
+    def skip() -> None:
+        paths = controller.current_paths()
+        if not paths:
+            window.show_queue_end()
+            return
+        window.note_decision("skipped", len(paths))
+        move_on(_row_after(window, paths))
 
     controller.bind_actions(window.registry, go_next=None, parent=window)
-    window.registry.connect("actionApproveNext", approve_next)
+    registry = window.registry
+    registry.connect("actionApproveNext", lambda: decide_next(APPROVED))
+    registry.connect("actionDecline", lambda: decide_next(DECLINED))
+    registry.connect("actionFlag", lambda: decide_next(FLAGGED))
+    registry.connect("actionSkip", skip)
+    for n in range(1, 10):
+        reason_action = registry[f"actionDeclineReason{n}"]
+        reason_action.triggered.connect(lambda _=False, a=reason_action: decide_next(DECLINED, a.data() or ""))
 
     # Closing, opening another folder or reloading asks about unsaved edits first; once the
     # new folder starts loading, the old folder's edits and undo history are gone.

@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QKeyCombination, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QSlider,
     QSpinBox,
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.records.decisions import decision_of
+from desktop.ui.actions import REDO_KEYS, UNDO_KEYS
 from desktop.records.model import Document, RecordSummary
 from desktop.records.schema import value_problems
 from desktop.ui.topics_editor import TopicsEditor
@@ -47,6 +50,8 @@ class FormValues:
     problems: tuple[tuple[str, str], ...]  # (JSON path, message) of the record's own problems
     # Fields whose value is there but is no whole number ("hot"), as written: shown as invalid, not as unset.
     not_numbers: tuple[tuple[str, str], ...] = ()
+    decision: str = ""  # "approved", "declined", "flagged" or "" (desktop.records.decisions)
+    decline_reason: str = ""
 
     @classmethod
     def of(cls, record: Document | RecordSummary | Mapping[str, Any]) -> FormValues:
@@ -58,6 +63,8 @@ class FormValues:
                 record.published,
                 None if record.editable else _summary_blocker(record),
                 tuple((p.path, p.message) for p in record.problems),
+                decision="approved" if record.published else record.decision,
+                decline_reason=record.decline_reason,
             )
         if isinstance(record, Document):
             data = record.data if isinstance(record.data, dict) else {}
@@ -79,6 +86,8 @@ class FormValues:
             blocker,
             problems,
             not_numbers,
+            decision_of(data),
+            data.get("declineReason") if isinstance(data.get("declineReason"), str) else "",
         )
 
 
@@ -121,6 +130,14 @@ class FieldSpinBox(QSpinBox):
         self.setAccelerated(True)
         self.setKeyboardTracking(True)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # Not WheelFocus: scrolling the pane over a field must not take the focus and change it.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if not self.hasFocus():
+            event.ignore()  # the scroll area behind gets it and scrolls, as the editor meant
+            return
+        super().wheelEvent(event)
 
     def textFromValue(self, value: int) -> str:  # noqa: N802
         return self._labels.get(value) or super().textFromValue(value)
@@ -130,6 +147,15 @@ class FieldSpinBox(QSpinBox):
             if text.strip().casefold() == label.casefold():
                 return value
         return super().valueFromText(text)
+
+    def validate(self, text: str, pos: int):  # noqa: D102
+        # Qt refuses the keystroke that takes a number out of range, so typing "150" left "15":
+        # a value the editor never typed. Kept as typed instead, it shows its message and blocks Save.
+        state, fixed, fixed_pos = super().validate(text, pos)
+        stripped = text.strip()
+        if state == QValidator.State.Invalid and stripped.lstrip("-").isdigit() and len(stripped) <= 6:
+            return QValidator.State.Intermediate, text, pos
+        return state, fixed, fixed_pos
 
     @property
     def lower(self) -> int:
@@ -154,13 +180,13 @@ class FieldSpinBox(QSpinBox):
 
 
 _UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+_WINDOW_UNDO_KEYS = tuple(QKeySequence(text)[0] for text in (*UNDO_KEYS, *REDO_KEYS))
 
 
 def _is_undo_or_redo(event: QKeyEvent) -> bool:
     if any(event.matches(key) for key in _UNDO_KEYS):
         return True
-    combination = event.keyCombination()
-    return combination == QKeyCombination(Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier, Qt.Key.Key_Z)
+    return event.keyCombination() in _WINDOW_UNDO_KEYS
 
 
 def _problem_label(name: str) -> QLabel:
@@ -290,6 +316,27 @@ class RecordForm(QWidget):
                 cell.addLayout(field_layout)
             cell.addWidget(self.problemLabels[key])
             form.addRow(label, cell)
+
+        # The decision as saved, and the note the next Decline or Flag writes with it.
+        self.decisionLabel = QLabel(self)
+        self.decisionLabel.setObjectName("decisionState")
+        self.decisionLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.decisionLabel.setWordWrap(True)
+        self.noteInput = QLineEdit(self)
+        self.noteInput.setObjectName("decisionNoteInput")
+        self.noteInput.setAccessibleName("Decision note")
+        self.noteInput.setPlaceholderText("Optional note, saved with Decline or Flag")
+        self.noteInput.setClearButtonEnabled(True)
+        decision_cell = QVBoxLayout()
+        decision_cell.setContentsMargins(0, 0, 0, 0)
+        decision_cell.setSpacing(2)
+        decision_cell.addWidget(self.decisionLabel)
+        decision_cell.addWidget(self.noteInput)
+        decision_label = QLabel("&Decision:", self)
+        decision_label.setObjectName("decisionLabel")
+        decision_label.setBuddy(self.noteInput)
+        self.labels["decision"] = decision_label
+        form.addRow(decision_label, decision_cell)
         self._form_layout = form
 
         outer = QVBoxLayout(self)
@@ -302,6 +349,7 @@ class RecordForm(QWidget):
         self.setTabOrder(self.qualityInput, self.heatInput)
         self.setTabOrder(self.heatInput, self.topicsInput.lineEdit)
         self.setTabOrder(self.topicsInput.lineEdit, self.publishedInput)
+        self.setTabOrder(self.publishedInput, self.noteInput)
 
         self.qualityInput.valueChanged.connect(self._quality_changed)
         self.qualitySlider.valueChanged.connect(self._quality_slid)
@@ -342,6 +390,7 @@ class RecordForm(QWidget):
             # Half-typed text belongs to the records it was typed for, not to the next ones.
             self._identities = identities
             self.topicsInput.clearInput()
+            self.noteInput.clear()
         self._count = len(values)
         blockers = [v.blocker for v in values if v.blocker]
         blockers_text = ""
@@ -356,6 +405,7 @@ class RecordForm(QWidget):
             self._show_number(self.heatInput, [v.heat for v in values], None, _written(values, "heat"))
             self.topicsInput.setTopicSets([list(v.topics) for v in values])
             self._show_published([v.published for v in values])
+        self._show_decision(values)
         self._input_problems.clear()
         if self.topicsInput.inputProblem():  # typed text still there, for the same records
             self._input_problems["topics"] = self.topicsInput.inputProblem()
@@ -412,6 +462,21 @@ class RecordForm(QWidget):
             self.publishedInput.setChecked(bool(flags) and approved == len(flags))
         self.mixedPublishedLabel.setVisible(mixed)
 
+    def _show_decision(self, values: list[FormValues]) -> None:
+        words = {"approved": "Approved", "declined": "Declined", "flagged": "Flagged for later", "": "Not decided yet"}
+        decided = {(v.decision, v.decline_reason) for v in values}
+        if not values:
+            text = ""
+        elif len(decided) > 1:
+            text = f"Decisions differ among the {len(values)} selected records"
+        else:
+            decision, reason = decided.pop()
+            text = words[decision] + (f": {reason}" if reason else "")
+        self.decisionLabel.setText(text)
+
+    def decisionNote(self) -> str:  # noqa: N802
+        return self.noteInput.text().strip()
+
     def _set_editable(self, editable: bool, has_records: bool) -> None:
         # Disabled rather than merely read-only: the dimmed fields say "not now" at a glance,
         # and the banner above says why.
@@ -424,6 +489,7 @@ class RecordForm(QWidget):
         self.topicsInput.setReadOnly(not editable)
         self.topicsInput.setEnabled(usable)
         self.publishedInput.setEnabled(usable)
+        self.noteInput.setEnabled(usable)
 
     def isEditable(self) -> bool:  # noqa: N802
         return self._count > 0 and not self.qualityInput.isReadOnly()

@@ -60,6 +60,10 @@ FORM_ACTIONS = (
     "actionRedo",
     "actionApproveNext",
     "actionUnapprove",
+    "actionDecline",
+    "actionFlag",
+    "actionSkip",
+    *(f"actionDeclineReason{n}" for n in range(1, 10)),
 )
 SEPARATOR_BEFORE = frozenset(
     {"actionSave", "actionQuit", "actionFind", "actionNextRecord", "actionWarningsOnly", "actionAbout"}
@@ -68,8 +72,12 @@ QUEUE_ACTIONS = {
     "actionQueueAll": Queue.ALL,
     "actionQueueToReview": Queue.TO_REVIEW,
     "actionQueueApproved": Queue.APPROVED,
+    "actionQueueDeclined": Queue.DECLINED,
+    "actionQueueFlagged": Queue.FLAGGED,
     "actionQueueNeedsAttention": Queue.NEEDS_ATTENTION,
 }
+# What a decision is called in the tally of a sitting ("12 approved, 3 declined").
+DECISION_WORDS = {"approved": "approved", "declined": "declined", "flagged": "flagged", "skipped": "skipped"}
 QUEUE_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -123,9 +131,11 @@ class QueueDelegate(QStyledItemDelegate):
 
 
 class RecordTableView(QTableView):
-    """The record table: Home/End go to the first/last record, J/K step like Down/Up."""
+    """The record table: Home/End go to the first/last record, J/K step like Down/Up, and the
+    number keys decline with that reason (Alt+number does it from anywhere)."""
 
     stepRequested = Signal(int)
+    reasonKeyPressed = Signal(int)  # 1 to 9
 
     def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         model = self.model()
@@ -145,6 +155,9 @@ class RecordTableView(QTableView):
                 return
             if event.key() == Qt.Key.Key_K:
                 self.stepRequested.emit(-1)
+                return
+            if Qt.Key.Key_1.value <= event.key() <= Qt.Key.Key_9.value:
+                self.reasonKeyPressed.emit(event.key() - Qt.Key.Key_0.value)
                 return
         super().keyPressEvent(event)
 
@@ -188,6 +201,7 @@ class MainWindow(QMainWindow):
         self._loading = False
         self._leave_guards: list[LeaveGuard] = []
         self._closed = False
+        self._sitting: dict[str, int] = {}  # decisions made since the folder was opened
 
         self.registry = ActionRegistry(self)
         self.model = RecordTableModel(self)
@@ -255,6 +269,12 @@ class MainWindow(QMainWindow):
         self.recordTable.verticalHeader().setVisible(False)
         self.recordTable.verticalHeader().setDefaultSectionSize(self.recordTable.fontMetrics().height() + 10)
         self.recordTable.setIconSize(QSize(52, 16))
+        # Where the keys go must be visible at a glance: the table draws a highlight frame while it
+        # has the focus (the style's own focus mark is a dotted line around one cell at most).
+        self.recordTable.setStyleSheet(
+            "QTableView#recordTable { border: 2px solid transparent; }"
+            " QTableView#recordTable:focus { border: 2px solid palette(highlight); }"
+        )
         header = self.recordTable.horizontalHeader()
         header.setObjectName("recordTableHeader")
         header.setHighlightSections(False)
@@ -284,6 +304,12 @@ class MainWindow(QMainWindow):
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.setSpacing(4)
         middle_layout.addWidget(self.searchField)
+        self.progressLabel = QLabel()
+        self.progressLabel.setObjectName("decisionProgress")
+        self.progressLabel.setAccessibleName("Decision progress")
+        self.progressLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.progressLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        middle_layout.addWidget(self.progressLabel)
         middle_layout.addWidget(self.recordTable)
 
         self.reviewPane = ReviewPane()
@@ -337,6 +363,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.recentMenu = QMenu("Open Rec&ent", self)  # &Reload has R
         self.recentMenu.setObjectName("menuOpenRecent")
+        self.reasonsMenu = QMenu("Decline &With Reason", self)
+        self.reasonsMenu.setObjectName("menuDeclineReasons")
+        for action in self.registry.in_menu("Decline reasons"):
+            self.reasonsMenu.addAction(action)
         for name in MENUS:
             actions = self.registry.in_menu(name)
             if not actions:
@@ -349,6 +379,8 @@ class MainWindow(QMainWindow):
                 menu.addAction(action)
                 if action.objectName() == "actionOpenFolder":
                     menu.addMenu(self.recentMenu)
+                if action.objectName() == "actionDecline":
+                    menu.addMenu(self.reasonsMenu)
         toolbar = QToolBar("Main toolbar", self)
         toolbar.setObjectName("mainToolBar")
         toolbar.setMovable(False)
@@ -358,6 +390,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         for name in FORM_ACTIONS:
             self.registry[name].setEnabled(False)
+        self.apply_decline_reasons()
         self._rebuild_recent_menu(self.settings.recent_folders())
 
     def _connect(self) -> None:
@@ -382,6 +415,7 @@ class MainWindow(QMainWindow):
         self.searchField.leaveRequested.connect(self.focus_table)
         self._search_timer.timeout.connect(self._apply_search)
         self.recordTable.stepRequested.connect(self.step)
+        self.recordTable.reasonKeyPressed.connect(self._decline_with_reason_key)
         selection = self.recordTable.selectionModel()
         selection.currentRowChanged.connect(self._on_current_row)
         selection.selectionChanged.connect(lambda *_: self.selectedPathsChanged.emit(self.selected_paths()))
@@ -437,6 +471,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{folder.name.replace('[*]', '[*][*]')}[*] — Newsdesk")
         self.setWindowModified(False)
         self.reader.forget()
+        if reason != "reload":
+            self._sitting = {}
         self.model.clear()
         self._refresh_running = self._refresh_wanted = False
         self.watcher.watch(folder)
@@ -605,18 +641,76 @@ class MainWindow(QMainWindow):
             return
         m = self.model
         total, attention = m.count(Queue.ALL), m.count(Queue.NEEDS_ATTENTION)
+        declined, flagged = m.count(Queue.DECLINED), m.count(Queue.FLAGGED)
+        decided = f"{m.count(Queue.APPROVED)} approved"
+        decided += f", {declined} declined" if declined else ""
+        decided += f", {flagged} flagged" if flagged else ""
         text = (
             f"{self._folder}   ·   {total} record{'' if total == 1 else 's'}, {m.count(Queue.TO_REVIEW)} to review, "
-            f"{m.count(Queue.APPROVED)} approved, {attention} need{'s' if attention == 1 else ''} attention"
+            f"{decided}, {attention} need{'s' if attention == 1 else ''} attention"
         )
         if m.warnedCount:
             text += f", {m.warnedCount} with warnings"
         if self._status_suffix:
             text += f"   ·   {self._status_suffix}"
+        self._update_progress()
         if self._loading:
             text += "   ·   reading…"
         self.statusLabel.setText(text)
         self.statusLabel.setToolTip(str(self._folder))
+
+    def _update_progress(self) -> None:
+        m = self.model
+        decided = m.count(Queue.APPROVED) + m.count(Queue.DECLINED) + m.count(Queue.FLAGGED)
+        if self._folder is None or not m.count(Queue.ALL):
+            self.progressLabel.setText("")
+            return
+        text = f"{decided} of {m.count(Queue.ALL)} decided"
+        if self._sitting:
+            text += f"   ·   this sitting: {self.sitting_text()}"
+        self.progressLabel.setText(text)
+
+    def show_queue_end(self) -> None:
+        """After the last record of the queue: the done page when the queue is empty, else the
+        last row stays selected and the status bar says the end was reached."""
+        if not self.proxy.rowCount():
+            self._show_nothing_selected()
+            return
+        if not self.recordTable.currentIndex().isValid():
+            self._select_proxy_row(self.proxy.rowCount() - 1)
+        left = self.proxy.rowCount()
+        self.show_status(
+            f"End of “{self.proxy.queue.label}” ({left} record{'' if left == 1 else 's'} in it). "
+            f"This sitting: {self.sitting_text()}."
+        )
+
+    def note_decision(self, decision: str, count: int = 1) -> None:
+        """Count a decision of this sitting (for the progress line and the end of a queue)."""
+        self._sitting[decision] = self._sitting.get(decision, 0) + count
+        self._update_progress()
+
+    def sitting_text(self) -> str:
+        parts = [f"{self._sitting[d]} {DECISION_WORDS[d]}" for d in DECISION_WORDS if self._sitting.get(d)]
+        return ", ".join(parts) or "nothing decided yet"
+
+    def apply_decline_reasons(self) -> None:
+        """Name the reason actions after the reasons in the settings; unused numbers are hidden
+        (a hidden action's key does nothing, so Alt+9 with 8 reasons is not a silent decline)."""
+        reasons = self.settings.decline_reasons()
+        for n in range(1, 10):
+            action = self.registry[f"actionDeclineReason{n}"]
+            reason = reasons[n - 1] if n <= len(reasons) else ""
+            action.setText(f"&{n}  {reason.replace('&', '&&')}" if reason else f"Reason {n}")
+            action.setData(reason)
+            action.setVisible(bool(reason))
+            action.setStatusTip(f"Decline as “{reason}”, save, go to the next record" if reason else "")
+
+    def _decline_with_reason_key(self, number: int) -> None:
+        action = self.registry[f"actionDeclineReason{number}"]
+        if action.isVisible() and action.isEnabled():
+            action.trigger()
+        else:
+            self.show_status(f"No decline reason on key {number} (Review > Decline With Reason lists them).")
 
     # --- queues, search, moving ---------------------------------------------------------
     def set_queue(self, queue: Queue) -> None:
@@ -676,11 +770,17 @@ class MainWindow(QMainWindow):
             message = "This folder has no records (.txt, .md or .markdown files)."
         elif self.proxy.search_text:
             message = f"No records in “{self.proxy.queue.label}” match “{self.searchField.text().strip()}”."
+        elif self.proxy.rowCount() == 0 and self._sitting:
+            message = (
+                f"Queue done: nothing left in “{self.proxy.queue.label}”.\n\n"
+                f"Decided in this sitting: {self.sitting_text()}.\n\n"
+                "Ctrl+1 shows all records; Ctrl+2 to Ctrl+6 the other queues."
+            )
         elif self.proxy.rowCount() == 0:
             message = f"No records in “{self.proxy.queue.label}”."
         else:
             message = "Select a record to review it."
-        self.reviewPane.show_empty(message)
+        self.reviewPane.show_empty(message, placeholder=not message.startswith("Queue done"))
         self.currentRecordChanged.emit(None)
 
     def step(self, delta: int) -> bool:

@@ -55,7 +55,7 @@ HEADERS = {
     Column.GIT: "Git",
 }
 HEADER_TIPS = {
-    Column.STATE: "State: approved, has problems, unsaved edits",
+    Column.STATE: "State: approved, declined, flagged, has problems, unsaved edits",
     Column.QUALITY: "Quality score, 0 to 100",
     Column.HEAT: "Heat, 0 to 100 (– means not rated)",
     Column.GIT: "Git: modified, new or conflicted since the last commit (blank: unchanged)",
@@ -68,13 +68,20 @@ class Queue(enum.Enum):
     ALL = "all"
     TO_REVIEW = "review"
     APPROVED = "approved"
+    DECLINED = "declined"
+    FLAGGED = "flagged"
     NEEDS_ATTENTION = "attention"
 
     @property
     def label(self) -> str:
-        return {"all": "All records", "review": "To review", "approved": "Approved", "attention": "Needs attention"}[
-            self.value
-        ]
+        return {
+            "all": "All records",
+            "review": "To review",
+            "approved": "Approved",
+            "declined": "Declined",
+            "flagged": "Flagged",
+            "attention": "Needs attention",
+        }[self.value]
 
     def holds(self, summary: RecordSummary) -> bool:
         if self is Queue.ALL:
@@ -83,8 +90,10 @@ class Queue(enum.Enum):
             return bool(summary.problems) or not summary.editable
         if self is Queue.APPROVED:
             return summary.published
-        # An unreadable file cannot be approved; it waits in Needs attention instead.
-        return not summary.published and summary.editable
+        if self is Queue.DECLINED or self is Queue.FLAGGED:
+            return not summary.published and summary.decision == self.value
+        # Undecided. An unreadable file cannot be decided on; it waits in Needs attention instead.
+        return not summary.published and not summary.decision and summary.editable
 
 
 def parse_published(text: str) -> QDateTime | None:
@@ -268,6 +277,8 @@ class RecordTableModel(QAbstractTableModel):
         flags = []
         if summary.published:
             flags.append("approved")
+        elif summary.decision:
+            flags.append(summary.decision)
         if summary.problems or not summary.editable:
             flags.append("problem")
         elif path_key(summary.path) in self._warnings:
@@ -277,8 +288,9 @@ class RecordTableModel(QAbstractTableModel):
         return tuple(flags)
 
     def state_words(self, summary: RecordSummary) -> list[str]:
-        words = {"approved": "approved", "problem": "has problems", "warning": "has warnings",
-                 "unsaved": "unsaved edits"}
+        reason = f" ({summary.decline_reason})" if summary.decline_reason else ""
+        words = {"approved": "approved", "declined": f"declined{reason}", "flagged": "flagged for later",
+                 "problem": "has problems", "warning": "has warnings", "unsaved": "unsaved edits"}
         return [words[flag] for flag in self.state_flags(summary)]
 
     @staticmethod

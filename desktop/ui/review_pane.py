@@ -428,9 +428,11 @@ class ReviewPane(QWidget):
     def current_path(self) -> str | None:
         return None if self._summary is None else self._summary.path
 
-    def show_empty(self, message: str) -> None:
+    def show_empty(self, message: str, *, placeholder: bool = True) -> None:
+        """`placeholder=False` for news the editor must read (a queue done), not the grey of a hint."""
         self._summary = None
         self._document = None
+        self.emptyLabel.setEnabled(not placeholder)
         self.emptyLabel.setText(message)
         self.imageStrip.clear()
         self.stack.setCurrentWidget(self.emptyLabel)

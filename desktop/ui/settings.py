@@ -20,6 +20,8 @@ LAST_FOLDER = "folders/last"
 RECENT_FOLDERS = "folders/recent"
 LOAD_WEB_IMAGES = "view/loadWebImages"
 CHECK_LINKS = "view/checkLinks"
+DECLINE_REASONS = "review/declineReasons"
+MAX_DECLINE_REASONS = 9  # one per number key
 
 # Every key the desk stores and what it means when absent. Byte blobs are Qt's own saveState() output.
 DEFAULTS: dict[str, Any] = {
@@ -35,6 +37,12 @@ DEFAULTS: dict[str, Any] = {
     LOAD_WEB_IMAGES: True,
     # Asking every related link and image of a folder is many requests to many hosts: opt-in.
     CHECK_LINKS: False,
+    # Reasons on the number keys (1 is the first), as a JSON list: few and short, so that giving
+    # a reason costs one key and no reading.
+    DECLINE_REASONS: json.dumps([
+        "Off topic", "Duplicate story", "Low quality", "Paywalled", "Broken link", "Opinion, not news",
+        "Outdated", "Press release",
+    ]),
 }
 
 
@@ -83,6 +91,19 @@ class DeskSettings:
         recent = [f for f in self.recent_folders() if f != folder]
         self._settings.setValue(RECENT_FOLDERS, json.dumps(recent))
         return recent
+
+    def decline_reasons(self) -> list[str]:
+        """The reasons for number keys 1 to 9, in order; blank and surplus entries are dropped."""
+        try:
+            reasons = json.loads(self.value(DECLINE_REASONS))
+        except ValueError:
+            reasons = json.loads(DEFAULTS[DECLINE_REASONS])
+        if not isinstance(reasons, list):
+            reasons = json.loads(DEFAULTS[DECLINE_REASONS])
+        return [r.strip() for r in reasons if isinstance(r, str) and r.strip()][:MAX_DECLINE_REASONS]
+
+    def set_decline_reasons(self, reasons: list[str]) -> None:
+        self._settings.setValue(DECLINE_REASONS, json.dumps([r.strip() for r in reasons if r.strip()]))
 
     def last_folder(self) -> Path | None:
         """The folder opened last time, if it still exists."""

@@ -1,6 +1,9 @@
 """Benchmark: open 1,000 seed-sized records in the real window and measure how responsive it stays.
 
-    .venv/bin/python tests/benchmarks/bench_load.py [--count 1000]
+    .venv/bin/python tests/benchmarks/bench_load.py [--count 1000] [--no-thread]
+
+Then it opens the same folder again (the index now valid: a warm open), and times the naive
+python-frontmatter script on a sample of the files, scaled to all of them, for the ratios.
 
 A heartbeat QTimer (10 ms), started once the window is shown, records the longest gap between
 its ticks: how long the UI thread could not react to the editor. The issue's bar is 100 ms. For
@@ -158,18 +161,30 @@ def main(argv: list[str]) -> int:
     from desktop.app import build_window
     from desktop.ui import main_window
 
+    import frontmatter
+
+    time.sleep(2.1)  # older than the index's racy window, as a real feed's files are
     try:
         window = measure(app, lambda: build_window(folder))
         rss_window = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rss_workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        process_loader = main_window.FolderLoader
-        main_window.FolderLoader = thread_loader_class()
-        try:
-            thread = measure(app, lambda: build_window(folder))
-        finally:
-            main_window.FolderLoader = process_loader
+        warm = measure(app, lambda: build_window(folder))
+        sample = sorted(folder.iterdir())[:500]
+        start = time.perf_counter()
+        for path in sample:
+            frontmatter.load(str(path))
+        naive_s = (time.perf_counter() - start) / len(sample) * count
+        thread = None
+        if "--no-thread" not in argv:
+            process_loader = main_window.FolderLoader
+            main_window.FolderLoader = thread_loader_class()
+            try:
+                thread = measure(app, lambda: build_window(folder))
+            finally:
+                main_window.FolderLoader = process_loader
     finally:
         shutil.rmtree(sandbox, ignore_errors=True)
+    thread = thread or {key: float("nan") for key in window}
 
     print(f"{count} copies of the seed record ({seed.stat().st_size / 1024:.1f} KiB each), {os.cpu_count()} CPUs")
     print(f"{'':28}{'process pool (shipped)':>24}{'one QThread':>18}")
@@ -182,12 +197,15 @@ def main(argv: list[str]) -> int:
     ):
         fmt = "{:.0f}" if key in ("rows", "stall_ms") else "{:.2f}"
         print(f"{label:28}{fmt.format(window[key]) + ' ' + unit:>24}{fmt.format(thread[key]) + ' ' + unit:>18}")
+    print(f"naive python-frontmatter script (scaled from 500): {naive_s:.2f} s; "
+          f"cold open 1/{naive_s / window['total_s']:.1f} of it, warm open 1/{naive_s / warm['total_s']:.1f} "
+          f"({warm['total_s']:.2f} s, longest stall {warm['stall_ms']:.0f} ms)")
     print(f"peak RSS: UI process {rss_window:.0f} MiB (after the process-pool load), largest worker {rss_workers:.0f} MiB")
     print(
         f"ratios pool/QThread: total time {window['total_s'] / thread['total_s']:.2f}, "
         f"longest stall {window['stall_ms'] / max(thread['stall_ms'], 0.001):.2f}"
     )
-    ok = window["stall_ms"] <= STALL_LIMIT_MS and window["rows"] == count
+    ok = max(window["stall_ms"], warm["stall_ms"]) <= STALL_LIMIT_MS and window["rows"] == warm["rows"] == count
     print(f"{'PASS' if ok else 'FAIL'}: longest stall {window['stall_ms']:.0f} ms (limit {STALL_LIMIT_MS} ms)")
     return 0 if ok else 1
 

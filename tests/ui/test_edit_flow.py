@@ -304,7 +304,7 @@ def test_a_file_that_cannot_be_edited_shows_a_read_only_form_and_refuses_approva
     broken.write_text('---\ntitle: "A"\ntitle: "B"\nwebUrl: "https://example.com/"\n---\n', encoding="utf-8")
     before = broken.read_bytes()
     window, controller, form = editing_desk(qtbot, open_desk(seed_copy))
-    press(qtbot, Qt.Key.Key_4, CTRL)  # Needs attention
+    press(qtbot, Qt.Key.Key_6, CTRL)  # Needs attention
     qtbot.waitUntil(lambda: window.current_path() == path_key(broken))
     assert form.blockerLabel.isVisible()
     assert "can't be edited" in form.blockerLabel.text()

@@ -253,7 +253,8 @@ def test_queues_switch_and_count(desk, qtbot, seed_copy):
     assert approved > 0
     counts = {window.queueList.item(i).text(): window.queueList.item(i).data(Qt.ItemDataRole.UserRole + 2)
               for i in range(window.queueList.count())}
-    assert counts == {"All records": 27, "To review": 27 - approved, "Approved": approved, "Needs attention": 0}
+    assert counts == {"All records": 27, "To review": 27 - approved, "Approved": approved,
+                      "Declined": 0, "Flagged": 0, "Needs attention": 0}
 
     qtbot.keyClick(window.recordTable, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_queue() is Queue.APPROVED
@@ -267,7 +268,7 @@ def test_queues_switch_and_count(desk, qtbot, seed_copy):
     wait_for_record(qtbot, window, table_title(window, 0))
     assert not window.current_summary().published
 
-    window.queueList.setCurrentRow(3)
+    window.queueList.setCurrentRow(5)
     assert window.proxy.rowCount() == 0
     assert "No records in “Needs attention”" in window.reviewPane.emptyLabel.text()
     assert window.current_path() is None
@@ -282,7 +283,7 @@ def test_a_malformed_file_is_listed_in_needs_attention_with_its_problem(open_des
     assert window.model.rowCount() == 29
     window.set_queue(Queue.NEEDS_ATTENTION)
     assert window.proxy.rowCount() == 2
-    assert window.queueList.item(3).data(Qt.ItemDataRole.UserRole + 2) == 2
+    assert window.queueList.item(5).data(Qt.ItemDataRole.UserRole + 2) == 2
     paths = {Path(window.model.summary_at(window.proxy.mapToSource(window.proxy.index(r, 0)).row()).path).name
              for r in range(2)}
     assert paths == {"zz_broken.md", "zz_latin1.txt"}

@@ -101,7 +101,7 @@ def test_numbers_and_dates_sort_by_value_not_by_text(proxy):
 
 
 def test_queues_hold_the_right_records_and_count_them(model, proxy):
-    assert [model.count(q) for q in Queue] == [5, 2, 2, 2]
+    assert [model.count(q) for q in Queue] == [5, 2, 2, 0, 0, 2]
     proxy.set_queue(Queue.APPROVED)
     assert set(column(proxy, Column.TITLE, PATH_ROLE)) == {"/f/b.md", "/f/e.md"}
     proxy.set_queue(Queue.NEEDS_ATTENTION)
