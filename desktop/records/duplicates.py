@@ -123,13 +123,31 @@ def duplicate_pairs(summaries: Sequence[RecordSummary]) -> dict[int, dict[int, s
                     if other != position:
                         found[position][other] = "url"
 
-    titles = [normalized_title(summary.title) if summary.title else "" for summary in summaries]
+    # Records with the same normalised title are one group, compared once: a feed that sends a
+    # story 400 times made the word index below compare every copy with every other (9 s for
+    # 5,000 copies of one record, the window's warm open waiting on it).
+    groups: dict[str, list[int]] = defaultdict(list)
+    for position, summary in enumerate(summaries):
+        title = normalized_title(summary.title) if summary.title else ""
+        if title:
+            groups[title].append(position)
+
+    def mark(members: list[int], others: list[int]) -> None:
+        for position in members:
+            for other in others[: MAX_NAMED + 1]:
+                if other != position:
+                    found[position].setdefault(other, "title")
+
+    titles = list(groups)
+    for positions in groups.values():
+        if len(positions) > 1:
+            mark(positions, positions)
     words_of = [tuple(set(title.split())) for title in titles]
     postings: dict[str, list[int]] = defaultdict(list)
-    for position, words in enumerate(words_of):
+    for index, words in enumerate(words_of):
         for word in words:
-            postings[word].append(position)
-    for position, words in enumerate(words_of):
+            postings[word].append(index)
+    for index, words in enumerate(words_of):
         if not words:
             continue
         rarest = sorted(words, key=lambda word: (len(postings[word]), word))[:_LOOKUP_WORDS]
@@ -137,13 +155,12 @@ def duplicate_pairs(summaries: Sequence[RecordSummary]) -> dict[int, dict[int, s
         # rarest words (one, for titles that short): sharing fewer is chance, not the same story.
         needed = 2 if len(rarest) > 2 else 1
         counts = Counter(chain.from_iterable(postings[word] for word in rarest))
-        candidates = [other for other, shared in counts.items() if shared >= needed and other != position]
-        title = titles[position]
+        candidates = [other for other, shared in counts.items() if shared >= needed and other > index]
+        title = titles[index]
         for other in candidates[:_MAX_CANDIDATES]:
-            if other in found[position] or not similar_titles(title, titles[other]):
-                continue
-            found[position][other] = "title"
-            found[other].setdefault(position, "title")
+            if similar_titles(title, titles[other]):
+                mark(groups[title], groups[titles[other]])
+                mark(groups[titles[other]], groups[title])
     return found
 
 
