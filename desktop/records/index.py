@@ -277,11 +277,20 @@ def summary_from_json(text: str, path: Path) -> RecordSummary:
     fields["path"] = str(path)
     fields["problems"] = tuple(Problem(**problem) for problem in fields["problems"])
     # A summary's sequences are tuples (hashable, cheap to pickle); JSON gives lists back.
-    return RecordSummary(**{key: _tuples(value) for key, value in fields.items()})
+    for key, value in fields.items():
+        if type(value) is list:
+            fields[key] = _tuples(value)
+    return RecordSummary(**fields)
 
 
-def _tuples(value: Any) -> Any:
-    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value
+def _tuples(items: list) -> tuple:
+    # A summary's lists hold one kind of item each, so the first says whether to go deeper: a
+    # walk asking every item made the index's summaries of the seed twice as slow to read.
+    if not items or type(items[0]) is not list:
+        return tuple(items)
+    if not items[0] or type(items[0][0]) is not list:
+        return tuple(map(tuple, items))  # a list of flat lists (related_urls), in C
+    return tuple(map(_tuples, items))
 
 
 # --------------------------------------------------------------------------- the indexed scan
