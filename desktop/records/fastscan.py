@@ -254,23 +254,53 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
 
 # Where values are written, found in the text without a node tree: a key at the start of a line,
 # the plain way (`webUrl: "..."`); any other spelling, or a second line that could be the key
-# (inside a multi-line text), leaves it to the exact path.
-_TOP_LEVEL_KEY_PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+# (inside a multi-line text), leaves it to the exact path. Each search starts from the key itself
+# (a literal, which the regex engine finds fast) and then looks at what leads to it on its line:
+# patterns anchored at `^` in multi-line mode try every position of the text, and three of them
+# took longer than parsing the record.
 _RELATED_START = re.compile(r"^related:[ ]*$", re.M)
-_NESTED_WEB_URL = re.compile(r"^[ ]+(?:-[ ]+)?webUrl:[ ]+(?=\S)", re.M)
-_NESTED_WEB_URL_ANY = re.compile(r"^[ -]+[\"']?webUrl[\"']?[ ]*:", re.M)
+_KEY_SPELLINGS: dict[str, re.Pattern[str]] = {}
+_PLAIN_NESTED_INDENT = re.compile(r"[ ]+(?:-[ ]+)?")
+_PLAIN_VALUE = re.compile(r"[ ]+(?=\S)")
+
+
+def _key_places(front: str, key: str, *, nested: bool, start: int = 0) -> tuple[list[int], int]:
+    """(end of each plain `key: ` at or after `start`, the count of lines anywhere spelling `key` as
+    a mapping key): top-level lines for `nested=False`, indented or list-item lines otherwise."""
+    spelled = _KEY_SPELLINGS.get(key)
+    if spelled is None:
+        spelled = _KEY_SPELLINGS[key] = re.compile(re.escape(key) + "[\"']?[ ]*:")
+    plain: list[int] = []
+    spellings = 0
+    for found in spelled.finditer(front):
+        at = found.start()
+        line_start = front.rfind("\n", 0, at) + 1
+        lead = front[line_start:at]
+        quoted = lead.endswith(("'", '"'))
+        indent = lead[:-1] if quoted else lead
+        if nested:
+            if not indent or indent.strip(" -"):
+                continue
+        elif indent:
+            continue
+        spellings += 1
+        after = front[at + len(key):at + len(key) + 1]
+        if quoted or after != ":" or at < start:
+            continue
+        if nested and _PLAIN_NESTED_INDENT.fullmatch(indent) is None:
+            continue
+        value = _PLAIN_VALUE.match(front, at + len(key) + 1)
+        if value is not None:
+            plain.append(value.end())
+    return plain, spellings
 
 
 def _top_level_value_at(front: str, front_line: int, key: str) -> tuple[int, int]:
-    patterns = _TOP_LEVEL_KEY_PATTERNS.get(key)
-    if patterns is None:
-        patterns = (re.compile(rf"^{key}:[ ]+(?=\S)", re.M), re.compile(rf"^[\"']?{key}[\"']?[ ]*:", re.M))
-        _TOP_LEVEL_KEY_PATTERNS[key] = patterns
-    plain, any_spelling = patterns
-    found = plain.search(front)
-    if found is None or len(any_spelling.findall(front)) != 1:
+    plain, spellings = _key_places(front, key, nested=False)
+    if not plain or spellings != 1:
         raise _Unsure
-    return front.count("\n", 0, found.start()) + front_line, found.end() - found.start() + 1
+    line_start = front.rfind("\n", 0, plain[0]) + 1
+    return front.count("\n", 0, plain[0]) + front_line, plain[0] - line_start + 1
 
 
 def _related_urls(front: str, front_line: int, related: list[Any]) -> tuple[tuple[str, int, int], ...]:
@@ -280,12 +310,15 @@ def _related_urls(front: str, front_line: int, related: list[Any]) -> tuple[tupl
     start = _RELATED_START.search(front)
     if start is None:
         raise _Unsure
-    places = list(_NESTED_WEB_URL.finditer(front, start.end()))
+    places, spellings = _key_places(front, "webUrl", nested=True, start=start.end())
     # Every nested webUrl line before `related:` or spelled otherwise would make the count a guess.
-    if len(places) != len(urls) or len(_NESTED_WEB_URL_ANY.findall(front)) != len(urls):
+    if len(places) != len(urls) or spellings != len(urls):
         raise _Unsure
     found = []
+    line, counted = front_line, 0
     for url, place in zip(urls, places):
-        line_start = front.rfind("\n", 0, place.start()) + 1
-        found.append((url, front.count("\n", 0, place.start()) + front_line, place.end() - line_start + 1))
+        line += front.count("\n", counted, place)  # the places ascend: each newline counted once
+        counted = place
+        line_start = front.rfind("\n", 0, place) + 1
+        found.append((url, line, place - line_start + 1))
     return tuple(found)
