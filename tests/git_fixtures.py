@@ -56,3 +56,22 @@ def record_remote(isolated_git, tmp_path) -> tuple[Path, Path]:
     git(first, "push", "-q", "origin", "HEAD:main")
     git(first, "branch", "-q", "--set-upstream-to=origin/main")
     return bare, first
+
+
+@pytest.fixture
+def two_editors(record_remote, tmp_path, capsys) -> tuple[Path, Path]:
+    """(ana, ben): two clones set up with `newsdesk git-setup` (.gitattributes committed by Ana),
+    both pulling with merges, as two editors of one record repository."""
+    from desktop.cli import main
+
+    bare, ana = record_remote
+    assert main(["git-setup", str(ana / "records")]) == 0
+    git(ana, "add", "records/.gitattributes")
+    git(ana, "commit", "-q", "-m", "Merge records field by field")
+    git(ana, "push", "-q")
+    ben = make_editor_clone(bare, tmp_path / "ben", "Ben", "ben@example.com")
+    assert main(["git-setup", str(ben / "records")]) == 0
+    for clone in (ana, ben):
+        git(clone, "config", "pull.rebase", "false")
+    capsys.readouterr()
+    return ana, ben

@@ -37,7 +37,7 @@ from .merge import FieldConflict, MergeRefused, change_words, changes_between, m
 from .model import Document, FileStamp
 from .reading import read_document
 from .schema import same_value
-from .store import SaveError, atomic_write
+from .store import SaveError, atomic_write, sync_folder
 
 JOURNAL_FORMAT = 1
 # Rewrite the file once it holds this many lines and at least twice as many as live entries:
@@ -243,7 +243,7 @@ class Journal:
             raise JournalError(f"Could not write the journal {self.path}: {error.strerror or error}.") from error
         self._ends_with_newline = True
         if created:
-            _sync_folder(self.path.parent)
+            sync_folder(self.path.parent)
 
     def _rewrite(self) -> None:
         data = b"".join(_line(entry) for entry in self._live.values())
@@ -266,20 +266,7 @@ class Journal:
             return
         except OSError as error:
             raise JournalError(f"Could not remove the journal {self.path}: {error.strerror or error}.") from error
-        _sync_folder(self.path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        sync_folder(self.path.parent)
 
 
 # --------------------------------------------------------------------------------------------

@@ -80,10 +80,10 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
                 os.unlink(temp_name)
             except OSError:
                 pass
-    _sync_folder(folder)
+    sync_folder(folder)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     # Makes the rename itself durable; not every platform or file system can open a folder.
     try:
         fd = os.open(folder, os.O_RDONLY)

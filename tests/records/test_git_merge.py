@@ -12,7 +12,7 @@ import pytest
 from desktop.cli import main
 from desktop.records.reading import read_document
 
-from git_fixtures import SEEDS, git, isolated_git, make_editor_clone, pytestmark_git, record_remote  # noqa: F401
+from git_fixtures import SEEDS, git, isolated_git, make_editor_clone, pytestmark_git, record_remote, two_editors  # noqa: F401
 
 pytestmark = pytestmark_git
 RECORD = "records/000_fbf05e2be9931d54.txt"
@@ -31,20 +31,6 @@ def changed_lines(before: bytes, after: bytes) -> list[tuple[list[bytes], list[b
 def set_and_commit(clone: Path, *options: str, message: str) -> None:
     assert main(["set", str(clone / RECORD), *options]) == 0
     git(clone, "commit", "-q", "-am", message)
-
-
-@pytest.fixture
-def two_editors(record_remote, tmp_path, capsys):
-    """(ana, ben): both clones set up with `newsdesk git-setup`, .gitattributes committed by Ana."""
-    bare, ana = record_remote
-    assert main(["git-setup", str(ana / "records")]) == 0
-    git(ana, "add", "records/.gitattributes")
-    git(ana, "commit", "-q", "-m", "Merge records field by field")
-    git(ana, "push", "-q")
-    ben = make_editor_clone(bare, tmp_path / "ben", "Ben", "ben@example.com")
-    assert main(["git-setup", str(ben / "records")]) == 0
-    capsys.readouterr()
-    return ana, ben
 
 
 def test_two_editors_changing_different_fields_pull_without_a_conflict(two_editors):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.ui import edit_dialogs
 from desktop.ui.record_model import Column, Queue
 
-from git_fixtures import git, isolated_git, pytestmark_git, record_remote  # noqa: F401
+from git_fixtures import git, isolated_git, pytestmark_git, record_remote, two_editors  # noqa: F401
 
 pytestmark = [pytest.mark.gui, pytestmark_git]
 
@@ -115,23 +115,6 @@ def test_history_reduces_each_commit_to_its_field_changes(open_desk, qtbot, reco
     assert window.reviewPane.tabs.currentWidget() is window.historyView
     qtbot.waitUntil(lambda: window.historyView.count() == 2, timeout=GIT_TIMEOUT_MS)
     assert window.historyView.item(0).text().startswith("quality 40 -> 77, Ben, ")
-
-
-@pytest.fixture
-def two_editors(record_remote, tmp_path, capsys):
-    """(ana, ben): both clones set up with `newsdesk git-setup`; Ana pulls with merges."""
-    from desktop.cli import main
-    from git_fixtures import make_editor_clone
-
-    bare, ana = record_remote
-    assert main(["git-setup", str(ana / "records")]) == 0
-    git(ana, "add", "records/.gitattributes")
-    git(ana, "commit", "-q", "-m", "Merge records field by field")
-    git(ana, "push", "-q")
-    git(ana, "config", "pull.rebase", "false")
-    ben = make_editor_clone(bare, tmp_path / "ben", "Ben", "ben@example.com")
-    capsys.readouterr()
-    return ana, ben
 
 
 def commit_edit(clone: Path, record: str, old: bytes, new: bytes, message: str, push: bool = False) -> None:

@@ -15,6 +15,7 @@ from desktop.records.session import path_key
 from desktop.ui import edit_dialogs
 from desktop.ui.live_folder import FolderWatcher
 from desktop.ui.record_model import Queue
+from form_keys import typed_quality
 
 pytestmark = pytest.mark.gui
 
@@ -104,15 +105,6 @@ def test_a_burst_of_changes_is_one_refresh(qtbot, tmp_path):
     qtbot.wait(1700)  # nothing more comes: the burst was one refresh
     assert watcher.refreshes == 1
     watcher.stop()
-
-
-def typed_quality(qtbot, window, value: str) -> Path:
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    window.recordTable.setFocus()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Q, ALT)
-    qtbot.keyClicks(QApplication.focusWidget(), value)
-    return Path(window.current_path())
 
 
 def test_unsaved_edits_changed_on_disk_get_a_banner_and_merge_keeps_both(desk, qtbot):

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 
 from desktop.ui import edit_dialogs
 from desktop.ui.edit_dialogs import FieldChoiceDialog
+from form_keys import typed_quality
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -40,15 +41,6 @@ def when_shown(kind: type, act: Callable, seen: list) -> None:
         act(dialog)
 
     QTimer.singleShot(0, poll)
-
-
-def typed_quality(qtbot, window, value: str) -> Path:
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    window.recordTable.setFocus()
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Q, ALT)
-    qtbot.keyClicks(QApplication.focusWidget(), value)
-    return Path(window.current_path())
 
 
 def test_merge_keeps_the_change_on_disk_and_my_edit(desk, qtbot):
