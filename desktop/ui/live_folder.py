@@ -26,6 +26,9 @@ LONGEST_WAIT_MS = 1000  # a burst that never settles still refreshes this often
 MOST_FILES_WATCHED = 4000
 
 
+WATCH_SLICE = 500
+
+
 class FolderWatcher(QObject):
     """Watches one folder, its record files and the folders holding them; `changed` once per burst."""
 
@@ -45,6 +48,7 @@ class FolderWatcher(QObject):
         self._deadline.timeout.connect(self._fire)
         self._watcher.directoryChanged.connect(self._on_event)
         self._watcher.fileChanged.connect(self._on_event)
+        self._to_add: list[str] = []
         self.refreshes = 0  # how many `changed` signals were sent (a burst must make one)
 
     @property
@@ -67,11 +71,23 @@ class FolderWatcher(QObject):
         folders = {os.path.dirname(path) for path in paths} | {str(self._folder)}
         wanted = folders | set(paths[:MOST_FILES_WATCHED])
         watched = set(self._watcher.files()) | set(self._watcher.directories())
-        missing = sorted(wanted - watched)
+        # Folders first: they see every rename and new file; then the files, a slice per turn
+        # of the event loop (4,000 inotify watches at once held the UI thread 50 ms and more).
+        missing = sorted(wanted - watched, key=lambda path: (path not in folders, path))
         if missing:
-            self._watcher.addPaths(missing)  # a path that cannot be watched is simply not watched
+            self._to_add = missing
+            self._add_some()
+
+    def _add_some(self) -> None:
+        if self._folder is None or not self._to_add:
+            return
+        some, self._to_add = self._to_add[:WATCH_SLICE], self._to_add[WATCH_SLICE:]
+        self._watcher.addPaths(some)  # a path that cannot be watched is simply not watched
+        if self._to_add:
+            QTimer.singleShot(0, self, self._add_some)
 
     def stop(self) -> None:
+        self._to_add = []
         self._settle.stop()
         self._deadline.stop()
         for paths in (self._watcher.files(), self._watcher.directories()):
