@@ -291,7 +291,7 @@ if moment == "after writing, before fsync":
 elif moment == "after fsync, before rename":
     store.os.replace = die
 elif moment == "after rename, before the folder sync":
-    store._sync_folder = die
+    store.sync_folder = die
 store.save_document(apply_edits(read_document(path), {"quality": 77}))
 """
 
