@@ -217,3 +217,91 @@ def test_the_bare_c_locale_gives_way_to_a_readable_one(monkeypatch):
         assert QLocale().name() == "en_US"
     finally:
         QLocale.setDefault(before)
+
+
+def expected_paths(model: RecordTableModel, queue: Queue, needle: str, column: int, order: Qt.SortOrder) -> list[str]:
+    """What the table should show, worked out the slow, obvious way."""
+    rows = [row for row in range(model.rowCount())
+            if queue.holds(model.summary_at(row)) and (not needle or model.matches(row, needle))]
+    if column >= 0:
+        # Stable sorts: ties stay in file order, in both directions.
+        descending = order == Qt.SortOrder.DescendingOrder
+        rows.sort(key=lambda row: model.sort_key(row, column), reverse=descending)
+    return [model.summary_at(row).path for row in rows]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_proxy_shows_what_a_plain_filter_and_sort_would_through_any_sequence_of_changes(qtbot, seed):
+    """The proxy keeps a list of shown rows and changes it by moves, inserts, removals and resets;
+    after every step of a random session (queues, searches, sorts, edits, new and vanished files)
+    it shows exactly the rows, in exactly the order, a plain filter and stable sort give."""
+    import random
+
+    rng = random.Random(seed)
+    words = ("police", "ethics", "climate", "vision", "market", "court")
+
+    def summary(number: int) -> RecordSummary:
+        return RecordSummary(
+            path=f"/f/{number:04}.md", title=" ".join(rng.choice(words) for _ in range(3)),
+            provider=rng.choice(("BBC", "AP", "")), quality=rng.choice((None, *range(0, 101, 10))),
+            heat=rng.randint(-1, 3), published=rng.random() < 0.3,
+            problems=(Problem("bad"),) if rng.random() < 0.1 else ())
+
+    model = RecordTableModel()
+    proxy = RecordFilterProxy()
+    proxy.setSourceModel(model)
+    count = 0
+    for _ in range(3):
+        model.append_summaries([summary(count + i) for i in range(150)])
+        count += 150
+    queue, needle, column, order = Queue.ALL, "", -1, Qt.SortOrder.AscendingOrder
+    for step in range(60):
+        action = rng.choice(("queue", "search", "sort", "edit", "edit", "append", "remove"))
+        if action == "queue":
+            queue = rng.choice(list(Queue))
+            proxy.set_queue(queue)
+        elif action == "search":
+            needle = rng.choice(("", "po", "pol", "ethics", "e", "court vision"))
+            proxy.set_search_text(needle)
+        elif action == "sort":
+            column, order = rng.choice((-1, *Column)), rng.choice(list(Qt.SortOrder))
+            proxy.sort(column, order)
+        elif action == "edit":
+            row = rng.randrange(model.rowCount())
+            model.update_summary(replace(summary(0), path=model.summary_at(row).path))
+        elif action == "append":
+            model.append_summaries([summary(count + i) for i in range(rng.randint(1, 80))])
+            count += 80
+        else:
+            model.remove_paths(rng.sample([s.path for s in model.summaries()], rng.randint(1, 70)))
+        shown = [proxy.index(row, Column.TITLE).data(PATH_ROLE) for row in range(proxy.rowCount())]
+        assert shown == expected_paths(model, queue, needle, column, order), (step, action)
+        assert all(proxy.mapFromSource(model.index(model.row_for_path(path), 0)).row() == position
+                   for position, path in enumerate(shown[:50]))
+
+
+def test_a_sort_and_a_change_of_many_rows_keep_the_selected_records(qtbot):
+    from PySide6.QtWidgets import QTableView
+
+    model = RecordTableModel()
+    model.append_summaries([RecordSummary(path=f"/f/{n:04}.md", title=f"story {n % 7}", quality=n % 11)
+                            for n in range(400)])
+    proxy = RecordFilterProxy()
+    proxy.setSourceModel(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.selectRow(10)
+    view.selectionModel().select(proxy.index(20, 0), view.selectionModel().SelectionFlag.Select
+                                 | view.selectionModel().SelectionFlag.Rows)
+    chosen = {proxy.index(10, 0).data(PATH_ROLE), proxy.index(20, 0).data(PATH_ROLE)}
+
+    def selected() -> set[str]:
+        return {index.data(PATH_ROLE) for index in view.selectionModel().selectedRows()}
+
+    proxy.sort(Column.QUALITY, Qt.SortOrder.DescendingOrder)
+    assert selected() == chosen
+    assert view.currentIndex().data(PATH_ROLE) == proxy.index(view.currentIndex().row(), 0).data(PATH_ROLE)
+    proxy.set_search_text("story 3")  # few runs of rows leave: removals, the selection stays on its records
+    assert selected() == {path for path in chosen if "story 3" in model.haystacks()[model.row_for_path(path)]}
