@@ -408,7 +408,7 @@ class TopicsEditor(QWidget):
         self._first_preselected = False
         if not popup.isVisible() or self.completer.completionCount() == 0:
             return
-        first = popup.model().index(0, 0)
+        first = self._best_completion_row(popup.model())
         selection = popup.selectionModel()
         # Quietly: the completer writes a selected completion into the field, and this one is
         # only a proposal until Enter (or Down) takes it.
@@ -418,18 +418,30 @@ class TopicsEditor(QWidget):
         popup.viewport().update()
         self._first_preselected = True
 
+    def _best_completion_row(self, model):
+        """The completion Enter should take for what is typed: the same topic if the folder has it
+        ("Privacy", not "Data Privacy" listed before it), else one that starts with it, else the first."""
+        typed = " ".join(self.lineEdit.text().split()).casefold()
+        rows = [model.index(row, 0) for row in range(model.rowCount())]
+        texts = [str(index.data()).casefold() for index in rows]
+        for wanted in (lambda text: text == typed, lambda text: text.startswith(typed)):
+            for index, text in zip(rows, texts):
+                if wanted(text):
+                    return index
+        return rows[0]
+
     def _popup_key(self, event: QKeyEvent) -> bool:
         """Keys on the completion popup; True when handled here."""
         if not self._first_preselected:
             return False
         if event.key() == Qt.Key.Key_Down:
-            # Down takes the proposed first completion for real (into the field), as it would
-            # from an unhighlighted list, rather than skipping past it.
+            # Down takes the proposed completion for real (into the field), as it would take
+            # the first of an unhighlighted list, rather than skipping past it.
             self._first_preselected = False
             popup = self.completer.popup()
-            first = popup.model().index(0, 0)
+            proposed = popup.currentIndex()
             popup.selectionModel().clearSelection()
-            popup.setCurrentIndex(first)
+            popup.setCurrentIndex(proposed)
             return True
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             # Taken here: the line edit would otherwise add what was typed ("eth") first.
