@@ -115,6 +115,10 @@ class ReviewChangesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         self.closeButton = buttons.button(QDialogButtonBox.StandardButton.Close)
+        # Enter closes: saving or reverting a record takes its own named key, never a stray Enter.
+        for button in (self.saveButton, self.revertButton):
+            button.setAutoDefault(False)
+        self.closeButton.setDefault(True)
 
         side = QWidget(self)
         side_layout = QVBoxLayout(side)

@@ -420,6 +420,7 @@ def test_review_changes_saves_or_reverts_each_record_and_shows_what_is_left(qtbo
     # The first record selected; Alt+S saves it, through the controller's own save.
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.recordList)
+    assert not dialog.saveButton.isDefault() and dialog.closeButton.isDefault(), "a stray Enter saves nothing"
     qtbot.keyClick(dialog.recordList, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: not controller.is_dirty(paths[0]))  # a mnemonic clicks after a flash
     assert Path(paths[0]).read_bytes() == controller.session.edited(paths[0]).raw
