@@ -8,6 +8,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from desktop.display_check import display_problem
 from desktop.paths import resource_path, seeds_dir
 from desktop.ui import collector
 from desktop.ui.editing import install_editing
@@ -48,7 +49,16 @@ def build_window(folder: Path | None = None) -> MainWindow:
     return window
 
 
+EXIT_NO_WINDOW = 3  # as the README's exit codes promise (and desktop.cli uses)
+
+
 def run_app(folder: Path | None = None, argv: list[str] | None = None) -> int:
+    if QApplication.instance() is None:
+        # Qt aborts (exit 134) when its platform plugin cannot start; say why first, and exit 3.
+        problem = display_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_NO_WINDOW
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

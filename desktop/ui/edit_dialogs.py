@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -17,16 +17,22 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.records.merge import ABSENT, MINE, THEIRS, FieldConflict, MergeResult, change_words
 from desktop.records.model import Document
+from desktop.ui.tooltips import plain_tooltip
 
 
 class DiffHighlighter(QSyntaxHighlighter):
@@ -58,21 +64,45 @@ class DiffHighlighter(QSyntaxHighlighter):
 
 
 class ReviewChangesDialog(QDialog):
-    """Every unsaved record's diff, exactly as its save will write it."""
+    """Every unsaved record's diff, exactly as its save will write it; each record can be saved
+    or reverted from here (the owner does it and then shows the outcome with `setDiffs`)."""
 
-    def __init__(self, diffs: Mapping[str, str], parent: QWidget | None = None) -> None:
+    saveRequested = Signal(str)  # the record's path
+    revertRequested = Signal(str)
+
+    def __init__(
+        self, diffs: Mapping[str, str], parent: QWidget | None = None, names: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewChangesDialog")
         self.setWindowTitle("Review Changes")
-        self.resize(820, 560)
-        count = len(diffs)
+        self.resize(980, 580)
+        self._diffs: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        self._first_lines: dict[str, int] = {}
         self.summaryLabel = QLabel(self)
         self.summaryLabel.setObjectName("reviewChangesSummary")
         self.summaryLabel.setTextFormat(Qt.TextFormat.PlainText)
-        self.summaryLabel.setText(
-            "No unsaved changes." if not count else
-            f"{count} unsaved record{'s' if count != 1 else ''}: each diff below is exactly what Save will write."
-        )
+        self.recordList = QListWidget(self)
+        self.recordList.setObjectName("reviewChangesRecords")
+        self.recordList.setAccessibleName("Records with unsaved changes")
+        # Whole headlines, wrapped: two stories often share their first words.
+        self.recordList.setWordWrap(True)
+        self.recordList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.recordList.setSpacing(2)
+        self.recordList.currentRowChanged.connect(self._show_current)
+        self.saveButton = QPushButton("&Save This Record", self)
+        self.saveButton.setObjectName("reviewSaveButton")
+        self.saveButton.setToolTip("Write this record's diff to its file")
+        self.revertButton = QPushButton("&Revert This Record", self)
+        self.revertButton.setObjectName("reviewRevertButton")
+        self.revertButton.setToolTip("Drop this record's unsaved changes (Undo brings them back)")
+        self.saveButton.clicked.connect(lambda: self._request(self.saveRequested))
+        self.revertButton.clicked.connect(lambda: self._request(self.revertRequested))
+        self.outcomeLabel = QLabel(self)
+        self.outcomeLabel.setObjectName("reviewChangesOutcome")
+        self.outcomeLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.outcomeLabel.setWordWrap(True)
         self.diffView = QPlainTextEdit(self)
         self.diffView.setObjectName("diffView")
         self.diffView.setAccessibleName("Unsaved changes as a unified diff")
@@ -81,16 +111,90 @@ class ReviewChangesDialog(QDialog):
         self.diffView.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         # Attached before the text arrives, so the colours are there when the dialog shows.
         self.highlighter = DiffHighlighter(self.diffView.document())
-        # setPlainText: record text is never interpreted as markup.
-        self.diffView.setPlainText("\n\n".join(diff.rstrip("\n") for diff in diffs.values()))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
+        self.closeButton = buttons.button(QDialogButtonBox.StandardButton.Close)
+        # Enter closes: saving or reverting a record takes its own named key, never a stray Enter.
+        for button in (self.saveButton, self.revertButton):
+            button.setAutoDefault(False)
+        self.closeButton.setDefault(True)
+
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.recordList, 1)
+        record_buttons = QHBoxLayout()
+        record_buttons.addWidget(self.saveButton)
+        record_buttons.addWidget(self.revertButton)
+        side_layout.addLayout(record_buttons)
+        side_layout.addWidget(self.outcomeLabel)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(side)
+        splitter.addWidget(self.diffView)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 680])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summaryLabel)
-        layout.addWidget(self.diffView, 1)
+        layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
-        self.diffView.setFocus()
+        self.setDiffs(diffs, names)
+        self.recordList.setFocus()
+
+    def setDiffs(self, diffs: Mapping[str, str], names: Mapping[str, str] | None = None) -> None:  # noqa: N802
+        """Show these records' diffs; the same row stays selected (the next one if it went)."""
+        row = max(0, self.recordList.currentRow())
+        self._diffs = dict(diffs)
+        self._names = {key: (names or {}).get(key) or Path(key).name for key in self._diffs}
+        count = len(self._diffs)
+        self.summaryLabel.setText(
+            "No unsaved changes." if not count else
+            f"{count} unsaved record{'s' if count != 1 else ''}: each diff is exactly what Save will write."
+        )
+        self._first_lines = {}
+        line = 0
+        for key, diff in self._diffs.items():
+            self._first_lines[key] = line
+            line += diff.rstrip("\n").count("\n") + 2  # its lines and the blank line between
+        # setPlainText: record text is never interpreted as markup.
+        self.diffView.setPlainText("\n\n".join(diff.rstrip("\n") for diff in self._diffs.values()))
+        self.recordList.blockSignals(True)
+        self.recordList.clear()
+        for key in self._diffs:
+            item = QListWidgetItem(self._names[key])
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(plain_tooltip(key))
+            self.recordList.addItem(item)
+        self.recordList.blockSignals(False)
+        for button in (self.saveButton, self.revertButton):
+            button.setEnabled(bool(count))
+        if count:
+            self.recordList.setCurrentRow(min(row, count - 1))
+            self._show_current(self.recordList.currentRow())
+        elif self.recordList.hasFocus() or self.saveButton.hasFocus() or self.revertButton.hasFocus():
+            self.closeButton.setFocus()
+
+    def setOutcome(self, text: str) -> None:  # noqa: N802
+        self.outcomeLabel.setText(text)
+
+    def currentPath(self) -> str | None:  # noqa: N802
+        item = self.recordList.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def paths(self) -> list[str]:
+        return list(self._diffs)
+
+    def _request(self, signal) -> None:
+        key = self.currentPath()
+        if key is not None:
+            signal.emit(key)
+
+    def _show_current(self, row: int) -> None:
+        key = self.currentPath()
+        if key is None:
+            return
+        # No wrapping, so the scroll bar counts lines: this record's diff starts at the top.
+        self.diffView.verticalScrollBar().setValue(self._first_lines.get(key, 0))
 
     def text(self) -> str:
         return self.diffView.toPlainText()

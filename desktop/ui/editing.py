@@ -605,9 +605,30 @@ class EditController(QObject):
         return {key: self.session.diff(key) for key in self.session.dirty_paths()}
 
     def review_changes(self, parent: QWidget | None = None) -> edit_dialogs.ReviewChangesDialog:
-        dialog = edit_dialogs.ReviewChangesDialog(self.diffs(), parent or self._dialog_parent)
+        dialog = edit_dialogs.ReviewChangesDialog(self.diffs(), parent or self._dialog_parent, self._story_names())
+
+        def act(key: str, action: Callable[[], object]) -> None:
+            said: list[str] = []
+
+            def hear(text: str) -> None:
+                said.append(text)
+
+            self.message.connect(hear)
+            try:
+                action()
+            finally:
+                self.message.disconnect(hear)
+            dialog.setDiffs(self.diffs(), self._story_names())
+            dialog.setOutcome(said[-1] if said else "")
+
+        dialog.saveRequested.connect(lambda key: act(key, lambda: self.save([key])))
+        dialog.revertRequested.connect(lambda key: act(key, lambda: self.revert([key])))
         dialog.open()
         return dialog
+
+    def _story_names(self) -> dict[str, str]:
+        # Headlines without the quotes a sentence needs: in a list they only add noise.
+        return {key: self.story_name(key).strip("“”") for key in self.session.dirty_paths()}
 
     def confirm_discard(self, parent: QWidget | None = None) -> bool:
         """Before closing or opening another folder: True when it may go ahead (everything was

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QPoint, QRect, QSize, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRect, QSize, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCompleter,
@@ -88,7 +88,7 @@ class FlowLayout(QLayout):
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         x, y, line_height = area.x(), area.y(), 0
-        for item in self._items:
+        for index, item in enumerate(self._items):
             if item.widget() is not None and item.widget().isHidden():
                 continue
             hint = item.sizeHint()
@@ -97,8 +97,14 @@ class FlowLayout(QLayout):
                 line_height = 0
             width = hint.width()
             if item.widget() is not None and isinstance(item.widget(), QLineEdit):
-                # The typing field takes the rest of its line, so it reads as one input.
-                width = max(hint.width(), area.right() + 1 - x)
+                # The typing field takes the rest of its line, so it reads as one input, leaving
+                # room for a mark shown after it ("new topic") on the same line.
+                after = sum(
+                    later.sizeHint().width() + self._spacing
+                    for later in self._items[index + 1:]
+                    if later.widget() is not None and not later.widget().isHidden()
+                )
+                width = max(hint.width(), area.right() + 1 - x - after)
             if move:
                 item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
             x += width + self._spacing
@@ -184,6 +190,10 @@ class TopicsEditor(QWidget):
         self._problem = ""
         self._chips: list[TopicChip] = []
         self._last_committed: str | None = None
+        self._folder_topics: set[str] = set()  # casefolded, for the "new topic" mark
+        # The first completion is shown highlighted so Enter takes it, without writing it into
+        # the field yet (typing goes on from what was typed).
+        self._first_preselected = False
 
         self._layout = FlowLayout(self)
         self.lineEdit = QLineEdit(self)
@@ -193,6 +203,18 @@ class TopicsEditor(QWidget):
         self.lineEdit.setMinimumWidth(140)
         self.lineEdit.setClearButtonEnabled(False)
         self._layout.addWidget(self.lineEdit)
+        self.newTopicLabel = QLabel("new topic", self)
+        self.newTopicLabel.setObjectName("newTopicMark")
+        self.newTopicLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.newTopicLabel.setToolTip(
+            "No other record in the folder has this topic yet: check the spelling before adding it"
+        )
+        self.newTopicLabel.setEnabled(False)  # drawn dimmed: a note about the text, not a value
+        font = self.newTopicLabel.font()
+        font.setItalic(True)
+        self.newTopicLabel.setFont(font)
+        self.newTopicLabel.hide()
+        self._layout.addWidget(self.newTopicLabel)
         self.setFocusProxy(self.lineEdit)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -208,6 +230,8 @@ class TopicsEditor(QWidget):
         # commit waits for the event loop; if Enter's returnPressed got there first, the field
         # is empty by then and nothing happens twice.
         self.completer.activated[str].connect(self._on_completion_activated)
+        # Installed after the completer's own filter, so it sees the popup's keys first.
+        self.completer.popup().installEventFilter(self)
 
         self.lineEdit.returnPressed.connect(lambda: self._commit_text(self.lineEdit.text()))
         self.lineEdit.textEdited.connect(self._on_text_edited)
@@ -251,6 +275,15 @@ class TopicsEditor(QWidget):
         for topic in topics:
             unique.setdefault(topic.casefold(), topic)
         self._completionModel.setStringList(sorted(unique.values(), key=str.casefold))
+        self._folder_topics = set(unique)
+        self._update_new_mark(self.lineEdit.text())
+
+    def isNewTopic(self, text: str) -> bool:  # noqa: N802
+        """True when no record in the folder (this one included) has the topic yet."""
+        topic = " ".join(text.split())
+        return bool(topic) and topic.casefold() not in self._folder_topics and not any(
+            same_topic(known, topic) for known in self._topics
+        )
 
     def setValidator(self, validator: TopicValidator | None) -> None:  # noqa: N802
         """Checks a proposed list of topics (the schema's rules); returns a sentence or ""."""
@@ -259,6 +292,7 @@ class TopicsEditor(QWidget):
     def setReadOnly(self, read_only: bool) -> None:  # noqa: N802
         self.lineEdit.setReadOnly(read_only)
         self.lineEdit.setVisible(not read_only)
+        self._update_new_mark(self.lineEdit.text())
         for chip in self._chips:
             chip.button.setVisible(not read_only)
 
@@ -270,6 +304,7 @@ class TopicsEditor(QWidget):
         self.lineEdit.clear()
         self._last_committed = None
         self._set_problem("")
+        self._update_new_mark("")
 
     def inputProblem(self) -> str:  # noqa: N802
         return self._problem
@@ -296,6 +331,7 @@ class TopicsEditor(QWidget):
         self.lineEdit.clear()
         self._last_committed = topic
         self._set_problem("")
+        self._update_new_mark("")
         self._show_added(topic)
         self.topicAdded.emit(topic)
 
@@ -357,6 +393,67 @@ class TopicsEditor(QWidget):
                     return
             self.lineEdit.setText(rest.lstrip())
         self._update_problem(self.lineEdit.text())
+        self._update_new_mark(self.lineEdit.text())
+        # The completer refilters its popup during this keystroke; highlight after it has.
+        QTimer.singleShot(0, self, self._preselect_first_completion)
+
+    def _update_new_mark(self, text: str) -> None:
+        visible = self.isNewTopic(text) and not self.isReadOnly()
+        if visible != self.newTopicLabel.isVisibleTo(self):
+            self.newTopicLabel.setVisible(visible)
+            self._layout.invalidate()
+
+    def _preselect_first_completion(self) -> None:
+        popup = self.completer.popup()
+        self._first_preselected = False
+        if not popup.isVisible() or self.completer.completionCount() == 0:
+            return
+        first = self._best_completion_row(popup.model())
+        selection = popup.selectionModel()
+        # Quietly: the completer writes a selected completion into the field, and this one is
+        # only a proposal until Enter (or Down) takes it.
+        selection.blockSignals(True)
+        selection.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        selection.blockSignals(False)
+        popup.viewport().update()
+        self._first_preselected = True
+
+    def _best_completion_row(self, model):
+        """The completion Enter should take for what is typed: the same topic if the folder has it
+        ("Privacy", not "Data Privacy" listed before it), else one that starts with it, else the first."""
+        typed = " ".join(self.lineEdit.text().split()).casefold()
+        rows = [model.index(row, 0) for row in range(model.rowCount())]
+        texts = [str(index.data()).casefold() for index in rows]
+        for wanted in (lambda text: text == typed, lambda text: text.startswith(typed)):
+            for index, text in zip(rows, texts):
+                if wanted(text):
+                    return index
+        return rows[0]
+
+    def _popup_key(self, event: QKeyEvent) -> bool:
+        """Keys on the completion popup; True when handled here."""
+        if not self._first_preselected:
+            return False
+        if event.key() == Qt.Key.Key_Down:
+            # Down takes the proposed completion for real (into the field), as it would take
+            # the first of an unhighlighted list, rather than skipping past it.
+            self._first_preselected = False
+            popup = self.completer.popup()
+            proposed = popup.currentIndex()
+            popup.selectionModel().clearSelection()
+            popup.setCurrentIndex(proposed)
+            return True
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Taken here: the line edit would otherwise add what was typed ("eth") first.
+            self._first_preselected = False
+            popup = self.completer.popup()
+            proposal = popup.currentIndex().data()
+            popup.hide()
+            if proposal:
+                self._commit_text(str(proposal))
+            return True
+        self._first_preselected = False
+        return False
 
     def _update_problem(self, text: str) -> None:
         topic = " ".join(text.split())
@@ -369,6 +466,10 @@ class TopicsEditor(QWidget):
             self.inputProblemChanged.emit(problem)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.completer.popup() and event.type() == QKeyEvent.Type.KeyPress:
+            if self._popup_key(event):
+                return True
+            return super().eventFilter(watched, event)
         if watched is self.lineEdit and event.type() == QKeyEvent.Type.KeyPress:
             empty_at_start = self.lineEdit.cursorPosition() == 0 and not self.lineEdit.hasSelectedText()
             if event.key() == Qt.Key.Key_Backspace and not self.lineEdit.text() and self._topics:

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.records.scan import iter_record_files
@@ -404,3 +404,48 @@ def test_approval_waits_while_the_form_holds_a_half_typed_value(controller, path
     assert "quality must be a whole number" in messages[-1]
     controller.set_input_problem("")
     assert controller.approve([record])
+
+
+def test_review_changes_saves_or_reverts_each_record_and_shows_what_is_left(qtbot, host, controller, paths, originals):
+    controller.edit([paths[0]], "quality", 66)
+    controller.edit([paths[1]], "quality", 12)
+    controller.edit([paths[2]], "heat", 7)
+    dialog = controller.review_changes(host)
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    title = " ".join(controller.session.edited(paths[0]).data["title"].split())
+    assert dialog.recordList.item(0).text() == title, "records named by their headlines"
+    assert dialog.paths() == [path_key(p) for p in paths[:3]]
+
+    # The first record selected; Alt+S saves it, through the controller's own save.
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.recordList)
+    assert not dialog.saveButton.isDefault() and dialog.closeButton.isDefault(), "a stray Enter saves nothing"
+    qtbot.keyClick(dialog.recordList, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not controller.is_dirty(paths[0]))  # a mnemonic clicks after a flash
+    assert Path(paths[0]).read_bytes() == controller.session.edited(paths[0]).raw
+    assert b"quality: 66" in Path(paths[0]).read_bytes()
+    assert not controller.is_dirty(paths[0])
+    assert dialog.paths() == [path_key(p) for p in paths[1:3]], "the saved record leaves the list"
+    assert "+quality: 66" not in dialog.text()
+    assert dialog.outcomeLabel.text().startswith("Saved")
+    assert dialog.currentPath() == path_key(paths[1]), "the next record is selected"
+
+    # Revert the selected one: its file is untouched and its edit is gone from the session.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not controller.is_dirty(paths[1]))
+    assert Path(paths[1]).read_bytes() == originals[paths[1]]
+    assert not controller.is_dirty(paths[1])
+    assert dialog.paths() == [path_key(paths[2])]
+    assert dialog.outcomeLabel.text().startswith("Reverted")
+    assert "+heat: 7" in dialog.text()
+
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not controller.is_dirty(paths[2]))
+    assert dialog.paths() == []
+    assert dialog.summaryLabel.text() == "No unsaved changes."
+    assert not dialog.saveButton.isEnabled() and not dialog.revertButton.isEnabled()
+    assert Path(paths[2]).read_bytes() == originals[paths[2]]
+
+    controller.undoStack.undo()  # a revert from the dialog is undone like any other
+    assert controller.is_dirty(paths[2])

@@ -152,3 +152,93 @@ def test_read_only_hides_the_field_and_ignores_keys(qtbot, editor):
     assert not any(chip.button.isVisible() for chip in editor.chips())
     editor.removeTopic("AI")
     assert removed == [] and editor.topics() == ["Natural Language Processing", "AI", "AWS AI"]
+
+
+def _offer_ethics(editor: TopicsEditor) -> None:
+    editor.setCompletions(["AI Ethics", "Privacy", "AI"])
+
+
+def test_enter_takes_the_first_completion_highlighted_while_typing(qtbot, editor):
+    _offer_ethics(editor)
+    added = []
+    editor.topicAdded.connect(added.append)
+    qtbot.keyClicks(editor.lineEdit, "eth")
+    popup = editor.completer.popup()
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.selectionModel().hasSelection())
+    assert popup.currentIndex().data() == "AI Ethics", "the completion Enter will take is highlighted"
+    assert editor.lineEdit.text() == "eth", "the proposal is not written over what is typed"
+
+    # A real key goes to the open popup, as the window system routes it.
+    qtbot.keyClick(QApplication.activePopupWidget() or popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.lineEdit.text() == "")
+    assert added == ["AI Ethics"]
+    assert editor.topics()[-1] == "AI Ethics"
+    assert "eth" not in editor.topics()
+
+
+def test_down_then_enter_takes_the_highlighted_completion(qtbot, editor):
+    editor.setCompletions(["AI Ethics", "Ethics Board", "Ethics Law", "Privacy"])
+    added = []
+    editor.topicAdded.connect(added.append)
+    qtbot.keyClicks(editor.lineEdit, "eth")
+    popup = editor.completer.popup()
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.selectionModel().hasSelection())
+    assert popup.currentIndex().data() == "Ethics Board", "one that starts with what is typed comes first"
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    assert editor.lineEdit.text() == "Ethics Board", "Down takes the highlighted one, not the next"
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    assert editor.lineEdit.text() == "Ethics Law"
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.lineEdit.text() == "")
+    assert added == ["Ethics Law"]
+
+
+def test_escape_then_enter_adds_what_was_typed(qtbot, editor):
+    _offer_ethics(editor)
+    added = []
+    editor.topicAdded.connect(added.append)
+    qtbot.keyClicks(editor.lineEdit, "eth")
+    popup = editor.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    qtbot.keyClick(editor.lineEdit, Qt.Key.Key_Return)
+    assert added == ["eth"]
+
+
+def test_a_topic_no_record_in_the_folder_has_is_marked_new_before_it_is_added(qtbot, editor):
+    _offer_ethics(editor)
+    qtbot.keyClicks(editor.lineEdit, "Privacy")
+    assert not editor.newTopicLabel.isVisible(), "a folder topic is not new"
+    editor.lineEdit.clear()
+    qtbot.keyClicks(editor.lineEdit, "Quantum")
+    assert editor.newTopicLabel.isVisible()
+    assert editor.newTopicLabel.text() == "new topic"
+    qtbot.keyClick(editor.lineEdit, Qt.Key.Key_Return)
+    assert editor.topics()[-1] == "Quantum"
+    assert not editor.newTopicLabel.isVisible(), "the mark goes with the typed text"
+
+
+def test_enter_takes_the_folder_topic_typed_in_full_over_one_listed_before_it(qtbot, editor):
+    editor.setCompletions(["Data Privacy", "Privacy", "Privacy Law"])
+    added = []
+    editor.topicAdded.connect(added.append)
+    qtbot.keyClicks(editor.lineEdit, "privacy")
+    popup = editor.completer.popup()
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.selectionModel().hasSelection())
+    assert popup.currentIndex().data() == "Privacy"
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.lineEdit.text() == "")
+    assert added == ["Privacy"]
+
+
+def test_enter_prefers_a_completion_that_starts_with_what_is_typed(qtbot, editor):
+    editor.setCompletions(["Consumer Electronics", "Electric Vehicles"])
+    added = []
+    editor.topicAdded.connect(added.append)
+    qtbot.keyClicks(editor.lineEdit, "elec")
+    popup = editor.completer.popup()
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.selectionModel().hasSelection())
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.lineEdit.text() == "")
+    assert added == ["Electric Vehicles"]
