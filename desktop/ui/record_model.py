@@ -663,11 +663,6 @@ class RecordFilterProxy(QAbstractTableModel):
             return section + 1 if role == Qt.ItemDataRole.DisplayRole else None
         return model.headerData(section, orientation, role)
 
-    def source_rows(self, proxy_indexes: Iterable[QModelIndex]) -> list[int]:
-        rows = {self._order[index.row()] for index in proxy_indexes
-                if index.isValid() and 0 <= index.row() < len(self._order)}
-        return sorted(rows)
-
     def source_rows_of_ranges(self, ranges: Iterable[tuple[int, int]]) -> list[int]:
         """The source rows of proxy row spans (top, bottom inclusive): a selection, without an index per row."""
         rows: set[int] = set()
@@ -818,13 +813,11 @@ class RecordFilterProxy(QAbstractTableModel):
         rows = range(top_left.row(), bottom_right.row() + 1)
         if len(rows) > self.MAX_RUNS:
             self._keys = {column: model.sort_keys(column) for column in self._keys}
+            self._show(self._computed_order())
         else:
             for column, keys in self._keys.items():
                 for row in rows:
                     keys[row] = model.sort_key(row, column)
-        if len(rows) > self.MAX_RUNS:
-            self._show(self._computed_order())
-        else:
             for row in rows:
                 self._follow_row(row)
         shown = [position for position in (self._position_of(row) for row in rows) if position is not None]
