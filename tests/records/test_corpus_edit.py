@@ -3,7 +3,6 @@ byte, or the file is left byte-identical with a reason that is about the file, n
 from __future__ import annotations
 
 import collections
-import difflib
 import shutil
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from desktop.records.editor import REMOVE, EditRefused, apply_edits
 from desktop.records.reading import read_document
 from desktop.records.store import save_document
+from helpers import changed_blocks
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -31,15 +31,6 @@ def corpus_copy(tmp_path_factory) -> Path:
 
 def files_in(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
-
-
-def changed_lines(before: bytes, after: bytes) -> list[tuple[str, list[bytes], list[bytes]]]:
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    return [
-        (op, old[i1:i2], new[j1:j2])
-        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-        if op != "equal"
-    ]
 
 
 def test_adding_heat_to_every_corpus_file_adds_one_line_or_refuses_with_a_reason(corpus_copy):
@@ -62,7 +53,7 @@ def test_adding_heat_to_every_corpus_file_adds_one_line_or_refuses_with_a_reason
             continue
         save_document(new)
         after = path.read_bytes()
-        changes = changed_lines(original, after)
+        changes = changed_blocks(original, after)
         if "heat" in doc.data:
             ok = len(changes) == 1 and changes[0][0] == "replace" and len(changes[0][1]) == len(changes[0][2]) == 1
         else:
@@ -98,5 +89,5 @@ def test_edits_and_their_undo_leave_corpus_files_byte_identical(corpus_copy):
             wrong.append(f"{path}: {refused}")
             continue
         if back.raw != doc.raw:
-            wrong.append(f"{path}: {changed_lines(doc.raw, back.raw)}")
+            wrong.append(f"{path}: {changed_blocks(doc.raw, back.raw)}")
     assert not wrong, "\n".join(wrong[:20])

@@ -1,7 +1,6 @@
 """Decisions in the record: decline and flag as added keys, approval as `published`, one replacing another."""
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,7 @@ from desktop.records.reading import read_document
 from desktop.records.scan import summarize_document, summarize_file
 from desktop.records.session import EditSession
 from git_fixtures import git, isolated_git, make_editor_clone, pytestmark_git, record_remote  # noqa: F401
-
-
-def changed_lines(before: bytes, after: bytes) -> list[str]:
-    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+from helpers import changed_lines
 
 
 def decide_and_save(path: Path, decision: str, reason: str = "", note: str = "") -> None:

@@ -2,7 +2,6 @@
 two clones acting as two editors."""
 from __future__ import annotations
 
-import difflib
 import shutil
 import sys
 from pathlib import Path
@@ -13,19 +12,11 @@ from desktop.cli import main
 from desktop.records.reading import read_document
 
 from git_fixtures import SEEDS, git, isolated_git, make_editor_clone, pytestmark_git, record_remote, two_editors  # noqa: F401
+from helpers import changed_blocks
 
 pytestmark = pytestmark_git
 RECORD = "records/000_fbf05e2be9931d54.txt"
 SEED_RAW = (SEEDS / "000_fbf05e2be9931d54.txt").read_bytes()
-
-
-def changed_lines(before: bytes, after: bytes) -> list[tuple[list[bytes], list[bytes]]]:
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    return [
-        (old[i1:i2], new[j1:j2])
-        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-        if op != "equal"
-    ]
 
 
 def set_and_commit(clone: Path, *options: str, message: str) -> None:
@@ -44,9 +35,9 @@ def test_two_editors_changing_different_fields_pull_without_a_conflict(two_edito
     merged = (ben / RECORD).read_bytes()
     data = read_document(ben / RECORD).data
     assert (data["quality"], data["heat"], data["topics"][-1]) == (77, 50, "Policing")
-    assert changed_lines(SEED_RAW, merged) == [
-        ([b"quality: 40\n", b"heat: -1\n"], [b"quality: 77\n", b"heat: 50\n"]),
-        ([], [b"  - Policing\n"]),
+    assert changed_blocks(SEED_RAW, merged) == [
+        ("replace", [b"quality: 40\n", b"heat: -1\n"], [b"quality: 77\n", b"heat: 50\n"]),
+        ("insert", [], [b"  - Policing\n"]),
     ]
     # Each editor's own commit is still its lines alone (added, deleted): Ben's heat and topic, Ana's quality.
     for commit, numstat in (("HEAD^1", ["2", "1"]), ("HEAD^2", ["1", "1"])):

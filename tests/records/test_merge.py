@@ -2,7 +2,6 @@
 a conflict with its three values, and each side's change stays the lines it was."""
 from __future__ import annotations
 
-import difflib
 import shutil
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from desktop.records.merge import (
     merge_documents,
 )
 from desktop.records.reading import parse_document, read_document
+from helpers import changed_blocks
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_fbf05e2be9931d54.txt"
@@ -34,15 +34,6 @@ def seed() -> "Document":  # noqa: F821
     return parse_document(SEED_RAW, SEED)
 
 
-def changed_lines(before: bytes, after: bytes) -> list[tuple[list[bytes], list[bytes]]]:
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    return [
-        (old[i1:i2], new[j1:j2])
-        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-        if op != "equal"
-    ]
-
-
 def test_different_fields_merge_and_each_change_stays_its_own_line():
     base = seed()
     theirs = apply_edits(base, {"heat": 50})
@@ -52,7 +43,7 @@ def test_different_fields_merge_and_each_change_stays_its_own_line():
     assert result.theirs_changed == ["heat"] and result.mine_changed == ["quality"]
     merged = result.document
     assert merged.data == {**base.data, "quality": 77, "heat": 50}
-    assert changed_lines(base.raw, merged.raw) == [([b"quality: 40\n", b"heat: -1\n"], [b"quality: 77\n", b"heat: 50\n"])]
+    assert changed_blocks(base.raw, merged.raw) == [("replace", [b"quality: 40\n", b"heat: -1\n"], [b"quality: 77\n", b"heat: 50\n"])]
     # Saved over theirs: the stamp says which version on disk it was merged onto.
     assert merged.stamp == theirs.stamp and merged.path == theirs.path
 

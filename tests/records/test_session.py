@@ -12,12 +12,7 @@ from desktop.records.editor import REMOVE, EditRefused
 from desktop.records.scan import iter_record_files
 from desktop.records.session import EditSession, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError
-
-
-def changed_lines(before: bytes, after: bytes) -> list[str]:
-    """The -/+ lines of a diff between two versions of a file."""
-    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+from helpers import changed_lines
 
 
 @pytest.fixture

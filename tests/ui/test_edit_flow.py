@@ -1,7 +1,6 @@
 """Editing in the real desk, from the keyboard: approve, edit, undo, save, and what lands on disk."""
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,10 @@ from PySide6.QtWidgets import QApplication
 from desktop.records.session import path_key
 from desktop.ui import edit_dialogs
 from desktop.ui.record_model import Column, Queue
+from helpers import changed_lines
 
 
 SAVE_TIMEOUT_MS = 15_000
-
-
-def changed_lines(before: bytes, after: bytes) -> list[str]:
-    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
 def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:

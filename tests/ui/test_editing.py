@@ -1,7 +1,6 @@
 """EditController: undo of single and bulk edits, approval, saving, files changed on disk, questions."""
 from __future__ import annotations
 
-import difflib
 import os
 import threading
 from pathlib import Path
@@ -17,11 +16,7 @@ from desktop.ui import editing as edit_module
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.editing import EditController
 from desktop.ui.form import RecordForm
-
-
-def changed_lines(before: bytes, after: bytes) -> list[str]:
-    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+from helpers import changed_lines
 
 
 @pytest.fixture

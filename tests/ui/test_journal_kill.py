@@ -1,7 +1,6 @@
 """The acceptance test of the journal: a real window killed with SIGKILL loses no unsaved edit."""
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import select
@@ -16,16 +15,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui import edit_dialogs
+from helpers import changed_lines
 
 DRIVER = Path(__file__).with_name("journal_kill_driver.py")
 STARTUP_TIMEOUT_S = 120
 TIMEOUT_MS = 20_000
 QUALITIES = ["11", "22", "33", "44", "55"]
-
-
-def changed_lines(before: bytes, after: bytes) -> list[str]:
-    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
 def read_line(process: subprocess.Popen, timeout_s: float) -> str:

@@ -2,7 +2,6 @@
 and a record with unsaved edits that changes on disk says so at once, with Merge at hand."""
 from __future__ import annotations
 
-import difflib
 import os
 import shutil
 from pathlib import Path
@@ -16,6 +15,7 @@ from desktop.ui import edit_dialogs
 from desktop.ui.live_folder import FolderWatcher
 from desktop.ui.record_model import Queue
 from form_keys import typed_quality
+from helpers import changed_lines
 
 pytestmark = pytest.mark.gui
 
@@ -27,11 +27,6 @@ LIVE_TIMEOUT_MS = 15_000  # generous: the machine is shared; the desk itself tak
 def discard_at_teardown(monkeypatch):
     # A failed test must not leave the window's close waiting on a question nobody answers.
     monkeypatch.setattr(edit_dialogs, "ask_unsaved", lambda parent, count: "discard")
-
-
-def changed_lines(before: bytes, after: bytes) -> list[str]:
-    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
 def row_of(window, path: Path):

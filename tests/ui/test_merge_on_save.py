@@ -2,7 +2,6 @@
 and mine, and lets me choose per field where both of us changed the same one. Real dialogs, keys."""
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,14 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 from desktop.ui import edit_dialogs
 from desktop.ui.edit_dialogs import FieldChoiceDialog
 from form_keys import typed_quality
+from helpers import changed_lines
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
-
-
-def changed_lines(before: bytes, after: bytes) -> list[str]:
-    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
-    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,20 @@
+"""Helpers shared by the test modules (imported as `helpers`: pytest puts tests/ on sys.path)."""
+from __future__ import annotations
+
+import difflib
+
+
+def changed_lines(before: bytes, after: bytes) -> list[str]:
+    """The -/+ lines of a diff between two versions of a file, as `git diff -U0` shows them."""
+    diff = difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=0)
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def changed_blocks(before: bytes, after: bytes) -> list[tuple[str, list[bytes], list[bytes]]]:
+    """Each changed run of lines, exact bytes and line endings kept: (opcode, old lines, new lines)."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    return [
+        (op, old[i1:i2], new[j1:j2])
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+        if op != "equal"
+    ]
