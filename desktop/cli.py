@@ -563,16 +563,13 @@ def _note_for(file: str) -> Callable[[str], None]:
     return lambda text: print(_printable(f"{file}: note: {text}"), file=sys.stderr)
 
 
-def _same_topic(a: str, b: str) -> bool:
-    # The desk treats "AI" and "ai" as one topic, as the window does.
-    return a.casefold() == b.casefold()
-
-
 def _new_topics(current: Any, requested: _Requested, note: Callable[[str], None]) -> list[str]:
+    from desktop.records.session import same_topic
+
     if requested.topics is not None:
         topics = []
         for topic in requested.topics:  # "AI, ai" is one topic, as with --add-topic
-            if not any(_same_topic(existing, topic) for existing in topics):
+            if not any(same_topic(existing, topic) for existing in topics):
                 topics.append(topic)
     elif current is None:
         topics = []
@@ -581,7 +578,7 @@ def _new_topics(current: Any, requested: _Requested, note: Callable[[str], None]
     else:
         raise _Failed(f"topics is not a list ({type(current).__name__}); fix it with --topics")
     for step, topic in requested.topic_steps:
-        there = [existing for existing in topics if isinstance(existing, str) and _same_topic(existing, topic)]
+        there = [existing for existing in topics if isinstance(existing, str) and same_topic(existing, topic)]
         if step == "add" and not there:
             topics.append(topic)
         elif step == "remove":

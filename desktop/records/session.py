@@ -53,7 +53,8 @@ class EditStep:
         return self.before != self.after
 
 
-def _same_topic(a: str, b: str) -> bool:
+def same_topic(a: str, b: str) -> bool:
+    """One topic whatever its case ("AI" and "ai"), for the window, the CLI and the session alike."""
     return a.casefold() == b.casefold()
 
 
@@ -201,7 +202,7 @@ class EditSession:
         proposed: dict[str, Changes] = {}
         for key in (path_key(p) for p in paths):
             current = self.topics(key)
-            if any(_same_topic(t, topic) for t in current):
+            if any(same_topic(t, topic) for t in current):
                 continue
             proposed[key] = {"topics": current + [topic]}
         self._check_topics(proposed)
@@ -213,7 +214,7 @@ class EditSession:
         for key in (path_key(p) for p in paths):
             current = self.topics(key)
             exact = [t for t in current if t == topic]
-            drop = exact[0] if exact else next((t for t in current if _same_topic(t, topic)), None)
+            drop = exact[0] if exact else next((t for t in current if same_topic(t, topic)), None)
             if drop is None:
                 continue
             remaining = list(current)

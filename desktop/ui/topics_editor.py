@@ -26,13 +26,10 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
+from desktop.records.session import same_topic
 from desktop.ui.tooltips import plain_tooltip
 
 TopicValidator = Callable[[list[str]], str]  # proposed topic list -> problem sentence, "" if fine
-
-
-def same_topic(a: str, b: str) -> bool:
-    return a.casefold() == b.casefold()
 
 
 class FlowLayout(QLayout):
