@@ -609,13 +609,14 @@ _SET_ATTEMPTS = 3
 def _set_one(path: Path, requested: _Requested, *, force: bool, note: Callable[[str], None]) -> str | None:
     """Edit and save one file; None when it already is as requested. Raises _Failed."""
     from desktop.records.editor import EditRefused, apply_edits
-    from desktop.records.reading import read_document
-    from desktop.records.store import FileChangedOnDisk, SaveError, save_document
+    from desktop.records.session import EditSession
+    from desktop.records.store import FileChangedOnDisk, SaveError
 
+    session = EditSession()  # the window's save path: the same reader and writer
     # The changes are worked out from the file as it is, so when another program saves it between
     # our read and our write (two `set`s at once), doing it all again on its version merges both.
     for attempt in range(_SET_ATTEMPTS):
-        document = read_document(path)
+        document = session.reload(path)
         if document.edit_blocker is not None:
             raise _Failed(document.edit_blocker)
         changes = _changes_for(document.data or {}, requested, note)
@@ -628,7 +629,7 @@ def _set_one(path: Path, requested: _Requested, *, force: bool, note: Callable[[
         if edited.raw == document.raw:
             return None
         try:
-            save_document(edited, force=force)
+            session.write(edited, force=force)
         except FileChangedOnDisk as error:
             if attempt + 1 == _SET_ATTEMPTS:
                 raise _Failed(str(error)) from None

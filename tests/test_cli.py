@@ -190,9 +190,9 @@ def test_several_files_each_all_or_nothing_and_the_summary_names_the_failures(se
 
 
 def test_a_file_changed_on_disk_after_reading_is_not_overwritten_unless_forced(seed_file, capsys, monkeypatch):
-    import desktop.records.reading as reading
+    import desktop.records.session as session_module  # `set` reads through the edit session
 
-    read_document = reading.read_document
+    read_document = session_module.read_document
     # Someone saves after every read: `set` tries again on the new version, and gives up at the third.
     other_saves = (f"heat: {heat}\n".encode() for heat in range(33, 100))
 
@@ -201,7 +201,7 @@ def test_a_file_changed_on_disk_after_reading_is_not_overwritten_unless_forced(s
         Path(path).write_bytes(re.sub(rb"(?m)^heat: .*\n", next(other_saves), Path(path).read_bytes()))
         return document
 
-    monkeypatch.setattr(reading, "read_document", read_then_someone_else_saves)
+    monkeypatch.setattr(session_module, "read_document", read_then_someone_else_saves)
     code, _, err = run(capsys, "set", str(seed_file), "--quality", "77")
     assert code == 1 and f"{seed_file}: not changed: " in err and err.count("applying the change to the new version") == 2
     assert (data_of(seed_file)["quality"], data_of(seed_file)["heat"]) == (40, 35)
@@ -503,3 +503,24 @@ def test_online_reports_dead_moved_and_wrong_sized_links_as_warnings(tmp_path, c
     assert f"{path}:33:13: warning: link {link_server.url('/gone')} answers 404 Not Found" in lines
     assert lines[-1] == "2 records checked, 0 with problems, 2 with warnings"
     assert run(capsys, "validate", "--online", "--strict", str(folder))[0] == 1
+
+
+def test_set_saves_through_the_edit_sessions_writer(seed_copy, capsys, monkeypatch):
+    # The window's save path: a writer failing there fails `set` the same way, and nothing is written.
+    from desktop.records import session as session_module
+    from desktop.records.store import SaveError
+
+    path = sorted(seed_copy.glob("*.txt"))[0]
+    before = path.read_bytes()
+    written = []
+
+    def failing_writer(doc, *, force=False):
+        written.append(Path(doc.path).name)
+        raise SaveError(f"{Path(doc.path).name}: the disk is full")
+
+    monkeypatch.setattr(session_module, "save_document", failing_writer)
+    code, out, err = run(capsys, "set", str(path), "--quality", "12")
+    assert code == 1
+    assert written == [path.name]
+    assert f"{path.name}: the disk is full" in err
+    assert path.read_bytes() == before

@@ -85,7 +85,13 @@ class EditSession:
     def _read(self, key: str) -> Document:
         return (self._reader or read_document)(key)
 
-    def _write(self, doc: Document, *, force: bool) -> Document:
+    def write(self, doc: Document, *, force: bool = False) -> Document:
+        """Write a prepared document through the session's writer, touching no session state.
+
+        The one way any save reaches the disk (single saves, Save All's worker, `newsdesk set`),
+        so a writer given to the session sees all of them; safe to call off the UI thread.
+        Raises FileChangedOnDisk (unless `force`) or SaveError.
+        """
         return (self._writer or save_document)(doc, force=force)
 
     # -- records known to the session -------------------------------------------------------
@@ -299,7 +305,7 @@ class EditSession:
         if not self.is_dirty(key):
             self._set_changes(key, {})
             return self.open(key)
-        saved = self._write(self.edited(key), force=force)
+        saved = self.write(self.edited(key), force=force)
         self.mark_saved(key, saved)
         return saved
 

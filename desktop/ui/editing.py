@@ -29,7 +29,7 @@ from desktop.records.merge import MergeRefused, changes_between, merge_documents
 from desktop.records.model import Document
 from desktop.records.reading import read_document
 from desktop.records.session import EditSession, EditStep, Snapshot, path_key
-from desktop.records.store import FileChangedOnDisk, SaveError, save_document
+from desktop.records.store import FileChangedOnDisk, SaveError
 from desktop.ui import edit_dialogs
 from desktop.ui.inbox import Inbox
 from desktop.ui.record_model import Queue
@@ -43,6 +43,10 @@ _MERGE_ID = 0x4E44  # any id other than -1 turns merging on; commands compare th
 
 def _name(path: str) -> str:
     return Path(path).name
+
+
+def _records(count: int) -> str:
+    return f"{count} record{'s' if count != 1 else ''}"
 
 
 def _merge_snapshots(snapshots: Iterable[Snapshot]) -> Snapshot:
@@ -107,16 +111,19 @@ def _connect_while(owner: QObject, signal, slot: Callable[..., Any]) -> None:
 
 
 class _SaveAllJob(QRunnable):
-    """Writes prepared documents off the UI thread; only the core's writer runs here.
+    """Writes prepared documents off the UI thread through the session's writer, nothing else.
 
     When done it posts itself to the controller's inbox: no Qt signal is emitted from the
     worker (see desktop/ui/inbox.py), and the results are read on the UI thread.
     """
 
-    def __init__(self, documents: list[tuple[str, Document]], done: Callable[[Any], None]) -> None:
+    def __init__(
+        self, documents: list[tuple[str, Document]], write: Callable[[Document], Document], done: Callable[[Any], None]
+    ) -> None:
         super().__init__()
         self.setAutoDelete(False)  # the controller reads `results` once the job is handed back
         self.documents = documents
+        self._write = write
         self.results: list[tuple[str, Document | Exception]] = []
         self.blocked: dict[str, str] = {}  # records not sent to the writer, and why
         self._done = done
@@ -124,7 +131,7 @@ class _SaveAllJob(QRunnable):
     def run(self) -> None:
         for key, doc in self.documents:
             try:
-                self.results.append((key, save_document(doc)))
+                self.results.append((key, self._write(doc)))
             except Exception as error:  # reported per file; the others still get saved
                 self.results.append((key, error))
         self._done(self)
@@ -536,11 +543,11 @@ class EditController(QObject):
             results = []
             for key in ready:
                 try:
-                    results.append((key, save_document(self.session.edited(key))))
+                    results.append((key, self.session.write(self.session.edited(key))))
                 except Exception as error:
                     results.append((key, error))
             return self._finish_save_all(results, blocked)
-        job = _SaveAllJob([(k, self.session.edited(k)) for k in ready], self._finished_jobs.post)
+        job = _SaveAllJob([(k, self.session.edited(k)) for k in ready], self.session.write, self._finished_jobs.post)
         job.blocked = blocked
         self._save_job = job
         self._finished_jobs.expect()
@@ -592,9 +599,10 @@ class EditController(QObject):
         real_failures = {k: v for k, v in failures.items() if v != "reloaded from disk"}
         if real_failures:
             edit_dialogs.show_save_failures(self._dialog_parent, real_failures, saved=len(saved))
-            self.message.emit(f"Saved {len(saved)} records; {len(real_failures)} could not be saved.")
+            not_saved = f"{_records(len(real_failures))} could not be saved."
+            self.message.emit(f"Saved {_records(len(saved))}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
         else:
-            self.message.emit(f"Saved {len(saved)} record{'s' if len(saved) != 1 else ''}.{self._merged_message(saved)}")
+            self.message.emit(f"Saved {_records(len(saved))}.{self._merged_message(saved)}")
         self.saveAllFinished.emit(real_failures)
         return real_failures
 

@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.records.scan import iter_record_files
 from desktop.records.session import path_key
+from desktop.records import session as session_module
+from desktop.records.session import EditSession
+from desktop.records.store import SaveError
 from desktop.ui import edit_dialogs
 from desktop.ui import editing as edit_module
 from desktop.ui.actions import ActionRegistry
@@ -178,13 +181,13 @@ def test_save_all_runs_off_the_ui_thread_and_reports_the_file_that_failed(qtbot,
 
     monkeypatch.setattr(os, "replace", refuse_one)
     writer_threads = []
-    real_write = edit_module.save_document
+    real_write = session_module.save_document
 
     def recording_write(doc, **kwargs):
         writer_threads.append(threading.current_thread())
         return real_write(doc, **kwargs)
 
-    monkeypatch.setattr(edit_module, "save_document", recording_write)
+    monkeypatch.setattr(session_module, "save_document", recording_write)
     finished_on = []
     controller.saveAllFinished.connect(lambda _failures: finished_on.append(threading.current_thread()))
     with qtbot.waitSignal(controller.saveAllFinished, timeout=10000) as finished:
@@ -444,3 +447,46 @@ def test_review_changes_saves_or_reverts_each_record_and_shows_what_is_left(qtbo
 
     controller.undoStack.undo()  # a revert from the dialog is undone like any other
     assert controller.is_dirty(paths[2])
+
+
+def _failing_writer(written: list[str]):
+    def write(doc, *, force=False):
+        written.append(path_key(doc.path))
+        raise SaveError(f"{Path(doc.path).name}: the disk is full")
+
+    return write
+
+
+def test_a_single_save_and_save_all_fail_the_same_way_through_the_sessions_writer(qtbot, host, paths, originals, answers):
+    # One save path: a writer given to the session sees single saves and Save All alike.
+    written: list[str] = []
+    controller = EditController(host, session=EditSession(writer=_failing_writer(written)))
+    single, first, second = paths[0], paths[1], paths[2]
+    controller.edit([single, first, second], "quality", 12)
+
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    assert controller.save([single]) is False
+    with qtbot.waitSignal(controller.saveAllFinished, timeout=10000) as finished:
+        controller.save_all()
+
+    assert written == [single, single, first, second]
+    reason = f"{Path(single).name}: the disk is full"
+    assert answers.failures_shown[0] == {single: reason}, "a single save shows the writer's reason"
+    assert finished.args[0][single] == reason, "and Save All shows the very same reason"
+    assert answers.failures_shown[1] == finished.args[0]
+    assert sorted(controller.dirty_paths()) == sorted([single, first, second])
+    for path in (single, first, second):
+        assert Path(path).read_bytes() == originals[path]
+    assert messages[-1] == "Nothing saved: 3 records could not be saved.", messages
+
+
+def test_a_synchronous_save_all_goes_through_the_sessions_writer_too(host, paths, originals, answers):
+    written: list[str] = []
+    controller = EditController(host, session=EditSession(writer=_failing_writer(written)))
+    controller.edit([paths[0]], "heat", 3)
+    failures = controller.save_all(synchronous=True)
+    assert written == [paths[0]]
+    assert failures == {paths[0]: f"{Path(paths[0]).name}: the disk is full"}
+    assert Path(paths[0]).read_bytes() == originals[paths[0]]
+    assert controller.dirty_paths() == [paths[0]]
