@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -117,16 +117,60 @@ class LinkChecker:
         if progress is not None:
             progress(done, len(wanted))
         if missing:
-            with ThreadPoolExecutor(max_workers=max(1, self.overall), thread_name_prefix="linkcheck") as pool:
-                for result in pool.map(lambda link: self._check_one(*link), missing):
-                    if result is None:
-                        continue
+            lock = threading.Lock()
+
+            def keep(result: LinkResult) -> None:
+                nonlocal done
+                with lock:
                     results[result.url] = result
                     done += 1
                     if progress is not None:
                         progress(done, len(wanted))
+
+            self._check_by_host(missing, keep)
             self._store([results[url] for url, _ in missing if url in results])
         return results
+
+    def _check_by_host(self, links: list[tuple[str, str]], keep: Callable[[LinkResult], None]) -> None:
+        """Check `links` on `overall` threads, a worker only ever taking a link whose host has a free
+        slot: handed out in order, one slow host's links would hold every worker waiting for that
+        host's limit while the other hosts' links queue behind them."""
+        pending: dict[str, deque[tuple[str, str]]] = defaultdict(deque)
+        for url, kind in links:
+            pending[_host(url)].append((url, kind))
+        active: Counter[str] = Counter()
+        turn = threading.Condition()
+
+        def take() -> tuple[str, tuple[str, str]] | None:
+            with turn:
+                while pending and not self._cancelled.is_set():
+                    free = [host for host in pending if active[host] < self.per_host]
+                    if free:
+                        host = min(free, key=lambda name: active[name])  # the least busy host goes first
+                        link = pending[host].popleft()
+                        if not pending[host]:
+                            del pending[host]
+                        active[host] += 1
+                        return host, link
+                    turn.wait(0.1)  # woken by a finished link; the timeout notices a cancel
+                return None
+
+        def work() -> None:
+            while (taken := take()) is not None:
+                host, link = taken
+                try:
+                    result = self._check_one(*link)
+                finally:
+                    with turn:
+                        active[host] -= 1
+                        turn.notify_all()
+                if result is not None:
+                    keep(result)
+
+        workers = max(1, min(self.overall, len(links)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkcheck") as pool:
+            for future in [pool.submit(work) for _ in range(workers)]:
+                future.result()
 
     # ------------------------------------------------------------------ the cache
 
@@ -176,7 +220,7 @@ class LinkChecker:
 
     def _host_limit(self, url: str) -> threading.Semaphore:
         with self._limits_lock:
-            return self._host_limits[(urlsplit(url).hostname or "").lower()]
+            return self._host_limits[_host(url)]
 
     def _check_one(self, url: str, kind: str) -> LinkResult | None:
         if self._cancelled.is_set():
@@ -229,6 +273,13 @@ class LinkChecker:
             return None, "", None, b"", _why(failure.reason)
         except (OSError, http.client.HTTPException, ValueError) as failure:
             return None, "", None, b"", _why(failure)
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def _why(reason: object) -> str:

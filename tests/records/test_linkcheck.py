@@ -147,3 +147,22 @@ def test_a_page_given_as_an_image_and_a_tiny_image_are_warned_about(tmp_path, li
     assert "is not an image (text/html)" in not_image.message
     [small] = link_problems(tiny, results[tiny.url], min_image_size=100)
     assert small.message.endswith("is 40 x 30, smaller than 100 pixels")
+
+
+def test_one_slow_host_does_not_hold_back_the_others(tmp_path, link_server):
+    import time
+
+    slow = [(link_server.url(f"/slow?{n}"), PAGE) for n in range(4)]
+    # The same server under a second host name: another host to the checker's limits.
+    fast = [(link_server.url(path).replace("127.0.0.1", "localhost"), PAGE) for path in ("/ok", "/gone")]
+    links_checker = checker(tmp_path, overall=3, per_host=2, max_age=0)
+    started, first_two = time.monotonic(), []
+
+    def progress(done: int, total: int) -> None:
+        if done == 2:
+            first_two.append(time.monotonic() - started)
+            links_checker.cancel()  # the slow links still waiting are not needed for this
+
+    results = links_checker.check(slow + fast, progress)
+    assert first_two and first_two[0] < 1.5  # the slow host's answers take 3 s each
+    assert {url for url, _ in fast} <= set(results)
