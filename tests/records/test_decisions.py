@@ -4,13 +4,12 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-import pytest
+from git_fixtures import git, isolated_git, make_editor_clone, pytestmark_git, record_remote  # noqa: F401
 
 from desktop.records.decisions import APPROVED, DECLINED, FLAGGED, decision_of
 from desktop.records.reading import read_document
 from desktop.records.scan import summarize_document, summarize_file
 from desktop.records.session import EditSession
-from git_fixtures import git, isolated_git, make_editor_clone, pytestmark_git, record_remote  # noqa: F401
 
 
 def changed_lines(before: bytes, after: bytes) -> list[str]:

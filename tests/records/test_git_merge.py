@@ -3,16 +3,13 @@ two clones acting as two editors."""
 from __future__ import annotations
 
 import difflib
-import shutil
 import sys
 from pathlib import Path
 
-import pytest
+from git_fixtures import SEEDS, git, isolated_git, make_editor_clone, pytestmark_git, record_remote, two_editors  # noqa: F401
 
 from desktop.cli import main
 from desktop.records.reading import read_document
-
-from git_fixtures import SEEDS, git, isolated_git, make_editor_clone, pytestmark_git, record_remote, two_editors  # noqa: F401
 
 pytestmark = pytestmark_git
 RECORD = "records/000_fbf05e2be9931d54.txt"

@@ -12,7 +12,6 @@ from desktop.records.session import path_key
 from desktop.ui import edit_dialogs
 from desktop.ui.record_model import Column, Queue
 
-
 SAVE_TIMEOUT_MS = 15_000
 
 

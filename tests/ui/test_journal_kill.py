@@ -81,7 +81,7 @@ def test_a_window_killed_with_unsaved_edits_to_five_records_gets_all_five_back(
         qtbot.keyClick(window.recordTable, Qt.Key.Key_S,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert finished.args == [{}]
-    for path, quality in zip(edited, QUALITIES):
+    for path, quality in zip(edited, QUALITIES, strict=True):
         old = next(line for line in originals[path].decode().splitlines() if line.startswith("quality:"))
         assert changed_lines(originals[path], Path(path).read_bytes()) == [f"-{old}", f"+quality: {quality}"]
     untouched = set(originals) - set(edited)

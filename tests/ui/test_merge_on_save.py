@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from form_keys import typed_quality
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 
 from desktop.ui import edit_dialogs
 from desktop.ui.edit_dialogs import FieldChoiceDialog
-from form_keys import typed_quality
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
