@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.git_commands import COMMANDS as GIT_COMMANDS
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # a record has a problem, or an edit was refused or could not be saved
 EXIT_USAGE = 2  # argparse uses 2 too
 EXIT_NO_WINDOW = 3
-
-from desktop.git_commands import COMMANDS as GIT_COMMANDS
 
 COMMANDS = ("validate", "list", "set", *GIT_COMMANDS)
 # The records core and the window are imported inside the commands that use them: `newsdesk
@@ -461,7 +461,7 @@ def _aligned_table(
     lines = []
     for row in [[column.heading for column in columns], *cells]:
         parts = []
-        for cell, column, cell_width in zip(row, columns, widths):
+        for cell, column, cell_width in zip(row, columns, widths, strict=True):
             cell = _truncate(cell, cell_width)
             padding = " " * (cell_width - _display_width(cell))
             parts.append(padding + cell if column.right else cell + padding)

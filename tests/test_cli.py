@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from link_server import link_server  # noqa: F401
 
 from desktop.cli import main
-from link_server import link_server  # noqa: F401
 from desktop.records.model import SEED_KEY_ORDER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -488,8 +488,9 @@ def test_online_reports_dead_moved_and_wrong_sized_links_as_warnings(tmp_path, c
     folder.mkdir()
     path = record_with_links(folder, link_server)
     twin = folder / "twin.txt"
-    twin.write_text(path.read_text(encoding="utf-8").replace(
-        link_server.url("/moved/1"), link_server.url("/moved/1") + "?utm_source=feed", 1).replace('title: "Cramer:', 'title: "Another headline:', 1), encoding="utf-8")
+    twin_text = path.read_text(encoding="utf-8").replace(
+        link_server.url("/moved/1"), link_server.url("/moved/1") + "?utm_source=feed", 1)
+    twin.write_text(twin_text.replace('title: "Cramer:', 'title: "Another headline:', 1), encoding="utf-8")
 
     code, out, _ = run(capsys, "validate", str(folder))
     assert code == 0 and sum(link_server.hits.values()) == 0  # offline: only the duplicates

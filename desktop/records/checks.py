@@ -10,8 +10,8 @@ from typing import Any
 
 from .duplicates import duplicate_problems
 from .linkcheck import IMAGE, MAX_PIXELS, PAGE, LinkChecker, LinkResult
-from .model import LINK, WARNING, Document, Problem, RecordSummary
 from .model import IMAGE as IMAGE_CODE
+from .model import LINK, WARNING, Document, Problem, RecordSummary
 from .reading import node_at, read_document
 
 # Images smaller than this on their shorter side are too small to show (a setting in the window).
@@ -71,7 +71,7 @@ def record_links(document: Document) -> list[Link]:
     links: list[Link] = []
 
     def add(keys: list[Any], kind: str, declared: tuple[Any, Any] | None = None) -> None:
-        value = data
+        value: Any = data
         for key in keys:
             value = value.get(key) if isinstance(value, dict) else (
                 value[key] if isinstance(value, list) and isinstance(key, int) and key < len(value) else None)

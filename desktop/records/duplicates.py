@@ -11,8 +11,8 @@ import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from itertools import chain
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 

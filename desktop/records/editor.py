@@ -14,14 +14,13 @@ import math
 import re
 from collections import Counter, deque
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
 from .model import SEED_KEY_ORDER, Document, Problem
 from .reading import collector_paused, compose_front_matter, compose_node, construct_node, parse_document
 from .schema import same_value, value_problems
-
 
 BOM = b"\xef\xbb\xbf"
 STR_TAG = "tag:yaml.org,2002:str"
@@ -303,7 +302,7 @@ def _content_end(text: str, node: yaml.Node, seen: set[int] | None = None) -> in
             while end > node.start_mark.index and text[end - 1] in " \t\r\n":
                 end -= 1
         return end
-    if node.flow_style or not node.value:
+    if not isinstance(node, yaml.CollectionNode) or node.flow_style or not node.value:
         return node.end_mark.index
     if isinstance(node, yaml.SequenceNode):
         return max(node.value[-1].start_mark.index + 1, _content_end(text, node.value[-1], seen))
@@ -379,7 +378,7 @@ class _FrontEditor:
         return "null"
 
     def _string_style(self, current: yaml.Node | None, siblings: list[yaml.Node] | None) -> str | None:
-        def usable(node):
+        def usable(node: yaml.Node | None) -> TypeGuard[yaml.ScalarNode]:
             # libyaml marks a plain scalar with style "", the pure-Python parser with None
             return isinstance(node, yaml.ScalarNode) and node.tag == STR_TAG and node.style in (None, "", "'", '"')
 

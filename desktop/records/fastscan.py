@@ -20,7 +20,8 @@ import json
 import os
 import re
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import yaml.resolver
 
@@ -316,7 +317,7 @@ def _related_urls(front: str, front_line: int, related: list[Any]) -> tuple[tupl
         raise _Unsure
     found = []
     line, counted = front_line, 0
-    for url, place in zip(urls, places):
+    for url, place in zip(urls, places, strict=True):
         line += front.count("\n", counted, place)  # the places ascend: each newline counted once
         counted = place
         line_start = front.rfind("\n", 0, place) + 1

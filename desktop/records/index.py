@@ -14,10 +14,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import time
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -60,6 +60,7 @@ class RecordIndex:
         self._listed_prefix = os.path.join(str(Path(folder)), "") if Path(folder).is_absolute() else "\0"
         self.notices: list[str] = []
         self._connection: sqlite3.Connection | None = None
+        self._pending_touch: list[tuple[int, str]] = []
         self._open(rebuild)
 
     @property
@@ -155,7 +156,6 @@ class RecordIndex:
     # --------------------------------------------------------------------------- opening
 
     def _open(self, rebuild: bool) -> None:
-        self._pending_touch: list[tuple[int, str]] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -322,7 +322,7 @@ class FolderScan:
                 progress(len(hits), len(files))
             fresh: list[tuple[ListedFile, IndexEntry]] = []
             found: dict[Path, RecordSummary] = dict(hits)
-            for listed, result in zip(misses, self._summarize(misses, len(hits), len(files), progress)):
+            for listed, result in zip(misses, self._summarize(misses, len(hits), len(files), progress), strict=True):
                 found[listed.path] = result.summary
                 if result.sha256 is not None and result.stat_key is not None:
                     size, mtime_ns, ctime_ns, inode = result.stat_key

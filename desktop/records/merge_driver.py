@@ -16,7 +16,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .merge import BODY, MINE, THEIRS, FieldConflict, MergeRefused, _entry_span, entry_text, fully_described, merge_documents
+from .merge import (
+    BODY,
+    MINE,
+    THEIRS,
+    FieldConflict,
+    MergeRefused,
+    _entry_span,
+    entry_text,
+    fully_described,
+    merge_documents,
+)
 from .model import Document
 from .reading import parse_document
 from .store import SaveError, atomic_write
@@ -83,10 +93,12 @@ def _field_merge(base: Document, ours: Document, theirs: Document, marker_size: 
     else:
         ours_changed, theirs_changed = first.theirs_changed, first.mine_changed
         conflicts = [FieldConflict(c.key, c.base, c.mine, c.theirs) for c in first.conflicts]
-    if first.clean:
+    if first.clean and first.document is not None:
         return first.document.raw, [], ours_changed, theirs_changed
     # Our value in every conflicting field, then each such field's lines replaced by both versions.
     resolved = merge_documents(base, onto, applied, resolutions={c.key: toward_ours for c in first.conflicts}).document
+    if resolved is None:  # every conflict was given a side, so this merge has none left
+        raise MergeRefused("the conflicts could not be resolved toward our version")
     return _with_markers(resolved, ours, theirs, conflicts, marker_size), conflicts, ours_changed, theirs_changed
 
 

@@ -1,9 +1,10 @@
 """The data types every part of Newsdesk shares. Qt-free, and cheap to pickle across processes."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 RECORD_SUFFIXES = (".txt", ".md", ".markdown")
 

@@ -18,8 +18,9 @@ import os
 import re
 import stat
 import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import yaml
 
@@ -489,18 +490,18 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
 
 
 def _parse_toml(document: Document) -> None:
+    load_toml: Callable[[str], Any]
     try:
         from frontmatter.default_handlers import TOMLHandler  # needs the optional `toml` package
-    except ImportError:  # pragma: no cover - older python-frontmatter
-        TOMLHandler = None
+    except ImportError:
+        import tomllib
+
+        load_toml = tomllib.loads
+    else:
+        load_toml = TOMLHandler().load
     document.edit_blocker = NOT_YAML_BLOCKER.format(kind="TOML")
     try:
-        if TOMLHandler is not None:
-            data = TOMLHandler().load(document.front_text)
-        else:
-            import tomllib
-
-            data = tomllib.loads(document.front_text)
+        data = load_toml(document.front_text)
     except Exception as error:  # tomllib.TOMLDecodeError, toml.TomlDecodeError
         message = str(error)
         line = column = None
@@ -519,9 +520,11 @@ def _parse_json(document: Document) -> None:
     from frontmatter.default_handlers import JSONHandler
 
     document.edit_blocker = NOT_YAML_BLOCKER.format(kind="JSON")
+    text = document.text
+    assert text is not None, "the front matter was located in the decoded text"
     # From the `{` line to the `}` line, as in the file, so JSON's line numbers are file lines.
-    closing_line_end = document.text.find("\n", document.front_end)
-    json_text = document.text[: closing_line_end if closing_line_end >= 0 else len(document.text)]
+    closing_line_end = text.find("\n", document.front_end)
+    json_text = text[: closing_line_end if closing_line_end >= 0 else len(text)]
     try:
         data = JSONHandler().load(json_text)
     except json.JSONDecodeError as error:
@@ -684,7 +687,8 @@ def _git_mark(mark: Any, text: str, newlines: list[int] | None = None) -> Any:
         newlines = [found.start() for found in re.finditer("\n", text)]
     line = bisect.bisect_left(newlines, mark.index)
     line_start = newlines[line - 1] + 1 if line else 0
-    return yaml.Mark(mark.name, mark.index, line, mark.index - line_start, None, None)
+    # Without a buffer a mark shows no snippet, so its pointer into that buffer is never read.
+    return yaml.Mark(mark.name, mark.index, line, mark.index - line_start, None, 0)
 
 
 def _count_lines_like_git(root: yaml.Node, text: str) -> None:

@@ -5,14 +5,14 @@ import datetime as dt
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
-from .model import IO, RECORD_SUFFIXES, Document, Problem, RecordSummary
 from .fastscan import summarize_front_matter
-from .reading import (load_file, locate_front_matter, node_at, parse_document, read_document, scalar_text,
-                      unreadable_document)
+from .model import IO, RECORD_SUFFIXES, Document, Problem, RecordSummary
+from .reading import load_file, locate_front_matter, node_at, parse_document, scalar_text, unreadable_document
 
 
 def is_record_file(path: str | os.PathLike[str]) -> bool:
@@ -91,8 +91,9 @@ def list_record_files(folder: str | os.PathLike[str]) -> list[ListedFile]:
 def summarize_document(document: Document) -> RecordSummary:
     """The table row of a record; a value of the wrong type shows as empty rather than failing."""
     data = document.data if isinstance(document.data, dict) else {}
-    provider = data.get("provider") if isinstance(data.get("provider"), dict) else {}
-    topics = data.get("topics") if isinstance(data.get("topics"), list) else []
+    raw_provider, raw_topics = data.get("provider"), data.get("topics")
+    provider = raw_provider if isinstance(raw_provider, dict) else {}
+    topics = raw_topics if isinstance(raw_topics, list) else []
     return RecordSummary(
         path=str(document.path),
         title=_text(data.get("title")),
@@ -126,10 +127,12 @@ def _value_at(document: Document, keys: list[str | int]) -> tuple[int, int] | No
 def _related_urls(document: Document, related: Any) -> tuple[tuple[str, int, int], ...]:
     if not isinstance(related, list):
         return ()
-    found = []
+    found: list[tuple[str, int, int]] = []
     for index, item in enumerate(related):
         url = item.get("webUrl") if isinstance(item, dict) else None
-        at = _value_at(document, ["related", index, "webUrl"]) if isinstance(url, str) else None
+        if not isinstance(url, str):
+            continue
+        at = _value_at(document, ["related", index, "webUrl"])
         if at is not None:
             found.append((url, *at))
     return tuple(found)

@@ -12,8 +12,8 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
@@ -179,7 +179,7 @@ def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
         raise _NotCompilable(f"format {schema['format']!r}")
     if schema.get("uniqueItems") not in (None, True, False):
         raise _NotCompilable("uniqueItems")
-    expected_type = {"object": dict, "array": list, "string": str, "integer": int, "boolean": bool}.get(schema.get("type"))
+    expected_type = {"object": dict, "array": list, "string": str, "integer": int, "boolean": bool}.get(schema.get("type", ""))
     search = re.compile(schema["pattern"]).search if "pattern" in schema else None
     timestamp = "format" in schema
     minimum, maximum = schema.get("minimum"), schema.get("maximum")
@@ -233,7 +233,7 @@ def _generate_check(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
 
     def emit(node: Mapping[str, Any], variable: str, indent: str, depth: int) -> None:
         expected = {"object": "dict", "array": "list", "string": "str", "integer": "int", "boolean": "bool"}.get(
-            node.get("type"))
+            node.get("type", ""))
         if expected is None:  # no single type: the closure decides by the value's kind
             lines.append(f"{indent}if not {constant('node', _compile(node))}({variable}): return False")
             return
@@ -326,7 +326,7 @@ def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(same_value(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and math.isnan(a):
         return math.isnan(b)
     return a == b
@@ -390,8 +390,9 @@ def _describe(error: ValidationError, instance: Any) -> list[tuple[list[Any], st
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator == "required":
         value = error.instance if isinstance(error.instance, Mapping) else {}
+        required = error.validator_value if isinstance(error.validator_value, list) else []
         found = []
-        for name in error.validator_value:
+        for name in required:
             if name not in value:
                 expect = _expectation(schema.get("properties", {}).get(name, {}))
                 label = _label(keys + [name])

@@ -169,7 +169,7 @@ def derive_records(seed_text: str) -> dict[str, str]:
 
     names = file_names([entry["webUrl"] for entry in related_data])
     records = {}
-    for index, (name, node) in enumerate(zip(names, entries)):
+    for index, (name, node) in enumerate(zip(names, entries, strict=True)):
         fields = _pairs(node)
         state = DESK_STATE.get(index + 1, _PENDING)
         lines = [FENCE, "category: news\n"]

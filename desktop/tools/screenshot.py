@@ -33,9 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["XDG_CONFIG_HOME"] = str(Path(sandbox.name, "config"))
     os.environ["XDG_CACHE_HOME"] = str(Path(sandbox.name, "cache"))
 
-    from PySide6.QtWidgets import QApplication
-
     from PySide6.QtCore import QItemSelection, QItemSelectionModel
+    from PySide6.QtWidgets import QApplication
 
     from desktop.app import build_window, use_readable_locale
     from desktop.paths import seeds_dir

@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.records import reading, scan
 from desktop.records.index import IndexEntry, RecordIndex
-from desktop.records.scan import ListedFile, ScanResult
 from desktop.records.model import IO, Document, Problem, RecordSummary
+from desktop.records.scan import ListedFile, ScanResult
 from desktop.ui.inbox import Inbox
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
@@ -204,7 +204,7 @@ class FolderLoader(QObject):
         paths = [str(listed.path) for listed in misses]
         # The lister thread waits for the workers; the UI thread never does.
         results = [result for chunk in pool.map(scan.index_paths, chunked(paths)) for result in chunk]
-        self._store(list(zip(misses, results)), [listed.path for listed in files])
+        self._store(list(zip(misses, results, strict=True)), [listed.path for listed in files])
         return FolderChanges([str(listed.path) for listed in files], [result.summary for result in results],
                              self._take_notices())
 
@@ -309,7 +309,7 @@ class FolderLoader(QObject):
             reason = f"the reading process failed ({type(error).__name__}: {error})"
             results = [ScanResult(summary) for summary in unreadable([str(listed.path) for listed in chunk], reason)]
         self._pending[index] = results
-        self._lister.submit(self._store, list(zip(chunk, results)), None).add_done_callback(
+        self._lister.submit(self._store, list(zip(chunk, results, strict=True)), None).add_done_callback(
             lambda f: self._emit(generation, "notices", f.result() if not f.cancelled() and f.exception() is None else []))
         self._inbox.expect()
         while self._next_chunk in self._pending:

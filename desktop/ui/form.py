@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records.decisions import decision_of
-from desktop.ui.actions import REDO_KEYS, UNDO_KEYS
 from desktop.records.model import Document, RecordSummary
 from desktop.records.schema import value_problems
+from desktop.ui.actions import REDO_KEYS, UNDO_KEYS
 from desktop.ui.topics_editor import TopicsEditor
 
 EDITED_KEYS = ("quality", "heat", "topics", "published")
@@ -433,8 +433,8 @@ class RecordForm(QWidget):
         distinct = sorted(set(numbers), key=lambda n: (n is None, n))
         if not numbers:
             spin.showState("—")
-        elif len(set(zip(numbers, written))) > 1:
-            spin.showState(f"mixed ({len(set(zip(numbers, written)))} values)")
+        elif len(set(zip(numbers, written, strict=True))) > 1:
+            spin.showState(f"mixed ({len(set(zip(numbers, written, strict=True)))} values)")
         elif distinct[0] is None and written[0] is not None:
             spin.showState(f"{_short(written[0])} (invalid)")
         elif distinct[0] is None:

@@ -5,13 +5,12 @@ import gc
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeyEvent, QKeySequence, QPainter
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeyEvent, QPainter
 from PySide6.QtNetwork import QSslConfiguration, QSslSocket
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -37,13 +36,20 @@ from desktop.records.session import path_key
 from desktop.ui import dialogs, links
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_checks import FolderChecker
-from desktop.ui.folder_loader import DocumentReader, FolderLoader
 from desktop.ui.folder_loader import DocumentReader, FolderChanges, FolderLoader
 from desktop.ui.live_folder import FolderWatcher
 from desktop.ui.record_model import Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.review_pane import ReviewPane
-from desktop.ui.settings import (CHECK_LINKS, GEOMETRY, HEADER, LOAD_WEB_IMAGES, QUEUE, SPLITTER, WINDOW_STATE,
-                                 DeskSettings)
+from desktop.ui.settings import (
+    CHECK_LINKS,
+    GEOMETRY,
+    HEADER,
+    LOAD_WEB_IMAGES,
+    QUEUE,
+    SPLITTER,
+    WINDOW_STATE,
+    DeskSettings,
+)
 
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000

@@ -5,7 +5,7 @@ import enum
 import itertools
 import operator
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -122,7 +122,7 @@ def format_published_date(text: str) -> str:
     return QLocale().toString(moment.toLocalTime().date(), QLocale.FormatType.ShortFormat)
 
 
-@lru_cache(maxsize=None)
+@cache
 def state_icon(name: str) -> QIcon:
     return QIcon(str(resource_path("icons", f"{name}.svg")))
 
@@ -383,7 +383,7 @@ class RecordTableModel(QAbstractTableModel):
             self._rows.append(_Row(summary, locale=locale))
             self._haystacks.append(self._rows[-1].haystack)
             self._warned.append(1 if key in self._warnings else 0)
-            for queue, members in self._members.items():
+            for members in self._members.values():
                 members.append(0)
             self._count(row, summary, +1)
         self.endInsertRows()

@@ -10,7 +10,6 @@ from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication, QKeySe
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,

@@ -422,7 +422,7 @@ class TopicsEditor(QWidget):
         rows = [model.index(row, 0) for row in range(model.rowCount())]
         texts = [str(index.data()).casefold() for index in rows]
         for wanted in (lambda text: text == typed, lambda text: text.startswith(typed)):
-            for index, text in zip(rows, texts):
+            for index, text in zip(rows, texts, strict=True):
                 if wanted(text):
                     return index
         return rows[0]

@@ -108,7 +108,7 @@ def bench_seed(repeats: int) -> None:
         ("apply_edits topics + Robotics", {"topics": topics + ["Robotics"]}),
         ("apply_edits no-op (quality as is)", {"quality": (doc.data or {}).get("quality")}),
     ):
-        row(label, ms(median_ms(lambda: apply_edits(doc, changes), repeats)))
+        row(label, ms(median_ms(lambda changes=changes: apply_edits(doc, changes), repeats)))
     edit = median_ms(lambda: apply_edits(doc, {"quality": 77}), repeats)
     row("  edit + verify vs naive loads+dumps", "", f"ours/base {ratio(edit, naive)}")
 
@@ -154,13 +154,13 @@ def bench_corpus(repeats: int) -> None:
     # The baselines are timed on the files that every one of them reads without an exception.
     subset = []
     failures = {"pure": 0, "libyaml": 0, "frontmatter": 0}
-    for (path, raw), doc in zip(raws, docs):
+    for (path, raw), doc in zip(raws, docs, strict=True):
         if doc.format != "yaml" or doc.text is None:
             continue
         ok = True
-        for name, load in (("pure", lambda: yaml.safe_load(doc.front_text)),
-                           ("libyaml", lambda: yaml.load(doc.front_text, Loader=yaml.CSafeLoader)),
-                           ("frontmatter", lambda: naive_round_trip(doc.text))):
+        for name, load in (("pure", lambda doc=doc: yaml.safe_load(doc.front_text)),
+                           ("libyaml", lambda doc=doc: yaml.load(doc.front_text, Loader=yaml.CSafeLoader)),
+                           ("frontmatter", lambda doc=doc: naive_round_trip(doc.text))):
             try:
                 load()
             except Exception:

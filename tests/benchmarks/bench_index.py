@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         os.utime(sneaky, ns=(status.st_atime_ns, status.st_mtime_ns))
         changed_scan = FolderScan(folder, jobs=options.jobs, cache_dir=cache)
         changed_s, changed_rows = timed(changed_scan.run)
-        differing = sum(1 for before, after in zip(cold_rows, changed_rows) if before != after)
+        differing = sum(1 for before, after in zip(cold_rows, changed_rows, strict=True) if before != after)
 
         def row(label: str, seconds: float, note: str = "") -> None:
             ratio = seconds / naive_total

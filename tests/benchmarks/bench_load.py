@@ -158,10 +158,10 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
+    import frontmatter
+
     from desktop.app import build_window
     from desktop.ui import main_window
-
-    import frontmatter
 
     time.sleep(2.1)  # older than the index's racy window, as a real feed's files are
     try:

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import changed_blocks
 
 from desktop.records.editor import REMOVE, EditRefused, apply_edits
 from desktop.records.reading import read_document
 from desktop.records.store import save_document
-from helpers import changed_blocks
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from git_fixtures import git, isolated_git, make_editor_clone, pytestmark_git, record_remote  # noqa: F401
+from helpers import changed_lines
 
 from desktop.records.decisions import APPROVED, DECLINED, FLAGGED, decision_of
 from desktop.records.reading import read_document
 from desktop.records.scan import summarize_document, summarize_file
 from desktop.records.session import EditSession
-from git_fixtures import git, isolated_git, make_editor_clone, pytestmark_git, record_remote  # noqa: F401
-from helpers import changed_lines
 
 
 def decide_and_save(path: Path, decision: str, reason: str = "", note: str = "") -> None:

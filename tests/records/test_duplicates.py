@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.records.checks import all_problems, folder_problems
-from desktop.records.duplicates import TITLE_SIMILARITY, normalized_url, similar_titles, normalized_title
+from desktop.records.duplicates import TITLE_SIMILARITY, normalized_title, normalized_url, similar_titles
 from desktop.records.model import DUPLICATE, WARNING, errors_of
 from desktop.records.scan import summarize_file
 

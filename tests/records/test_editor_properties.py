@@ -96,7 +96,7 @@ def test_random_edit_sequences_read_back_as_intended(raw, data):
         kind = data.draw(st.sampled_from(["whole", "add-topic", "remove-topic"]), label="kind")
         current = list(intended.get("topics", []))
         if kind == "add-topic":
-            new_topic = data.draw(topic.filter(lambda t: t not in current), label="topic")
+            new_topic = data.draw(topic.filter(lambda t, current=current: t not in current), label="topic")
             changes = {"topics": current + [new_topic]}
         elif kind == "remove-topic" and current:
             changes = {"topics": [t for t in current if t != data.draw(st.sampled_from(current), label="drop")]}

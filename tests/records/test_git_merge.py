@@ -2,17 +2,14 @@
 two clones acting as two editors."""
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
-import pytest
+from git_fixtures import SEEDS, git, isolated_git, make_editor_clone, pytestmark_git, record_remote, two_editors  # noqa: F401
+from helpers import changed_blocks
 
 from desktop.cli import main
 from desktop.records.reading import read_document
-
-from git_fixtures import SEEDS, git, isolated_git, make_editor_clone, pytestmark_git, record_remote, two_editors  # noqa: F401
-from helpers import changed_blocks
 
 pytestmark = pytestmark_git
 RECORD = "records/000_fbf05e2be9931d54.txt"

@@ -1,13 +1,10 @@
 """A record's history in git, reduced to field changes with author and date (the History tab's lines)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from git_fixtures import git, isolated_git, pytestmark_git, record_remote  # noqa: F401
 
 from desktop.records.gitrepo import GitError, record_history
-
-from git_fixtures import git, isolated_git, pytestmark_git, record_remote  # noqa: F401
 
 pytestmark = pytestmark_git
 

@@ -1,13 +1,9 @@
 """Hostile values: huge, long and odd ones are reported on their line, never hang or crash, and survive an edit."""
 from __future__ import annotations
 
-import json
-import time
-
 import pytest
 
 from desktop.records.reading import read_document
-from desktop.records.schema import record_schema
 from tests.records.test_hostile import newsdesk
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from desktop.records import index as index_module
 from desktop.records.index import FolderScan, RecordIndex, index_path
-from desktop.records.scan import list_record_files, summarize_document
 from desktop.records.reading import read_document
+from desktop.records.scan import list_record_files, summarize_document
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from link_server import gif_header, jpeg_header, link_server, png_header  # noqa: F401
+
 from desktop.records.checks import all_problems, folder_problems
 from desktop.records.linkcheck import IMAGE, PAGE, LinkChecker, image_size
 from desktop.records.model import WARNING

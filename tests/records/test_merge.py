@@ -2,10 +2,10 @@
 a conflict with its three values, and each side's change stays the lines it was."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers import changed_blocks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +22,6 @@ from desktop.records.merge import (
     merge_documents,
 )
 from desktop.records.reading import parse_document, read_document
-from helpers import changed_blocks
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_fbf05e2be9931d54.txt"
@@ -30,7 +29,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 SEED_RAW = SEED.read_bytes()
 
 
-def seed() -> "Document":  # noqa: F821
+def seed() -> Document:  # noqa: F821
     return parse_document(SEED_RAW, SEED)
 
 
@@ -169,8 +168,8 @@ values = {
 def split_edits(draw):
     keys = list(values)
     owner = draw(st.lists(st.sampled_from(["none", "mine", "theirs"]), min_size=len(keys), max_size=len(keys)))
-    mine = {k: draw(values[k]) for k, who in zip(keys, owner) if who == "mine"}
-    theirs = {k: draw(values[k]) for k, who in zip(keys, owner) if who == "theirs"}
+    mine = {k: draw(values[k]) for k, who in zip(keys, owner, strict=True) if who == "mine"}
+    theirs = {k: draw(values[k]) for k, who in zip(keys, owner, strict=True) if who == "theirs"}
     return mine, theirs
 
 

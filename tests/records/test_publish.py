@@ -2,17 +2,15 @@
 a person reads, an Approved-by trailer per approval; failures say why and change nothing."""
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
 import pytest
+from git_fixtures import git, isolated_git, make_editor_clone, pytestmark_git, record_remote  # noqa: F401
 
 from desktop.cli import main
 from desktop.records.gitrepo import GitError, publish, record_states
 from desktop.records.reading import read_document
-
-from git_fixtures import git, isolated_git, make_editor_clone, pytestmark_git, record_remote  # noqa: F401
 
 pytestmark = pytestmark_git
 

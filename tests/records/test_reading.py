@@ -56,7 +56,7 @@ def test_seed_reads_without_problems_and_keeps_its_values(seed_file):
     assert len(data["related"]) == 26
     assert data["secured"].startswith("63+6DTvFBTMORaL81YHkdZdmcTX7")
     # YAML makes a datetime of the unquoted timestamp; the file's own text stays reachable.
-    assert data["publishedDateTime"] == dt.datetime(2020, 6, 11, 16, 7, tzinfo=dt.timezone.utc)
+    assert data["publishedDateTime"] == dt.datetime(2020, 6, 11, 16, 7, tzinfo=dt.UTC)
     assert scalar_text(document, ["publishedDateTime"]) == "2020-06-11T16:07:00Z"
     assert scalar_text(document, ["related", 0, "publishedDateTime"]) == "2020-06-11T03:45:00Z"
     assert scalar_text(document, ["nope"]) is None

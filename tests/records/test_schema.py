@@ -188,7 +188,7 @@ def test_value_problems_checks_one_value_with_the_same_rules():
     assert value_problems("topics", ["AI", ""])[0].path == "$.topics[1]"
     assert value_problems("title", "")[0].path == "$.title"
     assert value_problems("webUrl", "https://example.com/") == []
-    assert value_problems("publishedDateTime", dt.datetime(2020, 6, 11, 16, 7, tzinfo=dt.timezone.utc)) == []
+    assert value_problems("publishedDateTime", dt.datetime(2020, 6, 11, 16, 7, tzinfo=dt.UTC)) == []
     assert value_problems("anything-else", object) == []  # other keys are allowed and kept
     assert all(problem.line is None for problem in value_problems("quality", 140))
 

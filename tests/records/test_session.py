@@ -6,13 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import changed_lines
 
 from desktop.records import session as session_module
 from desktop.records.editor import REMOVE, EditRefused
 from desktop.records.scan import iter_record_files
 from desktop.records.session import EditSession, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError
-from helpers import changed_lines
 
 
 @pytest.fixture

@@ -4,14 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import changed_lines
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.records.session import path_key
 from desktop.ui import edit_dialogs
 from desktop.ui.record_model import Column, Queue
-from helpers import changed_lines
-
 
 SAVE_TIMEOUT_MS = 15_000
 

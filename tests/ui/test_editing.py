@@ -6,20 +6,18 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers import changed_lines
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.records.scan import iter_record_files
-from desktop.records.session import path_key
 from desktop.records import session as session_module
-from desktop.records.session import EditSession
+from desktop.records.scan import iter_record_files
+from desktop.records.session import EditSession, path_key
 from desktop.records.store import SaveError
 from desktop.ui import edit_dialogs
-from desktop.ui import editing as edit_module
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.editing import EditController
 from desktop.ui.form import RecordForm
-from helpers import changed_lines
 
 
 @pytest.fixture

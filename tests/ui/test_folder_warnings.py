@@ -5,11 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
+from link_server import link_server  # noqa: F401
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from desktop.ui.record_model import Column
-from link_server import link_server  # noqa: F401
 
 pytestmark = pytest.mark.gui
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from git_fixtures import git, isolated_git, pytestmark_git, record_remote, two_editors  # noqa: F401
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui import edit_dialogs
 from desktop.ui.record_model import Column, Queue
-
-from git_fixtures import git, isolated_git, pytestmark_git, record_remote, two_editors  # noqa: F401
 
 pytestmark = [pytest.mark.gui, pytestmark_git]
 

@@ -44,7 +44,7 @@ def test_a_folder_of_hostile_files_opens_with_each_problem_shown(open_desk, qtbo
     assert listed == sorted([*expected, "good.txt"])
     for name, words in expected.items():
         assert window.select_path(str(tmp_path / "hostile" / name))
-        qtbot.waitUntil(lambda: window.current_document() is not None
+        qtbot.waitUntil(lambda name=name: window.current_document() is not None
                         and window.current_path() == str(tmp_path / "hostile" / name), timeout=10_000)
         shown = [window.reviewPane.problemsView.item(i).text() for i in range(window.reviewPane.problemsView.count())]
         assert any(words in line for line in shown), (name, shown)

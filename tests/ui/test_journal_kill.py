@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import changed_lines
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui import edit_dialogs
-from helpers import changed_lines
 
 DRIVER = Path(__file__).with_name("journal_kill_driver.py")
 STARTUP_TIMEOUT_S = 120
@@ -76,7 +76,7 @@ def test_a_window_killed_with_unsaved_edits_to_five_records_gets_all_five_back(
         qtbot.keyClick(window.recordTable, Qt.Key.Key_S,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert finished.args == [{}]
-    for path, quality in zip(edited, QUALITIES):
+    for path, quality in zip(edited, QUALITIES, strict=True):
         old = next(line for line in originals[path].decode().splitlines() if line.startswith("quality:"))
         assert changed_lines(originals[path], Path(path).read_bytes()) == [f"-{old}", f"+quality: {quality}"]
     untouched = set(originals) - set(edited)

@@ -55,7 +55,7 @@ def leave_edits(open_desk, qtbot, folder: Path, values: list[str]) -> list[str]:
         type_quality(qtbot, window, value)
         window.step(+1)
         qtbot.waitUntil(lambda: window.current_path() not in paths, timeout=TIMEOUT_MS)
-    expected = {p: {"quality": int(v)} for p, v in zip(paths, values)}
+    expected = {p: {"quality": int(v)} for p, v in zip(paths, values, strict=True)}
     qtbot.waitUntil(lambda: journaled(window) == expected, timeout=TIMEOUT_MS)
     # A crash: the journal stays as it is (no leave guard runs), and the window goes away.
     window.deskJournal._journaled.clear()

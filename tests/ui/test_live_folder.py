@@ -7,15 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from form_keys import typed_quality
+from helpers import changed_lines
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from desktop.records.session import path_key
 from desktop.ui import edit_dialogs
 from desktop.ui.live_folder import FolderWatcher
 from desktop.ui.record_model import Queue
-from form_keys import typed_quality
-from helpers import changed_lines
 
 pytestmark = pytest.mark.gui
 

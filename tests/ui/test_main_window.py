@@ -26,7 +26,6 @@ from desktop.records.scan import iter_record_files, summarize_paths
 from desktop.ui.record_model import Column, Queue
 from tests.conftest import SEED_RECORD
 
-
 SEED_TITLE = "Cramer: Amazon Facial Recognition Software Is 'Last Thing We Need Right Now'"
 
 

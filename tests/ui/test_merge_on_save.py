@@ -3,16 +3,15 @@ and mine, and lets me choose per field where both of us changed the same one. Re
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from form_keys import typed_quality
+from helpers import changed_lines
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 
 from desktop.ui import edit_dialogs
 from desktop.ui.edit_dialogs import FieldChoiceDialog
-from form_keys import typed_quality
-from helpers import changed_lines
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import Qt as GuiQt, QTextDocument
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QListWidget, QTreeWidget, QWidget
 
 MARKUP = "<b>bold</b> <img src=x> &amp;"
