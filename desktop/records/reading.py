@@ -490,15 +490,16 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
 
 
 def _parse_toml(document: Document) -> None:
-    load_toml: Callable[[str], Any]
-    try:
-        from frontmatter.default_handlers import TOMLHandler  # needs the optional `toml` package
-    except ImportError:
-        import tomllib
+    import tomllib
 
-        load_toml = tomllib.loads
+    load_toml: Callable[[str], Any] = tomllib.loads
+    try:
+        from frontmatter.default_handlers import TOMLHandler
+    except ImportError:
+        pass
     else:
-        load_toml = TOMLHandler().load
+        if TOMLHandler is not None:  # python-frontmatter sets it to None without the `toml` package
+            load_toml = TOMLHandler().load
     document.edit_blocker = NOT_YAML_BLOCKER.format(kind="TOML")
     try:
         data = load_toml(document.front_text)
