@@ -470,12 +470,16 @@ def _aligned_table(
 
 
 def _display_width(text: str) -> int:
+    if text.isascii():  # every ASCII character takes one column; most titles are ASCII
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 0 if unicodedata.combining(char) else 1 for char in text)
 
 
 def _truncate(text: str, width: int) -> str:
     if _display_width(text) <= width:
         return text
+    if text.isascii():
+        return text[: max(width - 1, 0)] + "…"
     out, used = "", 0
     for char in text:
         char_width = _display_width(char)

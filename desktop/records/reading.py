@@ -17,6 +17,7 @@ import json
 import os
 import re
 import stat
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -467,6 +468,16 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
         _block(document, Problem("the front matter is nested too deeply to read", code=SYNTAX),
                "The front matter is nested too deeply to read.")
         return
+    except ValueError:  # Python refuses to read an integer longer than sys.get_int_max_str_digits()
+        overlong = _overlong_integer(root)
+        if overlong is None:
+            raise
+        digits = len(overlong.value.lstrip("+-"))
+        _block(document, _problem_at(f"this number has {digits:,} digits; Newsdesk reads numbers of at most "
+                                     f"{sys.get_int_max_str_digits():,} digits", overlong.start_mark, front_line),
+               "The front matter has a number too long to read; fix it in a text editor.")
+        document.problems.extend(duplicates)
+        return
     finally:
         loader.dispose()
     if root is None:  # empty, or only comments: an empty record, which the schema then reports on
@@ -558,6 +569,24 @@ MAX_NODES = 100_000
 # Levels of nesting (the seed has 4): the schema check and the editor recurse through them, and
 # Python's stack ends near 1,000.
 MAX_DEPTH = 100
+
+
+def _overlong_integer(root: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first integer scalar too long for int(), looked for only once construction refused one."""
+    limit = sys.get_int_max_str_digits()
+    stack = [root] if root is not None else []
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:int" and len(node.value) > limit:
+                return node
+        else:
+            stack.extend(reversed(_children(node)))
+    return None
 
 
 def _oversized_node(root: yaml.Node) -> tuple[yaml.Node, str] | None:

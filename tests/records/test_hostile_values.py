@@ -36,3 +36,19 @@ def test_saving_another_field_keeps_a_numeric_edge_value_as_written(seed_file, w
     assert result.returncode == 0, result.stdout + result.stderr
     assert seed_file.read_bytes() == before.replace(b"heat: -1\n", b"heat: 5\n")
 
+
+
+def test_a_number_too_long_for_python_is_reported_on_its_line_by_every_command(seed_file):
+    # Python refuses int() of more than 4,300 digits: that must be the record's problem, not a crash.
+    before = with_line(seed_file, "quality: 40", "quality: " + "9" * 5000).encode()
+    problems = read_document(seed_file).problems
+    assert [(p.line, p.column) for p in problems] == [(8, 10)]
+    assert "5,000 digits" in problems[0].message
+    for command in (["validate"], ["validate", "--no-index"], ["list"]):
+        result = newsdesk(*command, str(seed_file))
+        assert "Traceback" not in result.stderr and "ValueError" not in result.stdout + result.stderr, result
+    result = newsdesk("validate", "--no-index", str(seed_file))
+    assert result.returncode == 1 and f"{seed_file}:8:10: this number has 5,000 digits" in result.stdout
+    result = newsdesk("set", str(seed_file), "--heat", "5")
+    assert result.returncode == 1 and "too long to read" in result.stdout + result.stderr
+    assert seed_file.read_bytes() == before
