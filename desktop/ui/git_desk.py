@@ -216,10 +216,13 @@ class HistoryView(QListWidget):
             self.addItem(item)
 
 
+GIT_CHANGES = ("conflicted", "modified", "new", "deleted")  # the states that differ from the last commit
+
+
 def state_counts(states: dict[str, str]) -> str:
     """"git: 3 modified, 1 new" for the status bar ("git: all committed" when nothing differs)."""
     counts = Counter(states.values())
-    parts = [f"{counts[state]} {state}" for state in ("conflicted", "modified", "new", "deleted") if counts[state]]
+    parts = [f"{counts[state]} {state}" for state in GIT_CHANGES if counts[state]]
     return "git: " + (", ".join(parts) if parts else "all committed")
 
 
@@ -257,7 +260,8 @@ def install_git(window, controller) -> GitDesk:
 
     def on_states(states: dict[str, str] | None) -> None:
         window.model.set_git_states(states or {})
-        window.recordTable.setColumnHidden(Column.GIT, states is None)
+        # A column of blanks says nothing "git: all committed" does not, and costs Title its width.
+        window.recordTable.setColumnHidden(Column.GIT, not any(state in GIT_CHANGES for state in (states or {}).values()))
         publish.setEnabled(states is not None and not desk.busy("publish"))
         update_git_actions(states)
         window.set_status_suffix(state_counts(states) if states is not None else "")

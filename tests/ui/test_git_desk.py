@@ -44,13 +44,14 @@ def test_the_git_column_shows_saved_approvals_and_publish_commits_exactly_them(o
     _, ana = record_remote
     window = open_desk(ana / "records")
     qtbot.waitUntil(lambda: window.gitDesk.in_repository, timeout=GIT_TIMEOUT_MS)
-    assert not window.recordTable.isColumnHidden(Column.GIT)
     assert "git: all committed" in window.statusLabel.text()
+    assert window.recordTable.isColumnHidden(Column.GIT), "a column of blanks while everything is committed"
     head = git(ana, "rev-parse", "HEAD").stdout
 
     approved = approve_five(qtbot, window)
     qtbot.waitUntil(lambda: all(git_cell(window, p) == "modified" for p in approved), timeout=GIT_TIMEOUT_MS)
     assert "git: 5 modified" in window.statusLabel.text()
+    assert not window.recordTable.isColumnHidden(Column.GIT)
     others = [s.path for s in window.model.summaries() if Path(s.path) not in approved]
     assert all(git_cell(window, Path(p)) == "" for p in others)
 
