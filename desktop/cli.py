@@ -277,8 +277,7 @@ def _summaries(options: argparse.Namespace) -> list[Any]:
     Files as given, folders searched recursively; a file named twice is listed once. Whether a
     summary came from the index or from the file, it is the same: the output does not change.
     """
-    from desktop.records.index import FolderScan
-    from desktop.records.scan import read_summary
+    from desktop.records import FolderScan, read_summary
 
     _check_exist(options.paths)
     progress = _Progress() if _on_terminal() else None
@@ -330,12 +329,12 @@ class _Progress:
 
 
 def _run_validate(options: argparse.Namespace) -> int:
-    from desktop.records.checks import all_problems, folder_problems
+    from desktop.records import all_problems, folder_problems
 
     summaries = _summaries(options)
     checker = None
     if options.online:
-        from desktop.records.linkcheck import LinkChecker
+        from desktop.records import LinkChecker
 
         checker = LinkChecker(max_age=options.max_age * 3600, timeout=options.timeout or 0.001)
     extra = folder_problems(summaries, online=options.online, checker=checker,
@@ -568,7 +567,7 @@ def _note_for(file: str) -> Callable[[str], None]:
 
 
 def _new_topics(current: Any, requested: _Requested, note: Callable[[str], None]) -> list[str]:
-    from desktop.records.session import same_topic
+    from desktop.records import same_topic
 
     if requested.topics is not None:
         topics = []
@@ -595,7 +594,7 @@ def _new_topics(current: Any, requested: _Requested, note: Callable[[str], None]
 
 def _changes_for(data: dict[str, Any], requested: _Requested, note: Callable[[str], None]) -> dict[str, Any]:
     # True == 1 in Python, but `published: 1` is not `published: true` in the file.
-    from desktop.records.schema import same_value
+    from desktop.records import same_value
 
     changes = {key: value for key, value in requested.scalars.items() if not (key in data and same_value(data[key], value))}
     if requested.topics is not None or requested.topic_steps:
@@ -612,9 +611,7 @@ _SET_ATTEMPTS = 3
 
 def _set_one(path: Path, requested: _Requested, *, force: bool, note: Callable[[str], None]) -> str | None:
     """Edit and save one file; None when it already is as requested. Raises _Failed."""
-    from desktop.records.editor import EditRefused, apply_edits
-    from desktop.records.session import EditSession
-    from desktop.records.store import FileChangedOnDisk, SaveError
+    from desktop.records import EditRefused, EditSession, FileChangedOnDisk, SaveError, apply_edits
 
     session = EditSession()  # the window's save path: the same reader and writer
     # The changes are worked out from the file as it is, so when another program saves it between

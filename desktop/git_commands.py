@@ -51,7 +51,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def _run_merge(options: argparse.Namespace) -> int:
-    from desktop.records.merge_driver import run_merge_driver
+    from desktop.records import run_merge_driver
 
     outcome = run_merge_driver(options.base, options.ours, options.theirs, options.name, options.marker_size)
     print(f"newsdesk merge: {outcome.summary}", file=sys.stderr)
@@ -59,7 +59,7 @@ def _run_merge(options: argparse.Namespace) -> int:
 
 
 def _run_git_setup(options: argparse.Namespace) -> int:
-    from desktop.records.gitrepo import GitError, setup_merge_driver
+    from desktop.records import GitError, setup_merge_driver
 
     try:
         report = setup_merge_driver(options.folder)
@@ -72,7 +72,7 @@ def _run_git_setup(options: argparse.Namespace) -> int:
 
 
 def _run_publish(options: argparse.Namespace) -> int:
-    from desktop.records.gitrepo import GitError, publish
+    from desktop.records import GitError, publish
 
     try:
         result = publish(options.folder, message=options.message, push=options.push)

@@ -18,6 +18,8 @@ from typing import Any, TypeGuard
 
 import yaml
 
+from desktop.records.errors import RecordError
+
 from .model import SEED_KEY_ORDER, Document, Problem
 from .reading import collector_paused, compose_front_matter, compose_node, construct_node, parse_document
 from .schema import same_value, value_problems
@@ -40,7 +42,7 @@ _BOOL_SPELLINGS = {
 }
 
 
-class EditRefused(Exception):
+class EditRefused(RecordError):
     """An edit that was not made, with the reason in words an editor understands."""
 
 

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.records.errors import RecordError
+
 from .model import RECORD_SUFFIXES, Document
 from .reading import parse_document, read_document
 
@@ -27,7 +29,7 @@ ATTRIBUTE_PATTERNS = tuple(f"*{suffix}" for suffix in RECORD_SUFFIXES)
 GIT_TIMEOUT = 120  # seconds; a push to a slow remote is the longest
 
 
-class GitError(Exception):
+class GitError(RecordError):
     """A git operation that did not happen, with the reason in words."""
 
 

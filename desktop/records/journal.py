@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.records.errors import RecordError
+
 from ..paths import user_data_dir
 from .editor import REMOVE, EditRefused, apply_edits, unified_diff
 from .merge import FieldConflict, MergeRefused, change_words, changes_between, merge_documents
@@ -47,7 +49,7 @@ COMPACT_AFTER_LINES = 500
 Changes = dict[str, Any]
 
 
-class JournalError(Exception):
+class JournalError(RecordError):
     """The journal could not be written (the message says why); the edits are still in memory."""
 
 

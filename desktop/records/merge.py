@@ -21,13 +21,15 @@ from typing import Any
 
 import yaml
 
+from desktop.records.errors import RecordError
+
 from .editor import REMOVE, EditRefused, _content_end, _line_start, _next_line_start, apply_edits
 from .model import SCHEMA, SEED_KEY_ORDER, Document
 from .reading import parse_document
 from .schema import same_value
 
 
-class MergeRefused(Exception):
+class MergeRefused(RecordError):
     """The versions cannot be merged field by field (not YAML, unreadable, or not verifiable)."""
 
 

@@ -17,11 +17,13 @@ try:
 except ImportError:  # pragma: no cover - Windows: no advisory locks; the changed-on-disk check remains
     fcntl = None  # type: ignore[assignment]
 
+from desktop.records.errors import RecordError
+
 from .model import Document, FileStamp
 from .reading import load_file, read_document
 
 
-class SaveError(Exception):
+class SaveError(RecordError):
     """A save that did not happen; the file on disk is as it was. The message says why."""
 
 

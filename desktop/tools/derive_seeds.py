@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from desktop.records.model import SEED_KEY_ORDER
+from desktop.records import SEED_KEY_ORDER
 
 SEED_NAME = "000_fbf05e2be9931d54.txt"
 FENCE = "---\n"

@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records.merge import ABSENT, MINE, THEIRS, FieldConflict, MergeResult, change_words
-from desktop.records.model import Document
+from desktop.records import ABSENT, MINE, THEIRS, Document, FieldConflict, MergeResult, change_words
 from desktop.ui.tooltips import plain_tooltip
 
 

@@ -23,13 +23,26 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from desktop.records.decisions import APPROVED, DECLINED, FLAGGED, NOUNS, VERBS
-from desktop.records.editor import EditRefused, publication_refusal
-from desktop.records.merge import MergeRefused, changes_between, merge_documents
-from desktop.records.model import Document
-from desktop.records.reading import read_document
-from desktop.records.session import EditSession, EditStep, Snapshot, path_key
-from desktop.records.store import FileChangedOnDisk, SaveError
+from desktop.records import (
+    APPROVED,
+    DECLINED,
+    FLAGGED,
+    NOUNS,
+    VERBS,
+    Document,
+    EditRefused,
+    EditSession,
+    EditStep,
+    FileChangedOnDisk,
+    MergeRefused,
+    SaveError,
+    Snapshot,
+    changes_between,
+    merge_documents,
+    path_key,
+    publication_refusal,
+    read_document,
+)
 from desktop.ui import edit_dialogs
 from desktop.ui.inbox import Inbox
 from desktop.ui.record_model import Queue
@@ -775,7 +788,7 @@ def install_editing(window) -> EditController:
 
     `window` is the MainWindow; only its documented hooks ("for the edit form") are used.
     """
-    from desktop.records.scan import summarize_document
+    from desktop.records import summarize_document
     from desktop.ui.form import RecordForm
 
     controller = EditController(window)

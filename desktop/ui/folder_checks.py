@@ -11,9 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.records.checks import folder_problems, online_problems
-from desktop.records.linkcheck import LinkChecker
-from desktop.records.model import RecordSummary
+from desktop.records import LinkChecker, RecordSummary, folder_problems, online_problems
 from desktop.ui.inbox import Inbox
 
 

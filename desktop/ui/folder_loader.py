@@ -16,10 +16,18 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.records import reading, scan
-from desktop.records.index import IndexEntry, RecordIndex
-from desktop.records.model import IO, Document, Problem, RecordSummary
-from desktop.records.scan import ListedFile, ScanResult
+from desktop.records import (
+    IO,
+    Document,
+    IndexEntry,
+    ListedFile,
+    Problem,
+    RecordIndex,
+    RecordSummary,
+    ScanResult,
+    reading,
+    scan,
+)
 from desktop.ui.inbox import Inbox
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))

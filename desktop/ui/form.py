@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records.decisions import decision_of
-from desktop.records.model import Document, RecordSummary
-from desktop.records.schema import value_problems
+from desktop.records import Document, RecordSummary, decision_of, value_problems
 from desktop.ui.actions import REDO_KEYS, UNDO_KEYS
 from desktop.ui.topics_editor import TopicsEditor
 

@@ -15,9 +15,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QDateTime, QLocale, QObject, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from desktop.records import gitrepo
-from desktop.records.gitrepo import GitError
-from desktop.records.merge import MergeRefused, merge_bytes
+from desktop.records import GitError, MergeRefused, gitrepo, merge_bytes
 from desktop.ui import edit_dialogs
 from desktop.ui.inbox import Inbox
 from desktop.ui.record_model import Column

@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records.journal import (
+from desktop.records import (
     ALREADY_THERE,
     CONFLICT,
     MERGED,
+    MINE,
     SAME_FILE,
     UNRESTORABLE,
     Cleared,
@@ -50,7 +51,6 @@ from desktop.records.journal import (
     plan_all,
     resolve,
 )
-from desktop.records.merge import MINE
 from desktop.ui.edit_dialogs import DiffHighlighter, FieldChoiceDialog
 from desktop.ui.inbox import Inbox
 

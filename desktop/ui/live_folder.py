@@ -16,7 +16,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop.records.session import path_key
+from desktop.records import path_key
 
 SETTLE_MS = 300  # quiet time after the last event before the refresh
 LONGEST_WAIT_MS = 1000  # a burst that never settles still refreshes this often

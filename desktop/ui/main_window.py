@@ -30,9 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.paths import resource_path
-from desktop.records.model import Document, RecordSummary
-from desktop.records.scan import summarize_document
-from desktop.records.session import path_key
+from desktop.records import Document, RecordSummary, path_key, summarize_document
 from desktop.ui import dialogs, links
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_checks import FolderChecker

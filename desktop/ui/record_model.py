@@ -21,8 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from desktop.paths import resource_path
-from desktop.records.model import Problem, RecordSummary
-from desktop.records.session import path_key
+from desktop.records import Problem, RecordSummary, path_key
 from desktop.ui.tooltips import plain_tooltip
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -29,9 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records.checks import link_state
-from desktop.records.model import Document, Problem, RecordSummary
-from desktop.records.reading import scalar_text
+from desktop.records import Document, Problem, RecordSummary, link_state, scalar_text
 from desktop.ui.images import ImageStrip
 from desktop.ui.record_model import format_published, format_published_date
 from desktop.ui.tooltips import plain_tooltip

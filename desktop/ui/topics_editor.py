@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
-from desktop.records.session import same_topic
+from desktop.records import same_topic
 from desktop.ui.tooltips import plain_tooltip
 
 TopicValidator = Callable[[list[str]], str]  # proposed topic list -> problem sentence, "" if fine
