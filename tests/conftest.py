@@ -149,7 +149,7 @@ class NetworkGuard:
         guard = self
 
         class LoopbackOnly(QNetworkProxyFactory):
-            def queryProxy(self, query):  # noqa: N802 - Qt override
+            def queryProxy(self, query):
                 host = query.peerHostName() or query.url().host()
                 if is_loopback(host):
                     return [QNetworkProxy(QNetworkProxy.ProxyType.NoProxy)]

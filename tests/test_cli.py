@@ -484,7 +484,7 @@ def test_the_same_story_twice_is_a_warning_on_the_web_address_line(seed_copy, ca
 
 
 def test_online_reports_dead_moved_and_wrong_sized_links_as_warnings(tmp_path, capsys, link_server):
-    from records.test_linkcheck import record_with_links  # noqa: PLC0415
+    from records.test_linkcheck import record_with_links
 
     folder = tmp_path / "online"
     folder.mkdir()

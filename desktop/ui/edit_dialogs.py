@@ -52,7 +52,7 @@ class DiffHighlighter(QSyntaxHighlighter):
                 fmt.setFontWeight(QFont.Weight.Bold)
             self._formats[prefix] = fmt
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802
+    def highlightBlock(self, text: str) -> None:
         if text.startswith(("+++ ", "--- ")):
             kind = "file"
         elif text[:1] in ("+", "-", "@"):

@@ -84,7 +84,7 @@ class EditCommand(QUndoCommand):
     def id(self) -> int:
         return _MERGE_ID if self.merge_key is not None else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, EditCommand) or other.merge_key != self.merge_key:
             return False
         if other._stamp - self._stamp > MERGE_WINDOW_S:

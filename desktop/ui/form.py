@@ -131,22 +131,22 @@ class FieldSpinBox(QSpinBox):
         # Not WheelFocus: scrolling the pane over a field must not take the focus and change it.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-    def wheelEvent(self, event) -> None:  # noqa: N802
+    def wheelEvent(self, event) -> None:
         if not self.hasFocus():
             event.ignore()  # the scroll area behind gets it and scrolls, as the editor meant
             return
         super().wheelEvent(event)
 
-    def textFromValue(self, value: int) -> str:  # noqa: N802
+    def textFromValue(self, value: int) -> str:
         return self._labels.get(value) or super().textFromValue(value)
 
-    def valueFromText(self, text: str) -> int:  # noqa: N802
+    def valueFromText(self, text: str) -> int:
         for value, label in self._labels.items():
             if text.strip().casefold() == label.casefold():
                 return value
         return super().valueFromText(text)
 
-    def validate(self, text: str, pos: int):  # noqa: D102
+    def validate(self, text: str, pos: int):
         # Qt refuses the keystroke that takes a number out of range, so typing "150" left "15":
         # a value the editor never typed. Kept as typed instead, it shows its message and blocks Save.
         state, fixed, fixed_pos = super().validate(text, pos)
@@ -368,7 +368,7 @@ class RecordForm(QWidget):
 
         self.showRecords([])
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and _is_undo_or_redo(event):
             event.ignore()
             return True

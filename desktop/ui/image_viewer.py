@@ -192,7 +192,7 @@ class ImageViewer(QDialog):
             shown = self._full
         self.picture.setPixmap(shown)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._rescale()
 

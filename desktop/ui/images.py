@@ -636,7 +636,7 @@ def _decode_job(post: Callable[[Any], None], payloads: dict, job_id: int, fit: Q
     try:
         payload = payloads.get(job_id)
         result = decode_image(payload, fit) if payload is not None else ImageResult(reason=NOT_AN_IMAGE)
-    except Exception as error:  # noqa: BLE001 - a worker must always answer, or the thumbnail spins forever
+    except Exception as error:  # a worker must always answer, or the thumbnail spins forever
         result = ImageResult(reason=f"{NOT_AN_IMAGE} ({type(error).__name__})")
     payload = None  # the UI thread holds the last reference, and frees the device there
     post((job_id, result))
@@ -739,7 +739,7 @@ class ImageThumbnail(QWidget):
     def _image_rect(self) -> QRect:
         return QRect(self.PADDING, self.PADDING, THUMBNAIL_SIZE.width(), THUMBNAIL_SIZE.height())
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -794,17 +794,17 @@ class ImageThumbnail(QWidget):
         painter.setPen(palette.color(QPalette.ColorRole.Text if failed else QPalette.ColorRole.PlaceholderText))
         painter.drawText(QRect(inner.left(), top + mark_height, inner.width(), inner.bottom() - top - mark_height), text_flags, self.status_text())
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return self.size()
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
             self.activated.emit(self.index)
             event.accept()
             return
         super().mouseReleaseEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             self.activated.emit(self.index)
             event.accept()
@@ -816,12 +816,12 @@ class ImageThumbnail(QWidget):
             return
         super().keyPressEvent(event)
 
-    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def focusInEvent(self, event) -> None:
         super().focusInEvent(event)
         self.focused.emit(self)
         self.update()
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         self.update()
 
@@ -836,7 +836,7 @@ class _EmptySlot(QLabel):
         self.setFixedSize(THUMBNAIL_SIZE)
         self.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1, Qt.PenStyle.DashLine))

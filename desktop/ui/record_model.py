@@ -609,10 +609,10 @@ class RecordFilterProxy(QAbstractTableModel):
         self._relayout(self._sorted(sorted(self._order)))
 
     # --- the model interface --------------------------------------------------------------
-    def sourceModel(self) -> RecordTableModel | None:  # noqa: N802 - the name QAbstractProxyModel gives it
+    def sourceModel(self) -> RecordTableModel | None:  # the name QAbstractProxyModel gives it
         return self._source
 
-    def setSourceModel(self, model: RecordTableModel | None) -> None:  # noqa: N802
+    def setSourceModel(self, model: RecordTableModel | None) -> None:
         self.beginResetModel()
         for signal, slot in self._connections:
             signal.disconnect(slot)
@@ -632,29 +632,29 @@ class RecordFilterProxy(QAbstractTableModel):
         self._positions = None
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._order)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(Column)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         source = self.mapToSource(index)
         return source.data(role) if source.isValid() else None
 
-    def mapToSource(self, proxy_index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
+    def mapToSource(self, proxy_index: QModelIndex | QPersistentModelIndex) -> QModelIndex:
         model = self.sourceModel()
         if model is None or not proxy_index.isValid() or not 0 <= proxy_index.row() < len(self._order):
             return QModelIndex()
         return model.index(self._order[proxy_index.row()], proxy_index.column())
 
-    def mapFromSource(self, source_index: QModelIndex | QPersistentModelIndex) -> QModelIndex:  # noqa: N802
+    def mapFromSource(self, source_index: QModelIndex | QPersistentModelIndex) -> QModelIndex:
         if not source_index.isValid():
             return QModelIndex()
         row = self._position_of(source_index.row())
         return QModelIndex() if row is None else self.createIndex(row, source_index.column())
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         model = self.sourceModel()
         if model is None:
             return None

@@ -129,7 +129,7 @@ class PaddedRowDelegate(QStyledItemDelegate):
 
     PADDING = 6
 
-    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(size.width(), size.height() + self.PADDING)
 

@@ -17,8 +17,8 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop import cli  # noqa: E402
-from desktop.records.scan import iter_record_files, summarize_file  # noqa: E402
+from desktop import cli
+from desktop.records.scan import iter_record_files, summarize_file
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -55,12 +55,12 @@ class BaselineProxy(QSortFilterProxyModel):
         change()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row, source_parent) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row, source_parent) -> bool:
         model = self.sourceModel()
         return self.queue.holds(model.summary_at(source_row)) and (
             not self.needle or model.matches(source_row, self.needle))
 
-    def lessThan(self, left, right) -> bool:  # noqa: N802
+    def lessThan(self, left, right) -> bool:
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         return left.row() < right.row() if a == b else a < b
 
