@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 
 
 def changed_lines(before: bytes, after: bytes) -> list[str]:
@@ -18,3 +19,21 @@ def changed_blocks(before: bytes, after: bytes) -> list[tuple[str, list[bytes], 
         for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
         if op != "equal"
     ]
+
+
+def per_character_width(text: str) -> int:
+    """Terminal columns of `text` by the rule `newsdesk list` keeps: wide characters 2, combining 0."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def per_character_truncate(text: str, width: int) -> str:
+    """`text` cut to `width` columns with "…", one character at a time, as `newsdesk list` must."""
+    if per_character_width(text) <= width:
+        return text
+    out, used = "", 0
+    for char in text:
+        if used + per_character_width(char) > width - 1:
+            break
+        out += char
+        used += per_character_width(char)
+    return out + "…"

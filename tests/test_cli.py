@@ -14,6 +14,7 @@ import hypothesis
 import hypothesis.strategies as st
 import pytest
 import yaml
+from helpers import per_character_truncate, per_character_width
 from link_server import link_server  # noqa: F401
 
 from desktop.cli import main
@@ -529,24 +530,6 @@ def test_set_saves_through_the_edit_sessions_writer(seed_copy, capsys, monkeypat
     assert path.read_bytes() == before
 
 
-def _reference_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
-
-
-def _reference_truncate(text: str, width: int) -> str:
-    if _reference_width(text) <= width:
-        return text
-    out, used = "", 0
-    for char in text:
-        if used + _reference_width(char) > width - 1:
-            break
-        out += char
-        used += _reference_width(char)
-    return out + "…"
-
-
 @hypothesis.given(
     text=st.text(alphabet=st.sampled_from("ab Z~\x01é\u0301中文한ｶ…-"), max_size=40) | st.text(max_size=40),
     width=st.integers(min_value=0, max_value=45),
@@ -555,5 +538,5 @@ def test_list_columns_measure_wide_combining_and_ascii_titles_as_a_terminal_show
     # The ASCII shortcut of the column widths must give exactly what the per-character rule gives.
     from desktop.cli import _display_width, _truncate
 
-    assert _display_width(text) == _reference_width(text)
-    assert _truncate(text, width) == _reference_truncate(text, width)
+    assert _display_width(text) == per_character_width(text)
+    assert _truncate(text, width) == per_character_truncate(text, width)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import unicodedata
 from pathlib import Path
 from unittest import mock
 
@@ -19,24 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from desktop import cli
 from desktop.records.scan import iter_record_files, summarize_file
+from tests.helpers import per_character_truncate, per_character_width
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
-def per_character_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
-
-
-def per_character_truncate(text: str, width: int) -> str:
-    if per_character_width(text) <= width:
-        return text
-    out, used = "", 0
-    for char in text:
-        if used + per_character_width(char) > width - 1:
-            break
-        out += char
-        used += per_character_width(char)
-    return out + "…"
 
 
 def main(argv: list[str] | None = None) -> int:
