@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.records import Document, Problem, RecordSummary, link_state, scalar_text
 from desktop.ui.images import ImageStrip
 from desktop.ui.record_model import format_published, format_published_date
+from desktop.ui.source_view import NumberedSourceView
 from desktop.ui.tooltips import plain_tooltip
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -388,7 +389,7 @@ class ReviewPane(QWidget):
         # Alt+R opens the Review menu; Alt+I (and Alt+S) pick the tabs.
         self.tabs.addTab(self.scroll, "Rev&iew")
 
-        self.sourceView = QPlainTextEdit()
+        self.sourceView = NumberedSourceView()
         self.sourceView.setObjectName("sourceView")
         self.sourceView.setAccessibleName("Front matter as on disk")
         self.sourceView.setReadOnly(True)

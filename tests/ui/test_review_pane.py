@@ -136,3 +136,27 @@ def test_related_rows_have_room_and_titles_get_the_width(pane, seed_file):
     assert header.sectionSize(1) <= related.MAX_PROVIDER_WIDTH
     assert header.sectionSize(0) > max(header.sectionSize(c) for c in (1, 2, 3)), "the title is the widest column"
     assert ">TechCrunch<" in related.topLevelItem(0).toolTip(1)
+
+
+def test_the_source_tab_numbers_lines_as_the_file_and_the_problems_do(pane, qtbot, seed_file):
+    show(pane, seed_file)
+    pane.tabs.setCurrentWidget(pane.sourceView)
+    view = pane.sourceView
+    lines = seed_file.read_text(encoding="utf-8").splitlines()
+    qtbot.waitUntil(lambda: bool(view.visible_line_numbers()), timeout=3000)
+    shown = view.visible_line_numbers()
+    assert shown[0] == 1 and shown == list(range(1, len(shown) + 1))
+    digits = len(str(view.blockCount()))
+    assert view.gutter.width() >= view.fontMetrics().horizontalAdvance("9" * digits)
+    assert view.viewportMargins().left() == view.gutter.width(), "the text starts right of the numbers"
+
+    # Line 49 (where the seed's duplicate related story is) is shown as 49, beside its own text.
+    cursor = view.textCursor()
+    cursor.setPosition(view.document().findBlockByNumber(48).position())
+    view.setTextCursor(cursor)
+    view.verticalScrollBar().setValue(40)
+    qtbot.waitUntil(lambda: view.visible_line_numbers()[:1] == [41], timeout=3000)
+    assert 49 in view.visible_line_numbers()
+    assert view.document().findBlockByNumber(48).text() == lines[48]
+
+    view.gutter.grab()  # paints every visible number without a Qt warning
