@@ -73,6 +73,8 @@ REFUSED_FORMATS = frozenset({"svg", "svgz"})
 
 # What a failed thumbnail says. Short enough for a 160 px box.
 LOADING = "Loading…"
+READING = "Reading the record…"  # the pane has the table's summary, the file is on its way
+NO_IMAGES = "No images"
 OFFLINE = "Offline / host unreachable"
 NOT_FOUND = "Not found (404)"
 NOT_AN_IMAGE = "Not an image"
@@ -870,7 +872,7 @@ class ImageStrip(QWidget):
         self._viewer: QWidget | None = None
         self._loader.webImagesChanged.connect(self._on_web_images_changed)
 
-        self._empty = _EmptySlot("No images")
+        self._empty = _EmptySlot(NO_IMAGES)
         self._empty.setObjectName("imageStripEmpty")
         empty_page = QWidget(self)
         empty_layout = QHBoxLayout(empty_page)
@@ -949,8 +951,14 @@ class ImageStrip(QWidget):
         self._stack.setCurrentWidget(self._scroll)
         self._scroll.horizontalScrollBar().setValue(0)
 
+    def show_reading(self) -> None:
+        """No images yet because the record is still being read, which is not "No images"."""
+        self.clear()
+        self._empty.setText(READING)
+
     def clear(self) -> None:
         """Forget the current record's images: cancel their loads and close their viewer."""
+        self._empty.setText(NO_IMAGES)
         self._generation += 1
         self._images = None
         for request in self._requests:

@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records import Document, Problem, RecordSummary, link_state, scalar_text
-from desktop.ui.images import ImageStrip
+from desktop.ui.images import READING, ImageStrip
 from desktop.ui.record_model import format_published, format_published_date
 from desktop.ui.source_view import NumberedSourceView
 from desktop.ui.tooltips import plain_tooltip
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 2  # the title as written, before a link-state mark
+NO_RELATED = "No related coverage listed."
 MAX_SOURCE_CHARS = 2_000_000  # a runaway file must not make the Source tab crawl
 
 
@@ -379,7 +380,7 @@ class ReviewPane(QWidget):
         self.relatedList = RelatedList()
         self.relatedList.openRequested.connect(self.openLinkRequested)
         self.relatedEmptyLabel = plain_label(
-            "No related coverage listed.", name="relatedEmptyLabel", accessible="No related coverage", selectable=False
+            NO_RELATED, name="relatedEmptyLabel", accessible="No related coverage", selectable=False
         )
         self.relatedEmptyLabel.setEnabled(False)
         layout.addWidget(self.relatedHeading)
@@ -447,10 +448,11 @@ class ReviewPane(QWidget):
             self.linkButton.set_url("")
             self.excerptView.setText(summary.excerpt)
             self._show_problems(list(summary.problems), None)
-            self.imageStrip.clear()
+            self.imageStrip.show_reading()
             self._show_images_heading(0)
             self.relatedList.set_related([])
             self._show_related_heading(0)
+            self.relatedEmptyLabel.setText(READING)
             self.sourceView.setPlainText("")
             self.scroll.verticalScrollBar().setValue(0)
         self.stack.setCurrentIndex(1)
@@ -496,6 +498,7 @@ class ReviewPane(QWidget):
         self.relatedList.set_related(entries)
         self.relatedList.show_link_states(self._link_results)
         self._show_related_heading(len(entries))
+        self.relatedEmptyLabel.setText(NO_RELATED)
         self.sourceView.setPlainText(front_matter_source(document))
         self.stack.setCurrentIndex(1)
         self.documentShown.emit(document)

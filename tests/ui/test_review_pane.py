@@ -160,3 +160,20 @@ def test_the_source_tab_numbers_lines_as_the_file_and_the_problems_do(pane, qtbo
     assert view.document().findBlockByNumber(48).text() == lines[48]
 
     view.gutter.grab()  # paints every visible number without a Qt warning
+
+
+def test_while_the_record_is_read_the_pane_says_so_not_that_it_has_no_images(pane, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    record = tmp_path / "plain.md"
+    record.write_text('---\ntitle: "No pictures"\nwebUrl: "https://example.com/a"\n---\n', encoding="utf-8")
+    document = read_document(record)
+    empty_slot = pane.imageStrip.findChild(QLabel, "imageStripEmpty")
+
+    pane.show_summary(summarize_document(document))  # the table's row, before the file arrives
+    assert empty_slot.text() == "Reading the record…"
+    assert pane.relatedEmptyLabel.text() == "Reading the record…"
+
+    pane.show_document(document)
+    assert empty_slot.text() == "No images"
+    assert pane.relatedEmptyLabel.text() == "No related coverage listed."
