@@ -689,6 +689,16 @@ class EditController(QObject):
             self.recordsChanged.emit(list(keys))
         self._update_save_state()
 
+    def decision_blocker(self) -> str:
+        """Why no decision can be written to the current records ("" when one can): a file read
+        and found uneditable. A record not read yet is not refused here; its read decides."""
+        for key in self._current:
+            if self.session.knows(key):
+                base = self.session.base(key)
+                if not base.editable:
+                    return f"{self.story_name(key)} can't be edited: {base.edit_blocker}"
+        return ""
+
     def _update_save_state(self) -> None:
         reasons = [self.can_save(k) for k in self._current]
         if any(ok for ok, _ in reasons) and not self._input_problem:
@@ -756,18 +766,24 @@ class EditController(QObject):
         _connect_while(undo, self.undoStack.undoTextChanged, lambda text: undo.setStatusTip(f"Undo {text}" if text else ""))
         _connect_while(redo, self.undoStack.redoTextChanged, lambda text: redo.setStatusTip(f"Redo {text}" if text else ""))
 
+        decision_tips: dict[str, str] = {}
+
         def refresh() -> None:
             if not (shiboken6.isValid(save) and shiboken6.isValid(self.undoStack)):
                 return  # being torn down with the window
             enabled, why = self._save_state
             save.setEnabled(enabled)
             save.setToolTip(base_tip if enabled or not why else plain_tooltip(f"{base_tip}: {why}"))
-            has_records = bool(self._current)
+            blocker = self.decision_blocker()
+            has_records = bool(self._current) and not blocker
             actions["actionSaveAll"].setEnabled(bool(self._dirty) and not self.is_saving())
             actions["actionRevert"].setEnabled(any(k in self._dirty for k in self._current))
             actions["actionReviewChanges"].setEnabled(bool(self._dirty))
-            for name in ("actionApproveNext", "actionUnapprove", "actionDecline", "actionFlag", "actionSkip"):
+            for name in ("actionApproveNext", "actionUnapprove", "actionDecline", "actionFlag"):
                 actions[name].setEnabled(has_records)
+                tip = decision_tips.setdefault(name, actions[name].toolTip())
+                actions[name].setToolTip(plain_tooltip(f"{tip}: {blocker}") if blocker else tip)
+            actions["actionSkip"].setEnabled(bool(self._current))  # moving on needs no edit
             for n in range(1, 10):
                 actions[f"actionDeclineReason{n}"].setEnabled(has_records)
             undo.setEnabled(self.undoStack.canUndo())
@@ -814,6 +830,7 @@ def install_editing(window) -> EditController:
         controller.session.adopt(document)
         if path_key(document.path) in controller.current_paths():
             form.showRecords(controller.records_for_form(controller.current_paths()))
+            controller.set_current(controller.current_paths())  # the decisions follow what the file allows
 
     def refresh_completions(*_args) -> None:
         topics = {topic for summary in window.model.summaries() for topic in summary.topics}

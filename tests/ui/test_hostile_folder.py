@@ -48,3 +48,31 @@ def test_a_folder_of_hostile_files_opens_with_each_problem_shown(open_desk, qtbo
                         and window.current_path() == str(tmp_path / "hostile" / name), timeout=10_000)
         shown = [window.reviewPane.problemsView.item(i).text() for i in range(window.reviewPane.problemsView.count())]
         assert any(words in line for line in shown), (name, shown)
+
+
+def test_decisions_are_disabled_for_a_file_that_cannot_be_edited_and_say_why(open_desk, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocumentFragment
+    from PySide6.QtWidgets import QApplication
+
+    hostile_folder(tmp_path / "hostile")
+    window = open_desk(tmp_path / "hostile")
+    decisions = [window.registry[name] for name in ("actionApproveNext", "actionDecline", "actionFlag")]
+
+    assert window.select_path(str(tmp_path / "hostile" / "bomb.md"))
+    qtbot.waitUntil(lambda: window.current_document() is not None
+                    and window.current_path() == str(tmp_path / "hostile" / "bomb.md"), timeout=10_000)
+    qtbot.waitUntil(lambda: not any(action.isEnabled() for action in decisions), timeout=5000)
+    tips = [QTextDocumentFragment.fromHtml(action.toolTip()).toPlainText() for action in decisions]
+    assert all("bomb.md can't be edited: The front matter expands YAML aliases" in tip for tip in tips), tips
+    assert window.registry["actionSkip"].isEnabled(), "the editor can still move on"
+    before = (tmp_path / "hostile" / "bomb.md").read_bytes()
+    window.recordTable.setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Approve & Next
+    assert (tmp_path / "hostile" / "bomb.md").read_bytes() == before
+    assert window.current_path() == str(tmp_path / "hostile" / "bomb.md"), "a disabled Approve & Next does not move on"
+
+    assert window.select_path(str(tmp_path / "hostile" / "good.txt"))
+    qtbot.waitUntil(lambda: window.current_path() == str(tmp_path / "hostile" / "good.txt")
+                    and all(action.isEnabled() for action in decisions), timeout=10_000)
+    assert not any("can't be edited" in QTextDocumentFragment.fromHtml(a.toolTip()).toPlainText() for a in decisions)
