@@ -292,7 +292,7 @@ class EditController(QObject):
         )
         self.undoStack.push(EditCommand(self, step))
         self._after_change(list(step.after))
-        self.message.emit(f"Reverted {', '.join(_name(p) for p in list(step.after)[:3])}"
+        self.message.emit(f"Reverted {', '.join(self.story_name(p) for p in list(step.after)[:3])}"
                           + (" and others" if len(step.after) > 3 else ""))
 
     def restore_edits(self, restorations: Sequence[tuple[Document, dict]]) -> dict[str, str]:
@@ -336,7 +336,7 @@ class EditController(QObject):
             # one approved already changes nothing, so it would pass as "Approved".
             edited = self.session.edited(key)
             if edited.editable and edited.problems and edited.data.get("published") is True:
-                why = publication_refusal(_name(key), edited.problems)
+                why = publication_refusal(self.story_name(key), edited.problems)
                 self.refused.emit("published", why)
                 self.message.emit(why)
                 return False
@@ -374,10 +374,10 @@ class EditController(QObject):
             return False, "No unsaved edits."
         base = self.session.base(key)
         if not base.editable:
-            return False, f"{_name(key)} can't be edited: {base.edit_blocker}"
+            return False, f"{self.story_name(key)} can't be edited: {base.edit_blocker}"
         introduced = self.session.new_problems(key)
         if introduced:
-            return False, f"The edit would make {_name(key)} invalid: {introduced[0].message}"
+            return False, f"The edit would make {self.story_name(key)} invalid: {introduced[0].message}"
         return True, ""
 
     def save(self, paths: Iterable[str | Path] | None = None) -> bool:
@@ -467,12 +467,12 @@ class EditController(QObject):
         if not self.session.is_dirty(key):  # every field taken from disk: the file already is the merge
             self.recordSaved.emit(key, offer.theirs)
             self._after_change([key])
-            self._merge_notes[key] = f"Took the version on disk of {_name(key)}."
+            self._merge_notes[key] = f"Took the version on disk of {self.story_name(key)}."
             return True
         outcome = self._save_one(key)
         if outcome is True:
             taken = ", ".join(str(k) for k in result.theirs_changed) or "its layout"
-            self._merge_notes[key] = f"Merged {_name(key)}: the change on disk to {taken} is kept with your edits."
+            self._merge_notes[key] = f"Merged {self.story_name(key)}: the change on disk to {taken} is kept with your edits."
         return outcome
 
     def _merged_message(self, keys: Iterable[str]) -> str:
@@ -498,9 +498,9 @@ class EditController(QObject):
             doc = self.session.reload(key)
             self.recordSaved.emit(key, doc)  # what is on disk now: the table shows it
             self._after_change([key])
-            self.message.emit(f"Reloaded {_name(key)} from disk; your edits to it were dropped.")
+            self.message.emit(f"Reloaded {self.story_name(key)} from disk; your edits to it were dropped.")
             return None
-        self.message.emit(f"{_name(key)} was not saved: it changed on disk.")
+        self.message.emit(f"{self.story_name(key)} was not saved: it changed on disk.")
         return None
 
     def merge_from_disk(self, path: str | Path) -> bool:
@@ -511,7 +511,7 @@ class EditController(QObject):
             return False
         offer = self._merge_offer(key)
         if offer.result is None:
-            self.message.emit(f"{_name(key)} can't be merged: {offer.refusal}")
+            self.message.emit(f"{self.story_name(key)} can't be merged: {offer.refusal}")
             return False
         if not offer.result.clean:
             chosen = edit_dialogs.choose_per_field(self._dialog_parent, offer.result.conflicts)
@@ -520,7 +520,7 @@ class EditController(QObject):
             offer.resolutions.update(chosen)
         outcome = self._merge_and_save(key, offer)
         if outcome is True:
-            self.message.emit(self._merged_message([key]).strip() or f"Saved {_name(key)}.")
+            self.message.emit(self._merged_message([key]).strip() or f"Saved {self.story_name(key)}.")
             return True
         if outcome:
             edit_dialogs.show_save_failures(self._dialog_parent, {key: outcome}, saved=0)
@@ -532,7 +532,7 @@ class EditController(QObject):
         doc = self.session.reload(key)
         self.recordSaved.emit(key, doc)  # what is on disk now: the table shows it
         self._after_change([key])
-        self.message.emit(f"Reloaded {_name(key)} from disk; your edits to it were dropped.")
+        self.message.emit(f"Reloaded {self.story_name(key)} from disk; your edits to it were dropped.")
 
     def save_all(self, *, synchronous: bool = False) -> dict[str, str] | None:
         """Save every record with unsaved edits, each on its own; failures are reported.

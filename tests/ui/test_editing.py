@@ -488,3 +488,14 @@ def test_a_synchronous_save_all_goes_through_the_sessions_writer_too(host, paths
     assert failures == {paths[0]: f"{Path(paths[0]).name}: the disk is full"}
     assert Path(paths[0]).read_bytes() == originals[paths[0]]
     assert controller.dirty_paths() == [paths[0]]
+
+
+def test_messages_name_the_story_not_the_file(host, paths, answers):
+    controller = EditController(host)
+    messages: list[str] = []
+    controller.message.connect(messages.append)
+    title = " ".join(str(controller.session.base(paths[0]).data["title"]).split())
+    controller.edit([paths[0]], "quality", 12)
+    controller.revert([paths[0]])
+    assert messages[-1].startswith(f"Reverted “{title[:79]}"), messages[-1]
+    assert Path(paths[0]).name not in messages[-1]
