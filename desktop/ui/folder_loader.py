@@ -185,13 +185,13 @@ class FolderLoader(QObject):
         hits, misses = self._index.lookup(files)
         return files, hits, misses, self._take_notices()
 
-    def _store(self, results: list[tuple[ListedFile, ScanResult]], keep_only: list[Path] | None) -> list[str]:
+    def _store(self, results: list[tuple[ListedFile, ScanResult]], keep_only: list[str] | None) -> list[str]:
         if self._index is None:
             return []
         entries = []
         for listed, result in results:
             if result.sha256 is not None and result.stat_key is not None:
-                entries.append((ListedFile(listed.path, *result.stat_key), IndexEntry(result.summary, result.sha256)))
+                entries.append((ListedFile(listed.text, *result.stat_key), IndexEntry(result.summary, result.sha256)))
         self._index.store(entries, keep_only=keep_only)
         return self._take_notices()
 
@@ -209,11 +209,11 @@ class FolderLoader(QObject):
             return None
         files = scan.list_record_files(self._index.folder)
         _hits, misses = self._index.lookup(files)
-        paths = [str(listed.path) for listed in misses]
+        paths = [listed.text for listed in misses]
         # The lister thread waits for the workers; the UI thread never does.
         results = [result for chunk in pool.map(scan.index_paths, chunked(paths)) for result in chunk]
-        self._store(list(zip(misses, results, strict=True)), [listed.path for listed in files])
-        return FolderChanges([str(listed.path) for listed in files], [result.summary for result in results],
+        self._store(list(zip(misses, results, strict=True)), [listed.text for listed in files])
+        return FolderChanges([listed.text for listed in files], [result.summary for result in results],
                              self._take_notices())
 
     def _take_notices(self) -> list[str]:
@@ -272,11 +272,11 @@ class FolderLoader(QObject):
             pool = self._ensure_pool()
             for index, chunk in enumerate(self._chunks):
                 self._inbox.expect()
-                future = pool.submit(scan.index_paths, [str(listed.path) for listed in chunk])
+                future = pool.submit(scan.index_paths, [listed.text for listed in chunk])
                 future.add_done_callback(lambda f, g=generation, i=index: self._emit(g, "chunk", (i, f)))
                 self._futures.append(future)
         # Reversed, so each slice comes off the end of the list instead of copying the rest.
-        self._hits_left = [hits[listed.path] for listed in reversed(files) if listed.path in hits]
+        self._hits_left = [hits[listed.text] for listed in reversed(files) if listed.text in hits]
         self._deliver_hits(generation)
 
     def _on_refreshed(self, generation: int, future: Future) -> None:
@@ -315,7 +315,7 @@ class FolderLoader(QObject):
             return
         except Exception as error:  # a worker that died still leaves its files listed
             reason = f"the reading process failed ({type(error).__name__}: {error})"
-            results = [ScanResult(summary) for summary in unreadable([str(listed.path) for listed in chunk], reason)]
+            results = [ScanResult(summary) for summary in unreadable([listed.text for listed in chunk], reason)]
         self._pending[index] = results
         self._lister.submit(self._store, list(zip(chunk, results, strict=True)), None).add_done_callback(
             lambda f: self._emit(generation, "notices", f.result() if not f.cancelled() and f.exception() is None else []))
@@ -335,7 +335,7 @@ class FolderLoader(QObject):
         self._futures = []
         # Files that vanished since the index last saw them leave it.
         self._inbox.expect()
-        self._lister.submit(self._store, [], [listed.path for listed in self._listed]).add_done_callback(
+        self._lister.submit(self._store, [], [listed.text for listed in self._listed]).add_done_callback(
             lambda f: self._emit(generation, "notices", f.result() if not f.cancelled() and f.exception() is None else []))
         self.loadFinished.emit(generation, self._delivered)
 

@@ -107,6 +107,8 @@ def thread_loader_class():
         summariesLoaded = Signal(int, object)
         loadFinished = Signal(int, int)
         loadFailed = Signal(int, str)
+        indexNotice = Signal(str)
+        refreshed = Signal(int, object)
 
         def __init__(self, parent=None) -> None:
             super().__init__(parent)
@@ -114,7 +116,7 @@ def thread_loader_class():
             self.worker = None
             self.count = 0
 
-        def load(self, folder: Path) -> int:
+        def load(self, folder: Path, rebuild_index: bool = False) -> int:
             self.cancel()
             generation = self.generation
             self.count = 0
@@ -138,6 +140,12 @@ def thread_loader_class():
 
         def shutdown(self) -> None:
             self.cancel()
+
+        def refresh(self) -> bool:
+            return False  # the baseline has no index to refresh against
+
+        def remember(self, path) -> None:
+            pass
 
     return ThreadFolderLoader
 

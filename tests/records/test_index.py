@@ -205,3 +205,25 @@ def test_an_index_that_cannot_be_created_means_every_file_is_read(folder, tmp_pa
     scanner = scan(folder, blocker / "cache")
     assert scanner.summaries == exact(folder) and scanner.notices
     assert RecordIndex(folder, cache_dir=blocker / "cache").usable is False
+
+
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not on this machine")
+def test_every_kind_of_summary_comes_back_from_the_index_as_it_went_in():
+    # The corpus gives summaries with problems (lines, columns, JSON paths), missing fields,
+    # places of titles and links; each must decode to an equal summary, tuples where it had tuples.
+    summaries = [summarize_document(read_document(listed.path)) for listed in list_record_files(CORPUS)]
+    summaries += exact(SEEDS)
+    assert any(summary.problems for summary in summaries) and any(summary.related_urls for summary in summaries)
+    for summary in summaries:
+        back = index_module.summary_from_json(index_module.summary_to_json(summary), summary.path)
+        assert back == summary
+        assert [type(value) for value in vars(back).values()] == [type(value) for value in vars(summary).values()]
+
+
+@pytest.mark.parametrize("stored", ['{"title": "x"}', "[]", '["too", "few"]', "not json"])
+def test_an_entry_of_another_shape_is_refused_not_guessed(stored):
+    with pytest.raises((ValueError, TypeError)):
+        index_module.summary_from_json(stored, "a.md")
