@@ -179,9 +179,13 @@ def _check_texts(text: str) -> None:
         at = found.start()
         if at == 0 or text[at - 1] not in _BEFORE_OPENING:
             continue  # a closing quote
-        if text[at + 1] in _RESERVED_STARTS or _NOT_TEXT_AT.match(text, at):
+        if text[at + 1] in _RESERVED_STARTS:
             raise _Unsure
-        if _TIMESTAMP_AT.match(text, at) and not text.endswith(_PUBLISHED_KEY, 0, at):
+        if _TIMESTAMP_AT.match(text, at):
+            if not text.endswith(_PUBLISHED_KEY, 0, at):
+                raise _Unsure
+            continue  # a timestamp is no other kind of scalar, so the other resolvers need not look
+        if _NOT_TEXT_AT.match(text, at):
             raise _Unsure
     if "null" in text and _NULL.search(text):
         raise _Unsure

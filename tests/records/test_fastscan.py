@@ -191,3 +191,20 @@ def test_the_seed_summary_knows_where_its_links_are():
         ("https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/", 33, 13),
         ("https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/", 49, 13),
     )
+
+
+_TIMESTAMP_RESOLVER = next(pattern for patterns in __import__("yaml").resolver.Resolver.yaml_implicit_resolvers.values()
+                           for tag, pattern in patterns if tag == "tag:yaml.org,2002:timestamp")
+
+
+@given(st.from_regex(_TIMESTAMP_RESOLVER, fullmatch=True).filter(lambda text: "\n" not in text and '"' not in text))
+@settings(max_examples=300, deadline=None)
+def test_a_timestamp_is_read_as_a_timestamp_and_nothing_else(text):
+    # _check_texts stops looking at a text once it reads as a timestamp: sound only while PyYAML
+    # resolves every such plain text to a timestamp, so no other resolver can claim it.
+    import yaml
+
+    quoted = f'"{text}"'
+    assert fastscan._TIMESTAMP_AT.match(quoted)
+    assert not fastscan._NOT_TEXT_AT.match(quoted)
+    assert yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:timestamp"
