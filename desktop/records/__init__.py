@@ -70,6 +70,7 @@ _HOME: dict[str, str] = {
     "summarize_document": "scan",
     "same_value": "schema",
     "value_problems": "schema",
+    "EditCancelled": "session",
     "EditSession": "session",
     "EditStep": "session",
     "Snapshot": "session",

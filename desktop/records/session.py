@@ -20,6 +20,7 @@ from typing import Any
 
 from desktop.records.decisions import NOUNS, decision_changes
 from desktop.records.editor import REMOVE, EditRefused, apply_edits, unified_diff
+from desktop.records.errors import RecordError
 from desktop.records.model import Document, Problem
 from desktop.records.reading import read_document
 from desktop.records.schema import same_value, value_problems
@@ -53,6 +54,13 @@ class EditStep:
         return self.before != self.after
 
 
+class EditCancelled(RecordError):
+    """A bulk edit was stopped by the editor before it finished: nothing of it was applied."""
+
+    def __init__(self, message: str = "Cancelled: no record was changed.") -> None:
+        super().__init__(message)
+
+
 def same_topic(a: str, b: str) -> bool:
     """One topic whatever its case ("AI" and "ai"), for the window, the CLI and the session alike."""
     return a.casefold() == b.casefold()
@@ -81,6 +89,46 @@ class EditSession:
         self._base: dict[str, Document] = {}
         self._changes: dict[str, Changes] = {}
         self._edited_cache: dict[str, tuple[Changes, Document]] = {}
+        # Called once per record a bulk edit has read or built (see `fork`); it may raise
+        # EditCancelled to stop the edit, which then changes nothing.
+        self.tick: Callable[[], None] | None = None
+        self._forked_from: dict[str, Changes] | None = None
+
+    # -- bulk edits off the UI thread ------------------------------------------------------
+
+    def fork(self) -> EditSession:
+        """A copy to make one edit in on another thread while this session is left alone: its
+        documents are shared (they are never changed in place), its dictionaries are its own.
+        `merge(fork, paths)` takes the edit back."""
+        fork = EditSession(self._reader, self._writer)
+        fork._base = dict(self._base)
+        fork._changes = {key: dict(changes) for key, changes in self._changes.items()}
+        fork._edited_cache = dict(self._edited_cache)
+        fork._forked_from = {key: dict(changes) for key, changes in self._changes.items()}
+        return fork
+
+    def read_all(self, paths: Iterable[PathLike]) -> None:
+        """Read every record not read yet (the slow part of a bulk edit, ticked per record)."""
+        for path in paths:
+            self.open(path)
+            if self.tick is not None:
+                self.tick()
+
+    def merge(self, fork: EditSession, paths: Iterable[PathLike]) -> None:
+        """Take the state of `paths` from a fork made of this session; refused (EditRefused)
+        when one of them was edited here since the fork was made, which would be lost."""
+        origin = fork._forked_from or {}
+        keys = [path_key(p) for p in paths]
+        for key in keys:
+            if self._changes.get(key, {}) != origin.get(key, {}):
+                raise EditRefused(f"{_file_name(key)} was edited while the bulk edit ran; nothing was changed.")
+        for key in keys:
+            if key in fork._base:
+                self._base[key] = fork._base[key]
+            self._set_changes(key, fork._changes.get(key, {}))
+            cached = fork._edited_cache.get(key)
+            if cached is not None and key in self._changes:
+                self._edited_cache[key] = cached
 
     def _read(self, key: str) -> Document:
         return (self._reader or read_document)(key)
@@ -265,6 +313,8 @@ class EditSession:
             merged_by_key[key] = merged
         built: dict[str, Document] = {}
         for key, merged in merged_by_key.items():
+            if self.tick is not None:
+                self.tick()
             if not merged or merged == self._changes.get(key):
                 continue
             try:

@@ -245,3 +245,55 @@ def test_a_document_read_elsewhere_is_adopted_unless_edits_are_pending(seed_file
 def test_the_session_module_stays_qt_free():
     source = Path(session_module.__file__).read_text(encoding="utf-8")
     assert "PySide6" not in source
+
+
+# -- bulk edits in a fork (what the window runs off the UI thread) --------------------------------
+
+
+def test_an_edit_made_in_a_fork_and_merged_equals_the_same_edit_made_in_place(records):
+    in_place, forked_from = EditSession(), EditSession()
+    for session in (in_place, forked_from):
+        session.set_field(records[:1], "heat", 3)  # an edit pending before the bulk one
+    in_place.set_field(records, "quality", 12)
+
+    fork = forked_from.fork()
+    fork.read_all(records)
+    step = fork.set_field(records, "quality", 12)
+    assert not forked_from.is_dirty(records[5]), "the fork's edit stays in the fork until merged"
+    forked_from.merge(fork, records)
+
+    assert step.after == {path_key(p): {"quality": 12} for p in records}
+    assert forked_from.dirty_paths() == in_place.dirty_paths()
+    for path in records:
+        assert forked_from.diff(path) == in_place.diff(path)
+    assert forked_from.value(records[0], "heat") == 3
+
+
+def test_a_cancelled_bulk_edit_changes_nothing_in_the_session(records):
+    session = EditSession()
+    fork = session.fork()
+    ticks = []
+
+    def tick():
+        ticks.append(1)
+        if len(ticks) == len(records) + 3:  # every record read, three built
+            raise session_module.EditCancelled()
+
+    fork.tick = tick
+    with pytest.raises(session_module.EditCancelled):
+        fork.read_all(records)
+        fork.set_field(records, "quality", 12)
+    assert session.dirty_paths() == []
+    assert not any(session.knows(path) for path in records)
+
+
+def test_a_fork_is_not_merged_over_an_edit_made_meanwhile(records):
+    session = EditSession()
+    fork = session.fork()
+    fork.set_field(records, "quality", 12)
+    session.set_field(records[2:3], "quality", 99)
+
+    with pytest.raises(EditRefused, match="edited while the bulk edit ran"):
+        session.merge(fork, records)
+    assert session.dirty_paths() == [path_key(records[2])]
+    assert session.value(records[2], "quality") == 99
