@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QProgressBar, QToolButton, QWidget
 
 from desktop.records import (
     APPROVED,
@@ -30,6 +30,7 @@ from desktop.records import (
     NOUNS,
     VERBS,
     Document,
+    EditCancelled,
     EditRefused,
     EditSession,
     EditStep,
@@ -51,6 +52,10 @@ from desktop.ui.tooltips import plain_tooltip
 # Consecutive changes of one number on the same records within this time are one undo step:
 # typing "75" or holding an arrow key is one edit to the editor.
 MERGE_WINDOW_S = 2.0
+# An edit of this many records or more is made off the UI thread, with progress and a Cancel:
+# reading and rebuilding a record takes 5 to 15 ms, so twenty would already hold the window.
+BACKGROUND_FROM = 20
+PROGRESS_MS = 100
 _MERGE_ID = 0x4E44  # any id other than -1 turns merging on; commands compare their merge keys
 
 
@@ -139,14 +144,60 @@ class _SaveAllJob(QRunnable):
         self._write = write
         self.results: list[tuple[str, Document | Exception]] = []
         self.blocked: dict[str, str] = {}  # records not sent to the writer, and why
+        self.verb = "Saved"
+        self.total = len(documents)
+        self.done_count = 0  # read by the UI thread for the progress bar
+        self.cancelled = False  # set by the UI thread: the files not written yet stay unsaved
         self._done = done
 
     def run(self) -> None:
         for key, doc in self.documents:
+            if self.cancelled:
+                break
             try:
                 self.results.append((key, self._write(doc)))
             except Exception as error:  # reported per file; the others still get saved
                 self.results.append((key, error))
+            self.done_count += 1
+        self._done(self)
+
+
+class _EditJob(QRunnable):
+    """Makes one bulk edit in a fork of the session off the UI thread: reads the records not
+    read yet, then builds each edited document (`EditSession.tick` counts both). The UI thread
+    merges the fork when the job is handed back through the inbox, or drops it if cancelled."""
+
+    def __init__(self, fork: EditSession, keys: list[str], make: Callable[[EditSession], EditStep],
+                 done: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fork = fork
+        self.keys = keys
+        self._make = make
+        self.total = 2 * len(keys)
+        self.done_count = 0
+        self.cancelled = False
+        self.step: EditStep | None = None
+        self.error: Exception | None = None
+        self.field = ""
+        self.merge_key: tuple | None = None
+        self.then: Callable[[], bool] | None = None
+        self._done = done
+
+    def _tick(self) -> None:
+        if self.cancelled:
+            raise EditCancelled()
+        self.done_count += 1
+
+    def run(self) -> None:
+        self.fork.tick = self._tick
+        try:
+            self.fork.read_all(self.keys)
+            self.step = self._make(self.fork)
+        except Exception as error:  # EditRefused, EditCancelled, a file that cannot be read: said on the UI thread
+            self.error = error
+        finally:
+            self.fork.tick = None
         self._done(self)
 
 
@@ -165,6 +216,9 @@ class EditController(QObject):
     saveAllFinished = Signal(dict)  # path -> reason, for each record Save All could not save
     # An undo or redo changed this record: the window brings it into view, so nothing changes unseen.
     revealRequested = Signal(str)
+    # Background work (a bulk edit, a bulk decision's save, Save All): what, steps done, of how many.
+    workProgress = Signal(str, int, int)
+    workFinished = Signal()
 
     def __init__(self, dialog_parent: QWidget | None = None, session: EditSession | None = None) -> None:
         super().__init__(dialog_parent)
@@ -180,6 +234,13 @@ class EditController(QObject):
         self._pool.setMaxThreadCount(1)
         self._save_job: _SaveAllJob | None = None
         self._finished_jobs = Inbox(self._finish_job, self)
+        self._edit_job: _EditJob | None = None
+        self._next_edit: tuple | None = None  # an edit waiting for the one it supersedes to stop
+        self._finished_edits = Inbox(self._finish_edit, self)
+        self._work_label = ""
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._report_progress)
         self._state_listeners: list[Callable[[], None]] = []
         self._merge_notes: dict[str, str] = {}  # path -> what a merge kept, said once it is saved
         self._take_typed_input: Callable[[], None] = lambda: None  # the form's, once connected
@@ -228,32 +289,137 @@ class EditController(QObject):
 
     def edit(self, paths: Sequence[str | Path], key: str, value: Any) -> bool:
         merge = ("set", key, tuple(sorted(path_key(p) for p in paths))) if key in ("quality", "heat") else None
-        return self._edit(paths, key, lambda: self.session.set_field(paths, key, value), merge)
+        return self._edit(paths, key, lambda session: session.set_field(paths, key, value), merge)
 
     def add_topic(self, paths: Sequence[str | Path], topic: str) -> bool:
-        return self._edit(paths, "topics", lambda: self.session.add_topic(paths, topic))
+        return self._edit(paths, "topics", lambda session: session.add_topic(paths, topic))
 
     def remove_topic(self, paths: Sequence[str | Path], topic: str) -> bool:
-        return self._edit(paths, "topics", lambda: self.session.remove_topic(paths, topic))
+        return self._edit(paths, "topics", lambda session: session.remove_topic(paths, topic))
 
-    def _edit(self, paths: Sequence[str | Path], key: str, make: Callable[[], EditStep], merge_key=None) -> bool:
+    def _edit(self, paths: Sequence[str | Path], key: str, make: Callable[[EditSession], EditStep], merge_key=None,
+              then: Callable[[], bool] | None = None) -> bool:
+        """Make an edit (`make` on the session) and, when it landed, `then`. An edit of
+        BACKGROUND_FROM records or more is made off the UI thread: False is returned at once,
+        and `then` runs once the edit has landed."""
         keys = [path_key(p) for p in paths]
-        if not keys:
+        job = self._edit_job
+        if keys and merge_key is not None and job is not None and job.merge_key == merge_key:
+            # The editor is still typing the value (6, then 61): the newer value replaces the one
+            # being applied, which is dropped unapplied, as typing merges into one undo step.
+            job.cancelled = True
+            self._next_edit = (keys, key, make, merge_key, then)
+            return False
+        if not keys or self._refused_while_busy(bulk=len(keys) >= BACKGROUND_FROM):
+            return False
+        if len(keys) >= BACKGROUND_FROM:
+            self._start_edit_job(keys, key, make, merge_key, then)
             return False
         try:
-            step = make()
+            step = make(self.session)
         except (EditRefused, SaveError) as refusal:
-            # The views drew the refused value already: show them what is really there again.
-            self.recordsChanged.emit(keys)
-            self.refused.emit(key, str(refusal))
-            self.message.emit(str(refusal))
+            self._refuse(keys, key, refusal)
             return False
+        self._land(keys, step, merge_key)
+        return then() if then is not None else True
+
+    def _refuse(self, keys: list[str], key: str, refusal: Exception) -> None:
+        # The views drew the refused value already: show them what is really there again.
+        self.recordsChanged.emit(keys)
+        self.refused.emit(key, str(refusal))
+        self.message.emit(str(refusal))
+
+    def _land(self, keys: list[str], step: EditStep, merge_key) -> None:
         if step.changed_anything:
             if len(keys) > 1:
                 step = EditStep(f"{step.description} on {len(keys)} records", step.before, step.after)
             self.undoStack.push(EditCommand(self, step, merge_key))
         self._after_change(keys)
+
+    # -- background work -------------------------------------------------------------------------
+
+    def is_busy(self) -> bool:
+        """A bulk edit or a save is running off the UI thread."""
+        return self._edit_job is not None or self._save_job is not None
+
+    def _refused_while_busy(self, *, bulk: bool) -> bool:
+        # A save in the background took its documents already: a small edit beside it is safe, but
+        # a bulk edit forked now would find the saved records changed under it when it lands.
+        if self._edit_job is None and not (bulk and self._save_job is not None):
+            return False
+        self.message.emit(f"Still busy: {self._work_label}. Wait for it, or cancel it.")
         return True
+
+    def cancel_work(self) -> None:
+        """Stop the running bulk edit (nothing of it is applied) or save (what is written stays written)."""
+        self._next_edit = None
+        for job in (self._edit_job, self._save_job):
+            if job is not None:
+                job.cancelled = True
+
+    def _start_edit_job(self, keys: list[str], key: str, make: Callable[[EditSession], EditStep], merge_key,
+                        then: Callable[[], bool] | None) -> None:
+        job = _EditJob(self.session.fork(), keys, make, self._finished_edits.post)
+        job.field, job.merge_key, job.then = key, merge_key, then
+        self._edit_job = job
+        self._finished_edits.expect()
+        self._begin_work(f"Changing {_records(len(keys))}", job)
+        self._pool.start(job)
+
+    def _finish_edit(self, job: _EditJob) -> None:
+        if job is not self._edit_job:
+            return  # dropped: another folder was opened, or the window closed
+        self._edit_job = None
+        following, self._next_edit = self._next_edit, None
+        if following is not None:  # superseded by a newer value of the same field
+            self._start_edit_job(*following)
+            return
+        self._end_work()
+        if isinstance(job.error, EditCancelled):
+            self.message.emit(str(job.error))
+            return
+        if job.error is not None:
+            self._refuse(job.keys, job.field, job.error)
+            return
+        assert job.step is not None
+        try:
+            self.session.merge(job.fork, job.keys)
+        except EditRefused as refusal:
+            self._refuse(job.keys, job.field, refusal)
+            return
+        self._land(job.keys, job.step, job.merge_key)
+        if job.then is not None:
+            job.then()
+        elif job.step.changed_anything:
+            self.message.emit(f"{job.step.description} on {_records(len(job.keys))} (unsaved: Ctrl+S saves them).")
+
+    def _drop_edit_job(self) -> None:
+        """Cancel a running bulk edit and wait for its thread; its result is never applied."""
+        job = self._edit_job
+        if job is None:
+            return
+        job.cancelled = True
+        self._next_edit = None
+        self._pool.waitForDone()
+        self._edit_job = None
+        self._end_work()
+
+    def _begin_work(self, label: str, job: _EditJob | _SaveAllJob) -> None:
+        self._work_label = label
+        self._progress_timer.start()
+        self.workProgress.emit(label, 0, job.total)
+        self._update_save_state()
+
+    def _report_progress(self) -> None:
+        job = self._edit_job or self._save_job
+        if job is not None:
+            self.workProgress.emit(self._work_label, job.done_count, job.total)
+
+    def _end_work(self) -> None:
+        if self._edit_job is None and self._save_job is None:
+            self._progress_timer.stop()
+            self.workFinished.emit()
+        self._update_save_state()
 
     def _restore(self, snapshot: Snapshot, description: str) -> None:
         try:
@@ -341,10 +507,9 @@ class EditController(QObject):
                 self.message.emit(why)
                 return False
         key = "published" if decision == APPROVED else "decision"
-        if not self._edit(paths, key, lambda: self.session.decide(paths, decision, reason, note)):
-            return False
         verb = VERBS[decision] + (f" as “{reason}”" if reason else "")
-        return self._save_each(paths, verb=verb)
+        return self._edit(paths, key, lambda session: session.decide(paths, decision, reason, note),
+                          then=lambda: self._save_each(paths, verb=verb))
 
     def _blocked_by_input(self, paths: Sequence[str | Path]) -> bool:
         """A half-typed value in the form for these records: saving now would silently drop it."""
@@ -359,9 +524,8 @@ class EditController(QObject):
         self._take_typed_input()
         if not paths or self._blocked_by_input(paths):
             return False
-        if not self._edit(paths, "published", lambda: self.session.set_field(paths, "published", False)):
-            return False
-        return self._save_each(paths, verb="Unapproved")
+        return self._edit(paths, "published", lambda session: session.set_field(paths, "published", False),
+                          then=lambda: self._save_each(paths, verb="Unapproved"))
 
     # -- saving --------------------------------------------------------------------------------
 
@@ -397,7 +561,15 @@ class EditController(QObject):
         return self._save_each(dirty, verb="Saved")
 
     def _save_each(self, paths: Iterable[str | Path], verb: str) -> bool:
+        """Save these records one by one; as many as a bulk edit is made off the UI thread for
+        are written there instead (False: not all saved yet), and the outcome is said when done."""
         keys = [path_key(p) for p in paths]
+        if len(keys) >= BACKGROUND_FROM and self._save_job is None:
+            dirty = [k for k in keys if self.session.knows(k) and self.session.is_dirty(k)]
+            blocked = {k: why for k in dirty for ok, why in [self.can_save(k)] if not ok}
+            self.saveAllStarted.emit(len(dirty))
+            self._start_save_job([k for k in dirty if k not in blocked], blocked, verb)
+            return False
         failures: dict[str, str] = {}
         done = []
         for key in keys:
@@ -560,13 +732,18 @@ class EditController(QObject):
                 except Exception as error:
                     results.append((key, error))
             return self._finish_save_all(results, blocked)
+        self._start_save_job(ready, blocked, "Saved")
+        return None
+
+    def _start_save_job(self, ready: list[str], blocked: dict[str, str], verb: str) -> None:
         job = _SaveAllJob([(k, self.session.edited(k)) for k in ready], self.session.write, self._finished_jobs.post)
         job.blocked = blocked
+        job.verb = verb
         self._save_job = job
         self._finished_jobs.expect()
-        self.message.emit(f"Saving {len(ready)} records…")
+        self.message.emit(f"Saving {_records(len(ready))}…")
+        self._begin_work(f"Saving {_records(len(ready))}", job)
         self._pool.start(job)
-        return None
 
     def is_saving(self) -> bool:
         return self._save_job is not None
@@ -574,6 +751,7 @@ class EditController(QObject):
     def wait_for_save(self) -> dict[str, str] | None:
         """Block until a running Save All is done and handle its outcome now (closing the
         window, opening another folder); the failures, or None when none was running."""
+        self._drop_edit_job()  # a bulk edit not landed yet is dropped: nothing of it was applied
         job = self._save_job
         if job is None:
             return None
@@ -583,9 +761,14 @@ class EditController(QObject):
     def _finish_job(self, job: _SaveAllJob) -> dict[str, str] | None:
         if job is not self._save_job:
             return None  # already handled by wait_for_save
-        return self._finish_save_all(job.results, job.blocked)
+        failures = self._finish_save_all(job.results, job.blocked, verb=job.verb,
+                                         unsaved=len(job.documents) - len(job.results))
+        self._end_work()
+        return failures
 
-    def _finish_save_all(self, results: list[tuple[str, Document | Exception]], blocked: dict[str, str]) -> dict[str, str]:
+    def _finish_save_all(self, results: list[tuple[str, Document | Exception]], blocked: dict[str, str], *,
+                         verb: str = "Saved", unsaved: int = 0) -> dict[str, str]:
+        """`unsaved`: records a cancelled save never wrote; they keep their edits."""
         self._save_job = None
         failures = dict(blocked)
         saved: list[str] = []
@@ -610,12 +793,14 @@ class EditController(QObject):
             else:
                 failures[key] = "changed on disk; not saved" if self.session.is_dirty(key) else "reloaded from disk"
         real_failures = {k: v for k, v in failures.items() if v != "reloaded from disk"}
+        stopped = f" Cancelled: {_records(unsaved)} not saved (still unsaved)." if unsaved else ""
         if real_failures:
             edit_dialogs.show_save_failures(self._dialog_parent, real_failures, saved=len(saved))
             not_saved = f"{_records(len(real_failures))} could not be saved."
-            self.message.emit(f"Saved {_records(len(saved))}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
+            self.message.emit((f"{verb} {_records(len(saved))}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
+                              + stopped)
         else:
-            self.message.emit(f"Saved {_records(len(saved))}.{self._merged_message(saved)}")
+            self.message.emit(f"{verb} {_records(len(saved))}.{self._merged_message(saved)}{stopped}")
         self.saveAllFinished.emit(real_failures)
         return real_failures
 
@@ -786,8 +971,9 @@ class EditController(QObject):
             actions["actionSkip"].setEnabled(bool(self._current))  # moving on needs no edit
             for n in range(1, 10):
                 actions[f"actionDeclineReason{n}"].setEnabled(has_records)
-            undo.setEnabled(self.undoStack.canUndo())
-            redo.setEnabled(self.undoStack.canRedo())
+            # Undo while a bulk edit is being made would restore values the edit then overwrites.
+            undo.setEnabled(self.undoStack.canUndo() and self._edit_job is None)
+            redo.setEnabled(self.undoStack.canRedo() and self._edit_job is None)
 
         self._state_listeners.append(refresh)
         for signal in (
@@ -798,6 +984,37 @@ class EditController(QObject):
         ):
             _connect_while(save, signal, lambda *_args: refresh())
         refresh()
+
+def install_work_progress(window, controller: EditController) -> None:
+    """A progress bar and a Cancel button in the status bar while a bulk edit or a save runs."""
+    progress = QProgressBar()
+    progress.setObjectName("workProgress")
+    progress.setAccessibleName("Progress of the change being made")
+    progress.setMaximumWidth(260)
+    progress.hide()
+    cancel = QToolButton()
+    cancel.setObjectName("cancelWork")
+    cancel.setText("Cancel")
+    cancel.setToolTip("Stop: an edit not finished changes no record; a save keeps what it wrote")
+    cancel.hide()
+    window.statusBar().addPermanentWidget(progress)
+    window.statusBar().addPermanentWidget(cancel)
+
+    def show_progress(label: str, done: int, total: int) -> None:
+        progress.setFormat(f"{label}: %p%")
+        progress.setRange(0, max(total, 1))
+        progress.setValue(done)
+        progress.show()
+        cancel.show()
+
+    def hide_progress() -> None:
+        progress.hide()
+        cancel.hide()
+
+    controller.workProgress.connect(show_progress)
+    controller.workFinished.connect(hide_progress)
+    cancel.clicked.connect(controller.cancel_work)
+
 
 def install_editing(window) -> EditController:
     """Put the form into the review desk and connect every editing command to it.
@@ -888,6 +1105,7 @@ def install_editing(window) -> EditController:
         window.note_decision("skipped", len(paths))
         move_on(_row_after(window, paths))
 
+    install_work_progress(window, controller)
     controller.bind_actions(window.registry, go_next=None, parent=window)
     registry = window.registry
     registry.connect("actionApproveNext", lambda: decide_next(APPROVED))
