@@ -21,8 +21,9 @@ from typing import Any
 from desktop.records.decisions import NOUNS, decision_changes
 from desktop.records.editor import REMOVE, EditRefused, apply_edits, unified_diff
 from desktop.records.errors import RecordError
-from desktop.records.model import Document, Problem
+from desktop.records.model import Document, Problem, RecordSummary
 from desktop.records.reading import read_document
+from desktop.records.scan import summarize_document
 from desktop.records.schema import same_value, value_problems
 from desktop.records.store import SaveError, save_document
 
@@ -89,6 +90,7 @@ class EditSession:
         self._base: dict[str, Document] = {}
         self._changes: dict[str, Changes] = {}
         self._edited_cache: dict[str, tuple[Changes, Document]] = {}
+        self._summaries: dict[str, tuple[Document, RecordSummary]] = {}  # the table row of each document shown
         # Called once per record a bulk edit has read or built (see `fork`); it may raise
         # EditCancelled to stop the edit, which then changes nothing.
         self.tick: Callable[[], None] | None = None
@@ -104,6 +106,7 @@ class EditSession:
         fork._base = dict(self._base)
         fork._changes = {key: dict(changes) for key, changes in self._changes.items()}
         fork._edited_cache = dict(self._edited_cache)
+        fork._summaries = dict(self._summaries)
         fork._forked_from = {key: dict(changes) for key, changes in self._changes.items()}
         return fork
 
@@ -129,6 +132,27 @@ class EditSession:
             cached = fork._edited_cache.get(key)
             if cached is not None and key in self._changes:
                 self._edited_cache[key] = cached
+            if key in fork._summaries:
+                self._summaries[key] = fork._summaries[key]
+
+    def summary_of(self, doc: Document) -> RecordSummary:
+        """`summarize_document(doc)`, remembered for the document last summarised of its record:
+        a bulk edit's worker makes the rows of a thousand records, the UI thread only shows them."""
+        key = path_key(doc.path)
+        cached = self._summaries.get(key)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        summary = summarize_document(doc)
+        self._summaries[key] = (doc, summary)
+        return summary
+
+    def remember_summary(self, doc: Document, summary: RecordSummary) -> None:
+        """`summary` is `summarize_document(doc)`, made elsewhere (a save job's worker)."""
+        self._summaries[path_key(doc.path)] = (doc, summary)
+
+    def edited_summary(self, path: PathLike) -> RecordSummary:
+        """The table row of the record as its edits would save it."""
+        return self.summary_of(self.edited(path))
 
     def _read(self, key: str) -> Document:
         return (self._reader or read_document)(key)
@@ -171,6 +195,7 @@ class EditSession:
         self._base.clear()
         self._changes.clear()
         self._edited_cache.clear()
+        self._summaries.clear()
 
     # -- pending changes ---------------------------------------------------------------------
 

@@ -43,6 +43,9 @@ class Heartbeat:
 
     def stop(self) -> float:
         self.timer.stop()
+        # The gap since the last tick counts too: work that ends the measured step (a handler that
+        # ran for seconds, after which the step is done) would otherwise never be seen.
+        self.longest = max(self.longest, time.perf_counter() - self.last)
         return self.longest * 1000
 
     def _tick(self) -> None:

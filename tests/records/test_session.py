@@ -10,7 +10,7 @@ from helpers import changed_lines
 
 from desktop.records import session as session_module
 from desktop.records.editor import REMOVE, EditRefused
-from desktop.records.scan import iter_record_files
+from desktop.records.scan import iter_record_files, summarize_document
 from desktop.records.session import EditSession, path_key
 from desktop.records.store import FileChangedOnDisk, SaveError
 
@@ -267,6 +267,8 @@ def test_an_edit_made_in_a_fork_and_merged_equals_the_same_edit_made_in_place(re
     for path in records:
         assert forked_from.diff(path) == in_place.diff(path)
     assert forked_from.value(records[0], "heat") == 3
+    for path in records:  # the rows made in the fork come back with it, and are the rows of the edit
+        assert forked_from.edited_summary(path) == summarize_document(in_place.edited(path))
 
 
 def test_a_cancelled_bulk_edit_changes_nothing_in_the_session(records):

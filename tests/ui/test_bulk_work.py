@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers import changed_lines
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressBar, QToolButton, QWidget
 
 from desktop.records import read_document
@@ -77,7 +77,8 @@ def test_a_bulk_edit_lands_whole_as_one_undo_step_without_touching_the_files(qtb
     assert controller.dirty_paths() == sorted(paths)
     assert controller.undoStack.count() == 1
     assert controller.undoStack.undoText() == f"Set quality on {len(paths)} records"
-    assert progress[0] == (f"Changing {len(paths)} records", 0, 2 * len(paths))
+    assert progress[0] == (f"Changing {len(paths)} records", 0, 3 * len(paths))  # read, build, summarise each
+    assert progress[-1][1] <= progress[-1][2]
     assert all(Path(p).read_bytes() == originals[p] for p in paths), "nothing is written before Save"
 
     controller.undoStack.undo()
@@ -183,3 +184,34 @@ def test_the_window_shows_progress_and_a_cancel_while_it_changes_every_selected_
     assert controller.undoStack.count() == 1
     assert window.model.dirty_paths() == set(selected)
     assert window.isWindowModified()
+
+
+def test_saved_records_are_taken_in_a_slice_per_turn_and_all_at_once_when_waited_for(qtbot, paths, monkeypatch):
+    from desktop.ui import editing
+
+    monkeypatch.setattr(editing, "LAND_SLICE", 5)
+    controller = controller_with(qtbot)
+    with qtbot.waitSignal(controller.workFinished, timeout=WAIT_MS):
+        controller.edit(paths, "heat", 4)
+    landed: list[str] = []
+    seen_between_slices: list[tuple[int, bool, dict | None]] = []
+
+    def between_slices() -> None:  # runs once the first slice is in and the event loop turns
+        seen_between_slices.append((len(landed), controller.is_busy(), None))
+        # Closing the window now: the rest is taken in at once.
+        failures = controller.wait_for_save()
+        seen_between_slices.append((len(landed), controller.is_busy(), failures))
+
+    def on_saved(key, doc) -> None:
+        if not landed:
+            QTimer.singleShot(0, between_slices)
+        landed.append(key)
+
+    controller.recordSaved.connect(on_saved)
+    with qtbot.waitSignal(controller.saveAllFinished, timeout=WAIT_MS):
+        controller.save_all()
+    qtbot.waitUntil(lambda: len(seen_between_slices) == 2, timeout=WAIT_MS)
+    assert seen_between_slices[0] == (5, True, None), "one slice, then the event loop turned with the save not done"
+    assert seen_between_slices[1] == (len(paths), False, {})
+    assert sorted(landed) == sorted(paths)
+    assert controller.dirty_paths() == []
