@@ -247,6 +247,8 @@ class EditController(QObject):
         self._finished_jobs = Inbox(self._finish_job, self)
         self._edit_job: _EditJob | None = None
         self._next_edit: tuple | None = None  # an edit waiting for the one it supersedes to stop
+        self._landing = 0  # bulk changes whose rows and marks are still being taken in
+        self._epoch = 0  # advanced by reset(): a landing of the records before it stops
         self._finished_edits = Inbox(self._finish_edit, self)
         self._work_label = ""
         self._progress_timer = QTimer(self)
@@ -350,13 +352,13 @@ class EditController(QObject):
     # -- background work -------------------------------------------------------------------------
 
     def is_busy(self) -> bool:
-        """A bulk edit or a save is running off the UI thread."""
-        return self._edit_job is not None or self._save_job is not None
+        """A bulk edit or a save is running off the UI thread, or its result is being taken in."""
+        return self._edit_job is not None or self._save_job is not None or self._landing > 0
 
     def _refused_while_busy(self, *, bulk: bool) -> bool:
         # A save in the background took its documents already: a small edit beside it is safe, but
         # a bulk edit forked now would find the saved records changed under it when it lands.
-        if self._edit_job is None and not (bulk and self._save_job is not None):
+        if self._edit_job is None and not self._landing and not (bulk and self._save_job is not None):
             return False
         self.message.emit(f"Still busy: {self._work_label}. Wait for it, or cancel it.")
         return True
@@ -385,24 +387,53 @@ class EditController(QObject):
         if following is not None:  # superseded by a newer value of the same field
             self._start_edit_job(*following)
             return
-        self._end_work()
         if isinstance(job.error, EditCancelled):
+            self._end_work()
             self.message.emit(str(job.error))
             return
         if job.error is not None:
+            self._end_work()
             self._refuse(job.keys, job.field, job.error)
             return
-        assert job.step is not None
+        step = job.step
+        assert step is not None
         try:
             self.session.merge(job.fork, job.keys)
         except EditRefused as refusal:
+            self._end_work()
             self._refuse(job.keys, job.field, refusal)
             return
-        self._land(job.keys, job.step, job.merge_key)
-        if job.then is not None:
-            job.then()
-        elif job.step.changed_anything:
-            self.message.emit(f"{job.step.description} on {_records(len(job.keys))} (unsaved: Ctrl+S saves them).")
+        if step.changed_anything:
+            self.undoStack.push(EditCommand(self, EditStep(f"{step.description} on {len(job.keys)} records",
+                                                           step.before, step.after), job.merge_key))
+
+        def landed() -> None:
+            self._end_work()
+            if job.then is not None:
+                job.then()
+            elif step.changed_anything:
+                self.message.emit(f"{step.description} on {_records(len(job.keys))} (unsaved: Ctrl+S saves them).")
+
+        self._after_change_in_slices(list(job.keys), landed)
+
+    def _after_change_in_slices(self, keys: list[str], done: Callable[[], None]) -> None:
+        """`_after_change` for LAND_SLICE records per turn of the event loop, then `done`: the
+        table's rows, dirty marks and the journal follow a bulk change without holding the window
+        (1,000 at once took 150 ms at 10,000 rows). Busy until done; a reset stops it."""
+        self._landing += 1
+        epoch = self._epoch
+
+        def next_slice(start: int) -> None:
+            if epoch != self._epoch:
+                return  # another folder: these records are gone (reset ended the landing)
+            self._after_change(keys[start : start + LAND_SLICE])
+            if start + LAND_SLICE < len(keys):
+                QTimer.singleShot(0, self, lambda: next_slice(start + LAND_SLICE))
+                return
+            self._landing -= 1
+            done()
+
+        next_slice(0)
 
     def _drop_edit_job(self) -> None:
         """Cancel a running bulk edit and wait for its thread; its result is never applied."""
@@ -429,7 +460,7 @@ class EditController(QObject):
             self.workProgress.emit(self._work_label, job.done_count, job.total)
 
     def _end_work(self) -> None:
-        if self._edit_job is None and self._save_job is None and self._progress_timer.isActive():
+        if self._edit_job is None and self._save_job is None and not self._landing and self._progress_timer.isActive():
             self._progress_timer.stop()
             if (ui_collector := collector.installed()) is not None:
                 ui_collector.release_full_collections()
@@ -786,6 +817,8 @@ class EditController(QObject):
                         self.session.remember_summary(outcome, job.summaries[key])
                     self.session.mark_saved(key, outcome)
                     self.recordSaved.emit(key, outcome)
+            self._after_change([key for key, outcome in job.results[job.landed : job.landed + LAND_SLICE]
+                                if isinstance(outcome, Document)])
             job.landed += LAND_SLICE
             if not at_once and job.landed < len(job.results):
                 QTimer.singleShot(0, self, lambda: self._finish_job(job))
@@ -813,7 +846,8 @@ class EditController(QObject):
                 changed_on_disk.append(key)
             else:
                 failures[key] = str(outcome)
-        self._after_change(saved)
+        if not marked:
+            self._after_change(saved)
         for_all: list[str] = []  # the answer given "for all", once one is
         for done, key in enumerate(changed_on_disk, 1):  # asked one by one, now that the others are safe on disk
             outcome = self._resolve_changed_on_disk(key, len(changed_on_disk) - done, for_all)
@@ -884,6 +918,10 @@ class EditController(QObject):
     def reset(self) -> None:
         """Forget every record and edit (another folder was opened)."""
         self.wait_for_save()
+        if self._landing:
+            self._epoch += 1
+            self._landing = 0
+            self._end_work()
         paths = sorted(self._dirty)
         self.session.forget_all()
         self.undoStack.clear()
