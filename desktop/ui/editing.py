@@ -58,7 +58,7 @@ MERGE_WINDOW_S = 2.0
 # reading and rebuilding a record takes 5 to 15 ms, so twenty would already hold the window.
 BACKGROUND_FROM = 20
 PROGRESS_MS = 100
-LAND_SLICE = 100
+LAND_SLICE = 25
 _MERGE_ID = 0x4E44  # any id other than -1 turns merging on; commands compare their merge keys
 
 
