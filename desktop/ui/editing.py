@@ -1059,7 +1059,8 @@ def install_work_progress(window, controller: EditController) -> None:
     progress = QProgressBar()
     progress.setObjectName("workProgress")
     progress.setAccessibleName("Progress of the change being made")
-    progress.setMaximumWidth(260)
+    progress.setMinimumWidth(240)  # room for "Changing 1,000 records: 40%" on one line
+    progress.setMaximumWidth(320)
     progress.hide()
     cancel = QToolButton()
     cancel.setObjectName("cancelWork")
