@@ -59,6 +59,7 @@ MERGE_WINDOW_S = 2.0
 BACKGROUND_FROM = 20
 PROGRESS_MS = 100
 LAND_SLICE = 25
+_DOING = {"Undid": "Undoing", "Redid": "Redoing"}
 _MERGE_ID = 0x4E44  # any id other than -1 turns merging on; commands compare their merge keys
 
 
@@ -107,12 +108,10 @@ class EditCommand(QUndoCommand):
         if self._already_done:
             self._already_done = False
             return
-        self._controller._restore(self.step.after, self.text())
-        self._controller._announce("Redid", self.step)
+        self._controller._restore(self.step.after, self.text(), announce=("Redid", self.step))
 
     def undo(self) -> None:
-        self._controller._restore(self.step.before, f"Undo {self.text()}")
-        self._controller._announce("Undid", self.step)
+        self._controller._restore(self.step.before, f"Undo {self.text()}", announce=("Undid", self.step))
 
 
 class _Receiver(QObject):
@@ -189,6 +188,7 @@ class _EditJob(QRunnable):
         self.field = ""
         self.merge_key: tuple | None = None
         self.then: Callable[[], bool] | None = None
+        self.push = True  # False for an undo or redo: nothing new goes on the stack
         self._done = done
 
     def _tick(self) -> None:
@@ -366,17 +366,23 @@ class EditController(QObject):
     def cancel_work(self) -> None:
         """Stop the running bulk edit (nothing of it is applied) or save (what is written stays written)."""
         self._next_edit = None
-        for job in (self._edit_job, self._save_job):
-            if job is not None:
-                job.cancelled = True
+        if self._edit_job is not None and self._edit_job.push:
+            self._edit_job.cancelled = True
+        if self._save_job is not None:
+            self._save_job.cancelled = True
+
+    def work_cancellable(self) -> bool:
+        """Whether Cancel can stop the running work (not an undo or redo: the stack has moved)."""
+        return (self._edit_job is not None and self._edit_job.push) or self._save_job is not None
 
     def _start_edit_job(self, keys: list[str], key: str, make: Callable[[EditSession], EditStep], merge_key,
-                        then: Callable[[], bool] | None) -> None:
+                        then: Callable[[], bool] | None, *, push: bool = True, label: str = "") -> None:
+        """`push=False`: an undo or redo, already on the stack, and not cancellable."""
         job = _EditJob(self.session.fork(), keys, make, self._finished_edits.post)
-        job.field, job.merge_key, job.then = key, merge_key, then
+        job.field, job.merge_key, job.then, job.push = key, merge_key, then, push
         self._edit_job = job
         self._finished_edits.expect()
-        self._begin_work(f"Changing {_records(len(keys))}", job)
+        self._begin_work(label or f"Changing {_records(len(keys))}", job)
         self._pool.start(job)
 
     def _finish_edit(self, job: _EditJob) -> None:
@@ -403,7 +409,7 @@ class EditController(QObject):
             self._end_work()
             self._refuse(job.keys, job.field, refusal)
             return
-        if step.changed_anything:
+        if step.changed_anything and job.push:
             self.undoStack.push(EditCommand(self, EditStep(f"{step.description} on {len(job.keys)} records",
                                                            step.before, step.after), job.merge_key))
 
@@ -436,14 +442,27 @@ class EditController(QObject):
         next_slice(0)
 
     def _drop_edit_job(self) -> None:
-        """Cancel a running bulk edit and wait for its thread; its result is never applied."""
+        """Before the folder goes: cancel a running bulk edit and wait for its thread (its result is
+        never applied); an undo or redo, already on the stack, is waited for and taken in now."""
         job = self._edit_job
         if job is None:
             return
-        job.cancelled = True
-        self._next_edit = None
+        if job.push:
+            job.cancelled = True
+            self._next_edit = None
         self._pool.waitForDone()
         self._edit_job = None
+        if not job.push:
+            try:
+                if job.error is not None:
+                    raise job.error
+                self.session.merge(job.fork, job.keys)
+            except Exception as refusal:  # the worker's error or a refused merge, said as a refusal
+                self._refuse(job.keys, job.field, refusal)
+            else:
+                self._after_change(job.keys)
+                if job.then is not None:
+                    job.then()
         self._end_work()
 
     def _begin_work(self, label: str, job: _EditJob | _SaveAllJob) -> None:
@@ -467,12 +486,26 @@ class EditController(QObject):
             self.workFinished.emit()
         self._update_save_state()
 
-    def _restore(self, snapshot: Snapshot, description: str) -> None:
+    def _restore(self, snapshot: Snapshot, description: str, announce: tuple[str, EditStep] | None = None) -> None:
+        """Set the values of an undo or redo; for BACKGROUND_FROM records or more, off the UI thread
+        (the undo stack has moved already, so this work has no Cancel: it must land)."""
+        keys = list(snapshot)
+        if len(keys) >= BACKGROUND_FROM and self._edit_job is None:
+            def landed() -> bool:
+                if announce is not None:
+                    self._announce(*announce)
+                return True
+
+            self._start_edit_job(keys, "", lambda session: session.restore(snapshot, description), None, landed,
+                                 push=False, label=f"{_DOING.get(announce[0] if announce else '', 'Restoring')} {_records(len(keys))}")
+            return
         try:
             self.session.restore(snapshot, description)
         except EditRefused as refusal:
             self.message.emit(f"{description} was not possible: {refusal}")
-        self._after_change(list(snapshot))
+        self._after_change(keys)
+        if announce is not None:
+            self._announce(*announce)
 
     def _announce(self, verb: str, step: EditStep) -> None:
         """Say which story an undo or redo changed ("Undid approval of “…”") and show it."""
@@ -1075,7 +1108,7 @@ def install_work_progress(window, controller: EditController) -> None:
         progress.setRange(0, max(total, 1))
         progress.setValue(done)
         progress.show()
-        cancel.show()
+        cancel.setVisible(controller.work_cancellable())
 
     def hide_progress() -> None:
         progress.hide()

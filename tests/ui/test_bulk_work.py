@@ -81,9 +81,29 @@ def test_a_bulk_edit_lands_whole_as_one_undo_step_without_touching_the_files(qtb
     assert progress[-1][1] <= progress[-1][2]
     assert all(Path(p).read_bytes() == originals[p] for p in paths), "nothing is written before Save"
 
-    controller.undoStack.undo()
+    with qtbot.waitSignal(controller.workFinished, timeout=WAIT_MS):
+        controller.undoStack.undo()  # as many records: undone off the UI thread too
+        assert controller.is_busy() and not controller.work_cancellable()
+        controller.cancel_work()  # the stack has moved: an undo is not stopped half way
     assert controller.dirty_paths() == []
     assert controller.session.value(paths[0], "quality") == read_document(paths[0]).data["quality"]
+    assert controller.said[-1] == f"Undid “set quality” on {len(paths)} records."
+
+    with qtbot.waitSignal(controller.workFinished, timeout=WAIT_MS):
+        controller.undoStack.redo()
+    assert all(controller.session.value(p, "quality") == 55 for p in paths)
+    assert controller.said[-1].startswith(f"Redid “set quality” on {len(paths)} records")
+
+
+def test_closing_during_a_bulk_undo_finishes_it_first(qtbot, paths):
+    controller = controller_with(qtbot)
+    with qtbot.waitSignal(controller.workFinished, timeout=WAIT_MS):
+        controller.edit(paths, "quality", 55)
+    controller.undoStack.undo()
+    assert controller.is_busy()
+    controller.wait_for_save()  # what closing the window and opening another folder call first
+    assert not controller.is_busy()
+    assert controller.dirty_paths() == [], "the undo landed: the stack and the values agree"
 
 
 def test_a_cancelled_bulk_edit_changes_no_record_and_leaves_no_undo_step(qtbot, paths, originals):
