@@ -109,6 +109,7 @@ class FolderLoader(QObject):
         self._delivered = 0
         self.files_to_read = 0  # of the last load: files new or changed since the index saw them
         self._closed = False
+        self._to_remember: list[Path] = []  # saved files whose index entries are made next turn
         # Executor threads post (generation, kind, payload) here rather than emit a signal:
         # no Qt call on a worker (see inbox.py). Every expect() is matched by exactly one post.
         self._inbox = Inbox(self._on_posted, self)
@@ -136,9 +137,21 @@ class FolderLoader(QObject):
         return generation
 
     def remember(self, path: str | Path) -> None:
-        """Bring the index entry of `path` up to date (after a save, or a change seen on disk)."""
-        if not self._closed:
-            self._lister.submit(self._remember, Path(path))
+        """Bring the index entry of `path` up to date (after a save, or a change seen on disk).
+
+        Gathered for a turn of the event loop and stored in one transaction: Save All of 1,000
+        records asked 1,000 times, each a read and a commit on the lister thread, competing for
+        the GIL with the window taking the saves in."""
+        if self._closed:
+            return
+        self._to_remember.append(Path(path))
+        if len(self._to_remember) == 1:
+            QTimer.singleShot(0, self, self._flush_remembered)
+
+    def _flush_remembered(self) -> None:
+        paths, self._to_remember = self._to_remember, []
+        if paths and not self._closed:
+            self._lister.submit(self._remember_all, paths)
 
     def refresh(self) -> bool:
         """Bring the loaded folder up to date with the disk, as an open would: through the index,
@@ -146,6 +159,7 @@ class FolderLoader(QObject):
         says what changed; False (nothing started) while a load is still running."""
         if self._closed or self.busy:
             return False
+        self._flush_remembered()  # first, so the refresh does not take the desk's own saves for changes
         generation = self._generation
         pool = self._ensure_pool()  # made here: the pool belongs to the UI thread
         self._inbox.expect()
@@ -168,6 +182,7 @@ class FolderLoader(QObject):
         """Stop every worker; call before the application quits so no process outlives it."""
         if self._closed:
             return
+        self._flush_remembered()
         self._closed = True
         self.cancel()
         self._lister.submit(self._close_index)
@@ -195,14 +210,22 @@ class FolderLoader(QObject):
         self._index.store(entries, keep_only=keep_only)
         return self._take_notices()
 
-    def _remember(self, path: Path) -> None:
-        if self._index is None or not path.is_relative_to(self._index.folder):
+    def _remember_all(self, paths: list[Path]) -> None:
+        if self._index is None:
             return
-        result = scan.read_summary(path)
-        if result.stat_key is not None:
-            self._store([(ListedFile(path, *result.stat_key), result)], None)
-        else:
-            self._index.forget([path])
+        fresh, gone = [], []
+        for path in paths:
+            if not path.is_relative_to(self._index.folder):
+                continue
+            result = scan.read_summary(path)
+            if result.stat_key is not None:
+                fresh.append((ListedFile(path, *result.stat_key), result))
+            else:
+                gone.append(path)
+        if fresh:
+            self._store(fresh, None)
+        if gone:
+            self._index.forget(gone)
 
     def _refresh_on_lister(self, pool: ProcessPoolExecutor) -> FolderChanges | None:
         if self._index is None:

@@ -101,3 +101,28 @@ def test_a_saved_record_updates_its_index_entry(qtbot, folder, tmp_path):
         assert loader.files_to_read == 0
     finally:
         loader.shutdown()
+
+
+def test_records_saved_together_are_remembered_before_a_refresh_looks(qtbot, folder, tmp_path):
+    # Save All of many records asks the index to remember each; a refresh right after (the
+    # desk's own writes seen on disk) must not take them for changes made outside.
+    cache = tmp_path / "cache"
+    loader = FolderLoader(cache_dir=cache)
+    try:
+        load(qtbot, loader, folder)
+        saved = sorted(folder.glob("*.txt"))[:10]
+        for target in saved:
+            target.write_bytes(target.read_bytes().replace(b"heat: ", b"heat: 1", 1))
+            loader.remember(target)
+        with qtbot.waitSignal(loader.refreshed, timeout=60_000) as refreshed:
+            assert loader.refresh()
+        changes = refreshed.args[1]
+        assert changes.changed == [], "the saved files were remembered first"
+        assert len(changes.listed) == len(list(folder.glob("*.txt")))
+        loader.shutdown()
+        age_index(cache, folder)
+        loader = FolderLoader(cache_dir=cache)
+        assert load(qtbot, loader, folder) == exact(folder)
+        assert loader.files_to_read == 0
+    finally:
+        loader.shutdown()
