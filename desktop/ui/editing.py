@@ -13,6 +13,7 @@ before moving on.
 """
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -112,6 +113,13 @@ class EditCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._controller._restore(self.step.before, f"Undo {self.text()}", announce=("Undid", self.step))
+
+
+def _release_collector(held: list, *_args: object) -> None:
+    while held:
+        ui_collector = held.pop()
+        if shiboken6.isValid(ui_collector):
+            ui_collector.release_full_collections()
 
 
 class _Receiver(QObject):
@@ -254,6 +262,10 @@ class EditController(QObject):
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(PROGRESS_MS)
         self._progress_timer.timeout.connect(self._report_progress)
+        # The collector held for running work is released even if this controller goes first (a
+        # window torn down mid-work): the list outlives it, and the function needs no `self`.
+        self._collector_held: list[collector.UiThreadCollector] = []
+        self.destroyed.connect(functools.partial(_release_collector, self._collector_held))
         self._state_listeners: list[Callable[[], None]] = []
         self._merge_notes: dict[str, str] = {}  # path -> what a merge kept, said once it is saved
         self._take_typed_input: Callable[[], None] = lambda: None  # the form's, once connected
@@ -469,6 +481,7 @@ class EditController(QObject):
         self._work_label = label
         if not self._progress_timer.isActive() and (ui_collector := collector.installed()) is not None:
             ui_collector.hold_full_collections()
+            self._collector_held.append(ui_collector)
         self._progress_timer.start()
         self.workProgress.emit(label, 0, job.total)
         self._update_save_state()
@@ -481,8 +494,7 @@ class EditController(QObject):
     def _end_work(self) -> None:
         if self._edit_job is None and self._save_job is None and not self._landing and self._progress_timer.isActive():
             self._progress_timer.stop()
-            if (ui_collector := collector.installed()) is not None:
-                ui_collector.release_full_collections()
+            _release_collector(self._collector_held)
             self.workFinished.emit()
         self._update_save_state()
 

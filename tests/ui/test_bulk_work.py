@@ -235,3 +235,25 @@ def test_saved_records_are_taken_in_a_slice_per_turn_and_all_at_once_when_waited
     assert seen_between_slices[1] == (len(paths), False, {})
     assert sorted(landed) == sorted(paths)
     assert controller.dirty_paths() == []
+
+
+def test_a_controller_torn_down_mid_work_gives_the_collector_back(qtbot, paths):
+    import gc
+    import sys
+
+    from desktop.ui import collector
+
+    reader = GatedReader()
+    host = QWidget()
+    controller = EditController(host, EditSession(reader=reader))
+    interval = sys.getswitchinterval()
+    controller.edit(paths, "quality", 55)
+    qtbot.waitUntil(lambda: reader.reads == 1)
+    assert sys.getswitchinterval() == pytest.approx(collector.BUSY_SWITCH_INTERVAL_S)
+    controller.cancel_work()
+    reader.gate.set()
+    controller._pool.waitForDone()
+    host.deleteLater()  # the window goes before the work has been handed back
+    qtbot.waitUntil(lambda: sys.getswitchinterval() == pytest.approx(interval))
+    assert collector.installed()._holds == 0
+    assert not gc.isenabled()
