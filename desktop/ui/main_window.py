@@ -425,6 +425,9 @@ class MainWindow(QMainWindow):
         selection.currentRowChanged.connect(self._on_current_row)
         selection.selectionChanged.connect(lambda *_: self.selectedPathsChanged.emit(self.selected_paths()))
         self.model.countsChanged.connect(self._update_counts)
+        # A sort moves the selected row anywhere in the table: the view goes with it (Qt keeps the
+        # selection but not the scroll position, so the record being worked on vanished from view).
+        self.proxy.layoutChanged.connect(self._keep_current_in_view)
         self.loader.loadStarted.connect(self._on_load_started)
         self.loader.filesListed.connect(self._on_files_listed)
         self.loader.summariesLoaded.connect(self._on_summaries)
@@ -751,6 +754,11 @@ class MainWindow(QMainWindow):
         kept = self._current_path()
         self.proxy.set_search_text(self.searchField.text())
         self._after_filter(kept)
+
+    def _keep_current_in_view(self, *_args) -> None:
+        current = self.recordTable.currentIndex()
+        if current.isValid():
+            self.recordTable.scrollTo(current)
 
     def _current_path(self) -> str | None:
         current = self.recordTable.currentIndex()

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -625,3 +625,21 @@ def test_the_status_bar_counts_read_as_english_for_one_record(open_desk, tmp_pat
     (folder / "broken.md").write_text('---\ntitle: "unclosed\n---\n', encoding="utf-8")
     window = open_desk(folder)
     assert window.statusLabel.text().endswith("1 record, 0 to review, 0 approved, 1 needs attention")
+
+
+def test_the_selected_record_stays_in_view_after_a_sort(desk, qtbot):
+    desk.resize(1024, 500)  # a short table: far fewer rows visible than the 27 records
+    table = desk.recordTable
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_End)
+    chosen = desk.current_path()
+    assert table.viewport().rect().intersects(table.visualRect(table.currentIndex()))
+
+    header = table.horizontalHeader()
+    for column in (Column.QUALITY, Column.TITLE):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                         pos=header.viewport().rect().topLeft() + QPoint(header.sectionViewportPosition(column) + 5, 5))
+        qtbot.wait(50)
+        assert desk.current_path() == chosen, "sorting keeps the same record selected"
+        shown = table.viewport().rect().intersects(table.visualRect(table.currentIndex()))
+        assert shown, f"scrolled out of view by sorting by {column.name}"
