@@ -36,7 +36,7 @@ from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_checks import FolderChecker
 from desktop.ui.folder_loader import DocumentReader, FolderChanges, FolderLoader
 from desktop.ui.live_folder import FolderWatcher
-from desktop.ui.record_model import Column, Queue, RecordFilterProxy, RecordTableModel
+from desktop.ui.record_model import STATE_COLUMN_WIDTH, Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.review_pane import ReviewPane
 from desktop.ui.settings import (
     CHECK_LINKS,
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
         header.setSectionsMovable(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in {
-            Column.STATE: 40,
+            Column.STATE: STATE_COLUMN_WIDTH,
             Column.TITLE: 235,
             Column.PROVIDER: 110,
             Column.PUBLISHED: 118,

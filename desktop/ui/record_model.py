@@ -126,17 +126,33 @@ def state_icon(name: str) -> QIcon:
     return QIcon(str(resource_path("icons", f"{name}.svg")))
 
 
+# A row shows at most three states (a decision, problems or warnings, unsaved edits) of 16 px,
+# 2 px apart: the state column is this wide so the third, the unsaved mark, is never cut off.
+STATE_COLUMN_WIDTH = 3 * 16 + 2 * 2 + 12
+
+
 @lru_cache(maxsize=16)
 def _state_strip(flags: tuple[str, ...]) -> QIcon:
     """One icon holding each state's 16 px symbol side by side, so a row can show several at once."""
     size = 16
-    pixmap = QPixmap(size * len(flags) + 2 * (len(flags) - 1), size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    for i, name in enumerate(flags):
-        state_icon(name).paint(painter, QRect(i * (size + 2), 0, size, size))
-    painter.end()
-    return QIcon(pixmap)
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected):
+        pixmap = QPixmap(size * len(flags) + 2 * (len(flags) - 1), size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for i, name in enumerate(flags):
+            place = QRect(i * (size + 2), 0, size, size)
+            if mode == QIcon.Mode.Selected:
+                # On the selection's highlight the blue unsaved mark was all but invisible: each
+                # symbol sits on a white disc there.
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor("white"))
+                painter.drawEllipse(place)
+            state_icon(name).paint(painter, place)
+        painter.end()
+        icon.addPixmap(pixmap, mode)
+    return icon
 
 
 class _Row:

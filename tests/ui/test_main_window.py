@@ -643,3 +643,26 @@ def test_the_selected_record_stays_in_view_after_a_sort(desk, qtbot):
         assert desk.current_path() == chosen, "sorting keeps the same record selected"
         shown = table.viewport().rect().intersects(table.visualRect(table.currentIndex()))
         assert shown, f"scrolled out of view by sorting by {column.name}"
+
+
+def light_pixels(image) -> int:
+    return sum(1 for x in range(image.width()) for y in range(image.height()) if image.pixelColor(x, y).lightness() > 230)
+
+
+def test_the_unsaved_mark_shows_on_the_selected_row(desk, qtbot, monkeypatch):
+    from desktop.ui import edit_dialogs
+
+    monkeypatch.setattr(edit_dialogs, "ask_unsaved", lambda parent, count: "discard")  # closing at teardown
+    table = desk.recordTable
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    current = table.currentIndex()
+    state_cell = table.visualRect(current.siblingAtColumn(Column.STATE))
+    before = light_pixels(table.viewport().grab(state_cell).toImage())
+
+    desk.editController.edit([desk.current_path()], "quality", 66)
+    qtbot.waitUntil(lambda: desk.current_path() in desk.model.dirty_paths())
+    after = light_pixels(table.viewport().grab(state_cell).toImage())
+    # The row is approved and has warnings: in a 40 px column the third symbol, the mark, was cut
+    # off; and a blue mark on the blue highlight stood out only by its anti-aliasing.
+    assert after - before > 60, (before, after)
