@@ -355,11 +355,14 @@ class EditController(QObject):
         self.message.emit(str(refusal))
 
     def _land(self, keys: list[str], step: EditStep, merge_key) -> None:
+        self._push_step(keys, step, merge_key)
+        self._after_change(keys)
+
+    def _push_step(self, keys: list[str], step: EditStep, merge_key) -> None:
         if step.changed_anything:
             if len(keys) > 1:
                 step = EditStep(f"{step.description} on {len(keys)} records", step.before, step.after)
             self.undoStack.push(EditCommand(self, step, merge_key))
-        self._after_change(keys)
 
     # -- background work -------------------------------------------------------------------------
 
@@ -405,25 +408,27 @@ class EditController(QObject):
         if following is not None:  # superseded by a newer value of the same field
             self._start_edit_job(*following)
             return
+        self._take_in(job, at_once=False)
+
+    def _take_in(self, job: _EditJob, *, at_once: bool) -> None:
+        """Apply a finished edit job's fork to the session (or say why not), then its rows and
+        marks: in slices, or `at_once` when the folder is about to go."""
         if isinstance(job.error, EditCancelled):
             self._end_work()
             self.message.emit(str(job.error))
             return
-        if job.error is not None:
-            self._end_work()
-            self._refuse(job.keys, job.field, job.error)
-            return
-        step = job.step
-        assert step is not None
         try:
+            if job.error is not None:
+                raise job.error
             self.session.merge(job.fork, job.keys)
-        except EditRefused as refusal:
+        except Exception as refusal:  # the worker's error (EditRefused, an unreadable file) or a refused merge
             self._end_work()
             self._refuse(job.keys, job.field, refusal)
             return
-        if step.changed_anything and job.push:
-            self.undoStack.push(EditCommand(self, EditStep(f"{step.description} on {len(job.keys)} records",
-                                                           step.before, step.after), job.merge_key))
+        step = job.step
+        assert step is not None
+        if job.push:
+            self._push_step(job.keys, step, job.merge_key)
 
         def landed() -> None:
             self._end_work()
@@ -432,7 +437,11 @@ class EditController(QObject):
             elif step.changed_anything:
                 self.message.emit(f"{step.description} on {_records(len(job.keys))} (unsaved: Ctrl+S saves them).")
 
-        self._after_change_in_slices(list(job.keys), landed)
+        if at_once:
+            self._after_change(list(job.keys))
+            landed()
+        else:
+            self._after_change_in_slices(list(job.keys), landed)
 
     def _after_change_in_slices(self, keys: list[str], done: Callable[[], None]) -> None:
         """`_after_change` for LAND_SLICE records per turn of the event loop, then `done`: the
@@ -464,18 +473,10 @@ class EditController(QObject):
             self._next_edit = None
         self._pool.waitForDone()
         self._edit_job = None
-        if not job.push:
-            try:
-                if job.error is not None:
-                    raise job.error
-                self.session.merge(job.fork, job.keys)
-            except Exception as refusal:  # the worker's error or a refused merge, said as a refusal
-                self._refuse(job.keys, job.field, refusal)
-            else:
-                self._after_change(job.keys)
-                if job.then is not None:
-                    job.then()
-        self._end_work()
+        if job.push:
+            self._end_work()
+        else:
+            self._take_in(job, at_once=True)
 
     def _begin_work(self, label: str, job: _EditJob | _SaveAllJob) -> None:
         self._work_label = label
