@@ -69,8 +69,7 @@ class UiThreadCollector(QObject):
         if self._holds == 0:
             sys.setswitchinterval(self._switch_interval)
             self._timer.setInterval(CHECK_MS)
-            gc.collect(1)
-            gc.freeze()
+            settle_heap()
 
     def collect_due(self) -> int:
         """Run the oldest generation whose count passed its threshold, as CPython's own trigger would."""
@@ -92,7 +91,7 @@ def install(application: QCoreApplication | None = None) -> UiThreadCollector:
     application = application or QCoreApplication.instance()
     if application is None:
         raise RuntimeError("the UI-thread collector needs a QApplication")
-    existing = application.findChild(UiThreadCollector, _OBJECT_NAME, Qt.FindChildOption.FindDirectChildrenOnly)
+    existing = installed(application)
     if existing is not None:
         gc.disable()
         return existing
@@ -105,3 +104,16 @@ def installed(application: QCoreApplication | None = None) -> UiThreadCollector 
     if application is None:
         return None
     return application.findChild(UiThreadCollector, _OBJECT_NAME, Qt.FindChildOption.FindDirectChildrenOnly)
+
+
+def settle_heap() -> None:
+    """Take what exists now (widgets, Qt wrappers, a folder's rows, a bulk edit's documents) out
+    of the full collections' walks.
+
+    Those objects live as long as the folder is open, yet every full collection walks them all on
+    the UI thread: measured during Save All, a 145 ms pause, 39 ms with them frozen. Freed objects
+    still go by reference counting; only a reference cycle made before the freeze is never
+    reclaimed, so the young generations are collected first (a few milliseconds).
+    """
+    gc.collect(1)
+    gc.freeze()

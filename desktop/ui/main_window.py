@@ -1,7 +1,6 @@
 """The review desk: queues on the left, the record table in the middle, the review pane on the right."""
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.paths import resource_path
 from desktop.records import Document, RecordSummary, path_key, summarize_document
-from desktop.ui import dialogs, links
+from desktop.ui import collector, dialogs, links
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_checks import FolderChecker
 from desktop.ui.folder_loader import DocumentReader, FolderChanges, FolderLoader
@@ -98,19 +97,6 @@ def prepare_tls() -> None:
     """
     if QSslSocket.supportsSsl():
         QSslConfiguration.defaultConfiguration().caCertificates()
-
-
-def settle_heap_after_load() -> None:
-    """Take what exists once a folder is in (widgets, Qt wrappers, the rows) out of the cyclic collector's walks.
-
-    Those objects live as long as the folder is open, yet every full garbage collection walks
-    them all (on the UI thread, desktop/ui/collector.py): measured during Save All, a 145 ms pause on the UI
-    thread, 39 ms with them frozen. Freed objects still go by reference counting; only a
-    reference cycle made before the freeze is never reclaimed, so the young generations are
-    collected first (a few milliseconds). Called once per load: a reload freezes what is new.
-    """
-    gc.collect(1)
-    gc.freeze()
 
 
 class QueueDelegate(QStyledItemDelegate):
@@ -539,7 +525,7 @@ class MainWindow(QMainWindow):
     def _on_load_finished(self, generation: int, count: int) -> None:
         self._loading = False
         self.progressBar.hide()
-        settle_heap_after_load()
+        collector.settle_heap()  # once per load: a reload freezes what is new
         if self._reselect_path:
             self._reselect_path = None
             self._select_proxy_row(0)
