@@ -266,21 +266,20 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
 # line is matched on its own. Searching for the key alone and looking back at each line's start
 # in Python cost twice as much (`title` is written in every related item and image).
 _RELATED_START = re.compile(r"^related:[ ]*$", re.M)
-_KEY_SPELLINGS: dict[tuple, re.Pattern[str]] = {}
+# (key, nested) -> the spelling at the text's start, and the same after a newline
+_KEY_SPELLINGS: dict[tuple[str, bool], tuple[re.Pattern[str], re.Pattern[str]]] = {}
 _PLAIN_NESTED_INDENT = re.compile(r"[ ]+(?:-[ ]+)?")
 
 
 def _key_places(front: str, key: str, *, nested: bool, start: int = 0) -> tuple[list[int], int]:
     """(end of each plain `key: ` at or after `start`, the count of lines anywhere spelling `key` as
     a mapping key): top-level lines for `nested=False`, indented or list-item lines otherwise."""
-    spelled = _KEY_SPELLINGS.get((key, nested))
-    if spelled is None:
+    patterns = _KEY_SPELLINGS.get((key, nested))
+    if patterns is None:
         lead = "[ -]+" if nested else ""
-        spelled = _KEY_SPELLINGS[key, nested] = re.compile(
-            rf"(?P<indent>{lead})(?P<open>[\"']?){re.escape(key)}(?P<close>[\"']?)(?P<space>[ ]*):(?P<value>[ ]+(?=\S))?")
-        after_newline = _KEY_SPELLINGS[key, nested, "\n"] = re.compile("\n" + spelled.pattern)
-    else:
-        after_newline = _KEY_SPELLINGS[key, nested, "\n"]
+        source = rf"(?P<indent>{lead})(?P<open>[\"']?){re.escape(key)}(?P<close>[\"']?)(?P<space>[ ]*):(?P<value>[ ]+(?=\S))?"
+        patterns = _KEY_SPELLINGS[key, nested] = (re.compile(source), re.compile("\n" + source))
+    spelled, after_newline = patterns
     plain: list[int] = []
     spellings = 0
     first = spelled.match(front)  # the first line has no newline before it (copying the text to add one cost 24 us)

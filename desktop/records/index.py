@@ -268,8 +268,6 @@ _PROBLEMS = _STORED_FIELDS.index("problems")
 _TITLE_AT = _STORED_FIELDS.index("title_at")
 _WEB_URL_AT = _STORED_FIELDS.index("web_url_at")
 _RELATED_URLS = _STORED_FIELDS.index("related_urls")
-_make_summary = RecordSummary
-_make_problem = Problem
 
 
 def summary_to_json(summary: RecordSummary) -> str:
@@ -287,12 +285,12 @@ def summary_from_json(text: str, path: Path | str) -> RecordSummary:
         raise ValueError("not a summary of this version")
     # A summary's sequences are tuples (hashable, cheap to pickle); JSON gives lists back.
     fields[_TOPICS] = tuple(fields[_TOPICS])
-    fields[_PROBLEMS] = tuple(_make_problem(*problem) for problem in fields[_PROBLEMS])
+    fields[_PROBLEMS] = tuple(Problem(*problem) for problem in fields[_PROBLEMS])
     for place in (_TITLE_AT, _WEB_URL_AT):
         if fields[place] is not None:
             fields[place] = tuple(fields[place])
     fields[_RELATED_URLS] = tuple(map(tuple, fields[_RELATED_URLS]))
-    return _make_summary(str(path), *fields)
+    return RecordSummary(str(path), *fields)
 
 
 # --------------------------------------------------------------------------- the indexed scan

@@ -128,21 +128,22 @@ def state_icon(name: str) -> QIcon:
 
 # A row shows at most three states (a decision, problems or warnings, unsaved edits) of 16 px,
 # 2 px apart: the state column is this wide so the third, the unsaved mark, is never cut off.
-STATE_COLUMN_WIDTH = 3 * 16 + 2 * 2 + 12
+_STATE_SIZE, _STATE_GAP = 16, 2
+STATE_COLUMN_WIDTH = 3 * _STATE_SIZE + 2 * _STATE_GAP + 12
 
 
 @lru_cache(maxsize=16)
 def _state_strip(flags: tuple[str, ...]) -> QIcon:
     """One icon holding each state's 16 px symbol side by side, so a row can show several at once."""
-    size = 16
+    size, gap = _STATE_SIZE, _STATE_GAP
     icon = QIcon()
     for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected):
-        pixmap = QPixmap(size * len(flags) + 2 * (len(flags) - 1), size)
+        pixmap = QPixmap(size * len(flags) + gap * (len(flags) - 1), size)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for i, name in enumerate(flags):
-            place = QRect(i * (size + 2), 0, size, size)
+            place = QRect(i * (size + gap), 0, size, size)
             if mode == QIcon.Mode.Selected:
                 # On the selection's highlight the blue unsaved mark was all but invisible: each
                 # symbol sits on a white disc there.
