@@ -464,6 +464,8 @@ def _shown(value: Any) -> str:
         return _key_text(value)
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)
+        if not text.isprintable():  # a direction override would reorder the message around it
+            text = "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
         return text if len(text) <= 60 else text[:56] + "…\""
     if isinstance(value, Mapping):
         return "a set of keys"

@@ -433,3 +433,34 @@ def test_a_url_that_is_not_a_web_address_is_a_problem(seed_file, url):
     seed_file.write_text(text.replace('webUrl: "https://www.thestreet.com/', f'webUrl: "{url}#', 1), encoding="utf-8")
     problems = [p for p in read_document(seed_file).problems if p.path == "$.webUrl"]
     assert len(problems) == 1 and "http:// or https://" in problems[0].message and problems[0].line == 6
+
+
+# Written as YAML double-quoted text, so the escapes become the characters themselves.
+HOSTILE_ADDRESSES = {
+    "an escape sequence": (r"https://example.com/a\x1b[31mred", r"a\u001b[31mred"),
+    "a NUL byte in the host": (r"https://exa\x00mple.com/", r"exa\u0000mple"),
+    "a right-to-left override": (r"https://example.com/\u202egnp.exe", r"/\u202egnp.exe"),
+    "a user name and password": ("https://www.bbc.co.uk:news@attacker.example/", "www.bbc.co.uk:news@"),
+    "an address longer than servers take": ("https://example.com/" + "a" * 9000, "https://example.com/aaa"),
+}
+
+
+@pytest.mark.parametrize("written, shown", HOSTILE_ADDRESSES.values(), ids=HOSTILE_ADDRESSES)
+def test_a_hostile_web_address_is_a_problem_shown_escaped(seed_file, written, shown):
+    text = seed_file.read_text(encoding="utf-8")
+    seed_file.write_text(text.replace('webUrl: "https://www.thestreet.com/', f'webUrl: "{written}#', 1), encoding="utf-8")
+    problems = [p for p in read_document(seed_file).problems if p.path == "$.webUrl"]
+    assert len(problems) == 1 and (problems[0].line, problems[0].column) == (6, 9)
+    message = problems[0].message
+    assert "at most 8,192 characters" in message and shown in message
+    # The message itself is safe to show: no control or direction character reaches a label or terminal.
+    assert message.isprintable() and len(message) < 300
+
+
+@pytest.mark.parametrize("url", ["https://medium.com/@newsdesk/a-story", "http://a.io", "https://example.com?q=1#top",
+                                 "https://example.com/" + "a" * 8000])
+def test_an_ordinary_web_address_with_an_at_sign_or_a_long_path_is_no_problem(seed_file, url):
+    text = seed_file.read_text(encoding="utf-8")
+    start = text.index('webUrl: "') + len('webUrl: "')
+    seed_file.write_text(text[:start] + url + text[text.index('"', start):], encoding="utf-8")
+    assert [p for p in read_document(seed_file).problems if p.path == "$.webUrl"] == []

@@ -79,7 +79,8 @@ FAILING = [
     ('title: "A title"', "title: 12", "$.title", 2, 8, "title must be a title that is not blank (found 12)"),
     ('title: "A title"\n', "", "$.title", 2, 1, "title is missing"),
     ('webUrl: "https://example.com/story"', 'webUrl: "ftp://example.com/x"', "$.webUrl", 3, 9,
-     'webUrl must be a web address starting with http:// or https:// (found "ftp://example.com/x")'),
+     'webUrl must be a web address starting with http:// or https://, at most 8,192 characters, without spaces, '
+     'invisible control characters or a user:password@ (found "ftp://example.com/x")'),
     ('webUrl: "https://example.com/story"', "webUrl: example.com", "$.webUrl", 3, 9, "webUrl must be a web address"),
     ('webUrl: "https://example.com/story"\n', "", "$.webUrl", 2, 1, "webUrl is missing"),
     ("quality: 40", "quality: 140", "$.quality", 5, 10, "quality must be a whole number from 0 to 100 (found 140)"),
