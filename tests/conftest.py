@@ -5,6 +5,7 @@ import ipaddress
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -162,6 +163,46 @@ class NetworkGuard:
     def take(self) -> list[str]:
         found, self.violations = self.violations, []
         return found
+
+
+
+class SmallDisk:
+    """A real, tiny file system (tmpfs) mounted in a test's folder: full and read-only as the kernel
+    makes them, with the errors a user's disk gives, not as a mock says."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._filler = path / "filler.bin"
+
+    def fill(self, leave: int) -> None:
+        """Take all but about `leave` bytes of the free space."""
+        free = os.statvfs(self.path).f_bavail * os.statvfs(self.path).f_frsize
+        with open(self._filler, "ab") as handle:
+            handle.write(b"\0" * max(0, free - leave))
+        assert os.statvfs(self.path).f_bavail * os.statvfs(self.path).f_frsize <= leave
+
+    def make_room(self) -> None:
+        self._filler.unlink(missing_ok=True)
+
+    def read_only(self, read_only: bool = True) -> None:
+        option = "remount,ro" if read_only else "remount,rw"
+        subprocess.run(["mount", "-o", option, str(self.path)], check=True, capture_output=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
+    """A 512 KB tmpfs at tmp_path/disk. Needs the right to mount (root, as on CI); skipped without it."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "newsdesk-test", str(mount_point)],
+                             capture_output=True, text=True) if shutil.which("mount") else None
+    if mounted is None or mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here ({mounted.stderr.strip() if mounted else 'no mount'})")
+    try:
+        yield SmallDisk(mount_point)
+    finally:
+        # Lazily: a watcher of the window under test may still hold the folder open for a moment.
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
 
 
 _NETWORK_GUARD = NetworkGuard()

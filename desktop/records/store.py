@@ -36,6 +36,9 @@ def _reason(error: OSError) -> str:
         return "permission denied"
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return "the disk is full"
+    # The system's own "File too large" (a file size limit); the reader raises EFBIG in its own words.
+    if error.errno == errno.EFBIG and error.strerror == os.strerror(errno.EFBIG):
+        return "the file would be larger than this system allows"
     if error.errno == errno.EROFS:
         return "the disk is read-only"
     if isinstance(error, FileNotFoundError) or error.errno == errno.ENOENT:
@@ -57,7 +60,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
         mode = stat.S_IMODE(os.stat(target).st_mode)
         # A rename needs only the folder's permission: check the file's own, as editors do.
         if not os.access(target, os.W_OK):
-            raise SaveError(f"Could not save {target}: the file is read-only.")
+            what = "disk" if _on_read_only_disk(folder) else "file"
+            raise SaveError(f"Could not save {target}: the {what} is read-only.")
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
@@ -83,6 +87,13 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
             except OSError:
                 pass
     sync_folder(folder)
+
+
+def _on_read_only_disk(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows)
+        return False
 
 
 def sync_folder(folder: Path) -> None:

@@ -10,11 +10,18 @@ from pathlib import Path
 
 import pytest
 
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
+
 from desktop.records import reading
 from desktop.records.model import ENCODING, IO
 from desktop.records.reading import read_document
 
 REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "seeds" / "000_fbf05e2be9931d54.txt"
+SEED_NAME = SEED.name
 
 
 def newsdesk(*argv: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
@@ -286,7 +293,28 @@ path, moment = sys.argv[1], sys.argv[2]
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
-if moment == "after writing, before fsync":
+class HalfWritten:  # the temporary file's handle: the kill comes halfway through writing the new bytes
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.handle.__exit__(*exc)
+
+    def write(self, data):
+        self.handle.write(data[: len(data) // 2])
+        self.handle.flush()
+        die()
+
+real_fdopen = store.os.fdopen
+if moment == "after creating the temporary file":
+    store.os.fdopen = die
+elif moment == "halfway through writing":
+    store.os.fdopen = lambda *args, **kwargs: HalfWritten(real_fdopen(*args, **kwargs))
+elif moment == "after writing, before fsync":
     store.os.fsync = die
 elif moment == "after fsync, before rename":
     store.os.replace = die
@@ -295,7 +323,8 @@ elif moment == "after rename, before the folder sync":
 store.save_document(apply_edits(read_document(path), {"quality": 77}))
 """
 
-KILL_MOMENTS = ["after writing, before fsync", "after fsync, before rename", "after rename, before the folder sync"]
+KILL_MOMENTS = ["after creating the temporary file", "halfway through writing", "after writing, before fsync",
+                 "after fsync, before rename", "after rename, before the folder sync"]
 
 
 def temporary_files(folder: Path) -> list[str]:
@@ -349,6 +378,47 @@ def test_a_full_disk_from_the_command_line_keeps_the_original(seed_file, monkeyp
     assert "the disk is full" in capsys.readouterr().err
     assert seed_file.read_bytes() == before and temporary_files(seed_file.parent) == []
 
+
+
+def test_a_real_full_disk_from_the_command_line_keeps_the_original(small_disk):
+    record = small_disk.path / SEED_NAME
+    record.write_bytes(SEED.read_bytes())
+    before = record.read_bytes()
+    small_disk.fill(leave=8 * 1024)  # less than the record's 27 KB: its new copy cannot be written
+    result = newsdesk("set", str(record), "--quality", "5")
+    assert result.returncode == 1
+    assert f"{record}: not changed: Could not save {record}: the disk is full." in result.stderr
+    assert record.read_bytes() == before and temporary_files(small_disk.path) == []
+    small_disk.make_room()
+    assert newsdesk("set", str(record), "--quality", "5").returncode == 0
+    assert read_document(record).data["quality"] == 5
+
+
+def test_a_real_read_only_disk_from_the_command_line_keeps_the_original(small_disk):
+    record = small_disk.path / SEED_NAME
+    record.write_bytes(SEED.read_bytes())
+    before = record.read_bytes()
+    small_disk.read_only()
+    result = newsdesk("set", str(record), "--quality", "5")
+    assert result.returncode == 1
+    assert f"Could not save {record}: the disk is read-only." in result.stderr
+    assert record.read_bytes() == before
+    small_disk.read_only(False)
+    assert temporary_files(small_disk.path) == []
+
+
+@pytest.mark.skipif(resource is None, reason="no resource limits on this platform")
+def test_a_file_size_limit_smaller_than_the_record_keeps_the_original(seed_file):
+    before = seed_file.read_bytes()
+
+    def limit_file_size() -> None:  # in the child: writes past 4 KB fail with EFBIG (Python ignores SIGXFSZ)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    result = subprocess.run([sys.executable, "-m", "desktop", "set", str(seed_file), "--quality", "5"], cwd=REPO,
+                            capture_output=True, text=True, timeout=30, preexec_fn=limit_file_size)
+    assert result.returncode == 1
+    assert f"Could not save {seed_file}: the file would be larger than this system allows." in result.stderr
+    assert seed_file.read_bytes() == before and temporary_files(seed_file.parent) == []
 
 def test_a_read_only_file_is_not_replaced(seed_file, monkeypatch):
     # Renaming over a file needs only the folder's permission: without a check, a file made

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from helpers import changed_lines
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from modal import click_when_shown
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.records import session as session_module
 from desktop.records.scan import iter_record_files
@@ -305,30 +306,15 @@ def test_no_question_without_unsaved_edits(controller, answers):
     assert answers.asked == []
 
 
-def _click_when_shown(button_text: str) -> None:
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
-            return
-        for button in box.buttons():
-            if button.text().replace("&", "") == button_text:
-                button.click()
-                return
-        raise AssertionError(f"no button {button_text!r} in {[b.text() for b in box.buttons()]}")
-
-    QTimer.singleShot(0, click)
-
-
 @pytest.mark.parametrize(("button", "answer"), [("Reload", "reload"), ("Overwrite", "overwrite"), ("Cancel", "cancel")])
 def test_the_changed_on_disk_question_returns_the_button_clicked(qtbot, host, button, answer):
-    _click_when_shown(button)
+    click_when_shown(button)
     assert edit_dialogs.ask_changed_on_disk(host, "/tmp/a.txt") == answer
 
 
 @pytest.mark.parametrize(("button", "answer"), [("Save All", "save"), ("Discard", "discard"), ("Cancel", "cancel")])
 def test_the_unsaved_question_returns_the_button_clicked(qtbot, host, button, answer):
-    _click_when_shown(button)
+    click_when_shown(button)
     assert edit_dialogs.ask_unsaved(host, 3) == answer
 
 

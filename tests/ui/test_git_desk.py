@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from git_fixtures import git, isolated_git, pytestmark_git, record_remote, two_editors  # noqa: F401
+from modal import when_shown
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -145,7 +146,6 @@ def test_sync_merges_another_editors_other_field_and_the_row_shows_both(open_des
 
 
 def test_a_same_field_conflict_is_resolved_per_field_in_the_window(open_desk, qtbot, two_editors):
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QRadioButton
 
     from desktop.ui.edit_dialogs import FieldChoiceDialog
@@ -166,16 +166,11 @@ def test_a_same_field_conflict_is_resolved_per_field_in_the_window(open_desk, qt
 
     seen = []
 
-    def choose_theirs() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, FieldChoiceDialog):
-            QTimer.singleShot(20, choose_theirs)
-            return
-        seen.append(dialog)
+    def choose_theirs(dialog: FieldChoiceDialog) -> None:
         dialog.findChild(QRadioButton, "takeTheirs_quality").click()
         qtbot.keyClick(dialog.mergeButton, Qt.Key.Key_Space)
 
-    QTimer.singleShot(0, choose_theirs)
+    when_shown(FieldChoiceDialog, choose_theirs, seen)
     window.registry["actionResolveConflict"].trigger()
     qtbot.waitUntil(lambda: "Resolved" in window.statusBar().currentMessage(), timeout=GIT_TIMEOUT_MS)
     assert len(seen) == 1

@@ -2,12 +2,11 @@
 and mine, and lets me choose per field where both of us changed the same one. Real dialogs, keys."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from form_keys import typed_quality
 from helpers import changed_lines
-from PySide6.QtCore import Qt, QTimer
+from modal import when_shown
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QRadioButton
 
 from desktop.ui import edit_dialogs
@@ -21,20 +20,6 @@ ALT = Qt.KeyboardModifier.AltModifier
 def discard_at_teardown(monkeypatch):
     # A failed test must not leave the window's close waiting on a question nobody answers.
     monkeypatch.setattr(edit_dialogs, "ask_unsaved", lambda parent, count: "discard")
-
-
-def when_shown(kind: type, act: Callable, seen: list) -> None:
-    """Run `act(dialog)` once a modal dialog of `kind` is up (it runs its own event loop)."""
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind) or not dialog.isVisible():
-            QTimer.singleShot(20, poll)
-            return
-        seen.append(dialog)
-        act(dialog)
-
-    QTimer.singleShot(0, poll)
 
 
 def test_merge_keeps_the_change_on_disk_and_my_edit(desk, qtbot):
