@@ -6,7 +6,6 @@ and column of the value (found in the YAML node tree).
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
 import json
@@ -334,23 +333,24 @@ def same_value(a: Any, b: Any) -> bool:
 
 def json_ready(value: Any, node: yaml.Node | None = None) -> Any:
     """`value` as plain JSON types. Timestamps become text: as written in the file when `node`
-    (the value's YAML node) is given, else ISO 8601."""
+    (the value's YAML node) is given, else ISO 8601. A YAML `!!set` is what YAML says it is, a
+    mapping of its members to nothing, and `!!binary` data stays bytes: taken for a list or for
+    text, `topics: !!set` or `title: !!binary` would pass rules they break."""
     if isinstance(value, Mapping):
         result = {}
         for key, item in value.items():
             child = node_at(node, [key]) if isinstance(node, yaml.MappingNode) else None
             result[key if isinstance(key, str) else _key_text(key)] = json_ready(item, child)
         return result
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
-        nodes = node.value if isinstance(node, yaml.SequenceNode) and len(node.value) == len(items) else None
-        return [json_ready(item, nodes[index] if nodes else None) for index, item in enumerate(items)]
+    if isinstance(value, (set, frozenset)):
+        return {item if isinstance(item, str) else _key_text(item): None for item in sorted(value, key=repr)}
+    if isinstance(value, (list, tuple)):
+        nodes = node.value if isinstance(node, yaml.SequenceNode) and len(node.value) == len(value) else None
+        return [json_ready(item, nodes[index] if nodes else None) for index, item in enumerate(value)]
     if isinstance(value, (dt.date, dt.datetime)):
         if isinstance(node, yaml.ScalarNode):
             return node.value
         return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
     return value
 
 
@@ -467,6 +467,8 @@ def _shown(value: Any) -> str:
         if not text.isprintable():  # a direction override would reorder the message around it
             text = "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
         return text if len(text) <= 60 else text[:56] + "…\""
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
     if isinstance(value, Mapping):
         return "a set of keys"
     if isinstance(value, list):

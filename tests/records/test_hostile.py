@@ -534,3 +534,28 @@ def test_an_ordinary_web_address_with_an_at_sign_or_a_long_path_is_no_problem(se
     start = text.index('webUrl: "') + len('webUrl: "')
     seed_file.write_text(text[:start] + url + text[text.index('"', start):], encoding="utf-8")
     assert [p for p in read_document(seed_file).problems if p.path == "$.webUrl"] == []
+
+
+# --------------------------------------------------------------------------- standard tags that change a value's kind
+
+TYPE_CHANGING_TAGS = {
+    "a set for a list": ("topics:\n  - Natural Language Processing\n  - AI\n", "topics: !!set\n  ? Natural Language Processing\n  ? AI\nformerTopics:\n",
+                         "$.topics", "topics must be a list of topic names (found a set of keys)"),
+    "binary data for a title": ('title: "', 'title: !!binary "aGVsbG8="\nformerTitle: "', "$.title",
+                                "title must be a title that is not blank (found binary data (!!binary))"),
+    "binary data for the secured blob": ('secured: "', 'secured: !!binary "aGVsbG8="\nformerSecured: "', "$.secured",
+                                         "secured must be text (found binary data (!!binary))"),
+}
+
+
+@pytest.mark.parametrize("old, new, path, message", TYPE_CHANGING_TAGS.values(), ids=TYPE_CHANGING_TAGS)
+def test_a_standard_tag_that_changes_a_values_kind_is_a_problem_on_both_paths(seed_file, old, new, path, message):
+    from desktop.records.scan import index_paths
+
+    text = seed_file.read_text(encoding="utf-8")
+    assert old in text
+    seed_file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = [(p.line, p.message) for p in read_document(seed_file).problems if p.path == path]
+    assert len(found) == 1 and found[0][1] == message, found
+    listed = [(p.line, p.message) for p in index_paths([str(seed_file)])[0].summary.problems if p.path == path]
+    assert listed == found, "the folder's list says the same as the editor"
