@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.git_commands import COMMANDS as GIT_COMMANDS
+from desktop.records import counted
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # a record has a problem, or an edit was refused or could not be saved
@@ -334,9 +335,12 @@ def _run_validate(options: argparse.Namespace) -> int:
     summaries = _summaries(options)
     checker = None
     if options.online:
-        from desktop.records import LinkChecker
+        from desktop.records import LinkChecker, folder_cache_path
 
-        checker = LinkChecker(max_age=options.max_age * 3600, timeout=options.timeout or 0.001)
+        # One folder: its answers are kept in its index, where the window finds them too.
+        one_folder = len(options.paths) == 1 and Path(options.paths[0]).is_dir()
+        cache = folder_cache_path(options.paths[0]) if one_folder else None
+        checker = LinkChecker(cache, max_age=options.max_age * 3600, timeout=options.timeout or 0.001)
     extra = folder_problems(summaries, online=options.online, checker=checker,
                             min_image_size=options.min_image_size)
     with_problems = with_warnings = 0
@@ -353,7 +357,7 @@ def _run_validate(options: argparse.Namespace) -> int:
             else:
                 level = "" if problem.is_error else "warning: "
                 print(_printable(f"{problem.location(path)}: {level}{problem.message}"))
-    summary_line = f"{_count(len(summaries), 'record')} checked, {with_problems} with problems"
+    summary_line = f"{counted(len(summaries), 'record')} checked, {with_problems} with problems"
     if with_warnings:
         summary_line += f", {with_warnings} with warnings"
     # With --json stdout stays pure JSON lines; the summary goes where people read it.
@@ -392,7 +396,7 @@ def _run_list(options: argparse.Namespace) -> int:
     width = shutil.get_terminal_size(fallback=(120, 24)).columns
     for line in _aligned_table(_LIST_COLUMNS, rows, width, _SHRINK_STEPS):
         print(line.rstrip())
-    print(f"{_count(len(summaries), 'record')}, {sum(1 for s in summaries if s.published)} published, "
+    print(f"{counted(len(summaries), 'record')}, {sum(1 for s in summaries if s.published)} published, "
           f"{sum(1 for s in summaries if s.problem_count)} with problems")
     return EXIT_OK
 
@@ -496,10 +500,6 @@ def _printable(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
 # --------------------------------------------------------------------------- set
 
 
@@ -530,7 +530,7 @@ def _run_set(options: argparse.Namespace) -> int:
             outcome.changed.append(file)
     if len(options.files) > 1 or outcome.failed:
         summary = (
-            f"{_count(len(options.files), 'file')}: {len(outcome.changed)} changed, "
+            f"{counted(len(options.files), 'file')}: {len(outcome.changed)} changed, "
             f"{len(outcome.unchanged)} unchanged, {len(outcome.failed)} failed"
         )
         if outcome.failed:

@@ -506,7 +506,30 @@ def test_online_reports_dead_moved_and_wrong_sized_links_as_warnings(tmp_path, c
     assert f"{path}:23:10: warning: image {link_server.url('/image/512x288.png')} is 512 x 288, not 1024 x 576 as the record says" in lines
     assert f"{path}:33:13: warning: link {link_server.url('/gone')} answers 404 Not Found" in lines
     assert lines[-1] == "2 records checked, 0 with problems, 2 with warnings"
+    asked = sum(link_server.hits.values())
     assert run(capsys, "validate", "--online", "--strict", str(folder))[0] == 1
+    assert sum(link_server.hits.values()) == asked, "within the cache age, nothing is asked again"
+
+
+def test_online_answers_are_kept_in_the_folders_index(tmp_path, capsys, link_server):
+    import sqlite3
+
+    from records.test_linkcheck import record_with_links
+
+    from desktop.records.index import index_path
+
+    folder = tmp_path / "online"
+    folder.mkdir()
+    record_with_links(folder, link_server)
+    assert run(capsys, "validate", "--online", str(folder))[0] == 0
+    with sqlite3.connect(index_path(folder)) as database:
+        urls = {url for (url,) in database.execute("SELECT url FROM links")}
+        indexed = database.execute("SELECT count(*) FROM records").fetchone()[0]
+    assert link_server.url("/gone") in urls and indexed == 1, "the answers sit beside the summaries"
+    # The index rebuilt (--no-index) forgets them with the rest: the links are asked again.
+    asked = sum(link_server.hits.values())
+    assert run(capsys, "validate", "--online", "--no-index", str(folder))[0] == 0
+    assert sum(link_server.hits.values()) == 2 * asked
 
 
 def test_set_saves_through_the_edit_sessions_writer(seed_copy, capsys, monkeypatch):

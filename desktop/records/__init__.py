@@ -46,6 +46,8 @@ _HOME: dict[str, str] = {
     "plan_all": "journal",
     "resolve": "journal",
     "LinkChecker": "linkcheck",
+    "LinkResult": "linkcheck",
+    "folder_cache_path": "linkcheck",
     "ABSENT": "merge",
     "FieldConflict": "merge",
     "MINE": "merge",
@@ -78,6 +80,7 @@ _HOME: dict[str, str] = {
     "same_topic": "session",
     "FileChangedOnDisk": "store",
     "SaveError": "store",
+    "counted": "words",
 }
 
 __all__ = sorted(_HOME)

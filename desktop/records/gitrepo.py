@@ -23,6 +23,7 @@ from desktop.records.errors import RecordError
 
 from .model import RECORD_SUFFIXES, Document
 from .reading import parse_document, read_document
+from .words import counted
 
 MERGE_DRIVER = "newsdesk"
 ATTRIBUTE_PATTERNS = tuple(f"*{suffix}" for suffix in RECORD_SUFFIXES)
@@ -275,21 +276,17 @@ def _describe_record(root: Path, path: Path) -> tuple[PublishedRecord | None, st
                            approved, edited), ""
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
 def publish_message(records: Sequence[PublishedRecord], approver: tuple[str, str], subject: str | None = None) -> str:
     approvals = sum(1 for r in records if r.approved)
     edits = len(records) - approvals
     if subject:
         head = _one_line(subject)
     elif approvals and edits:
-        head = f"Approve {_count(approvals, 'record')}, edit {edits}"
+        head = f"Approve {counted(approvals, 'record')}, edit {edits}"
     elif approvals:
-        head = f"Approve {_count(approvals, 'record')}"
+        head = f"Approve {counted(approvals, 'record')}"
     else:
-        head = f"Edit {_count(edits, 'record')}"
+        head = f"Edit {counted(edits, 'record')}"
     lines = [head, ""]
     for record in records:
         what = []
@@ -330,7 +327,7 @@ def publish(folder: str | os.PathLike[str], *, message: str | None = None, push:
         else:
             records.append(record)
     if conflicted:
-        raise GitError(f"{_count(len(conflicted), 'record')} still {'has' if len(conflicted) == 1 else 'have'} "
+        raise GitError(f"{counted(len(conflicted), 'record')} still {'has' if len(conflicted) == 1 else 'have'} "
                        f"merge conflicts ({', '.join(sorted(conflicted)[:5])}): resolve them first. Nothing was committed.")
     if not records:
         raise GitError("no record has saved approvals or field edits to publish.")
@@ -427,10 +424,10 @@ class SyncResult:
     conflicted: list[Path]  # records the pull left with conflicts, to resolve per field
 
     def sentence(self) -> str:
-        came = "Already up to date" if not self.pulled else f"Pulled {_count(self.pulled, 'commit')}"
+        came = "Already up to date" if not self.pulled else f"Pulled {counted(self.pulled, 'commit')}"
         if self.conflicted:
             names = ", ".join(sorted(p.name for p in self.conflicted)[:5])
-            return f"{came}; {_count(len(self.conflicted), 'record')} to resolve field by field (Git > Resolve Conflict): {names}."
+            return f"{came}; {counted(len(self.conflicted), 'record')} to resolve field by field (Git > Resolve Conflict): {names}."
         return came + "."
 
 

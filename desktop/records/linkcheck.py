@@ -4,8 +4,10 @@ http(s) only, through urllib: a page is asked with HEAD, and with a ranged GET w
 refuses HEAD (405, 501); an image always with a ranged GET of its first bytes, whose header gives
 the real size (PNG, JPEG, GIF, WebP) without decoding it. Redirects are followed by hand to a limit,
 so each hop is known and only http(s) hops are taken. Requests are limited per host and overall;
-answers are kept with their date in an sqlite file in the user's cache, and an address checked
-within `max_age` seconds is not asked again. Qt-free; the window runs it on a worker thread.
+answers are kept with their date in the index of the folder checked (its own table in the same
+database, see index.py; an sqlite file in the user's cache when no one folder is checked), and an
+address checked within `max_age` seconds is not asked again. Qt-free; the window runs it on a
+worker thread.
 """
 from __future__ import annotations
 
@@ -79,6 +81,13 @@ def default_cache_path() -> Path:
     return user_cache_dir() / "links.sqlite3"
 
 
+def folder_cache_path(folder: str | Path) -> Path:
+    """Where the answers about one folder's links are kept: in that folder's index."""
+    from .index import index_path  # the index is the larger import, needed only here
+
+    return index_path(folder)
+
+
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):  # the checker follows them itself, hop by hop
         return None
@@ -104,7 +113,11 @@ class LinkChecker:
         self._cancelled = threading.Event()
 
     def cancel(self) -> None:
+        """Any thread: ask no more addresses; `check` returns what was answered so far."""
         self._cancelled.set()
+
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
 
     def check(self, links: Iterable[tuple[str, str]], progress: Callable[[int, int], None] | None = None
               ) -> dict[str, LinkResult]:

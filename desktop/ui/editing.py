@@ -41,6 +41,7 @@ from desktop.records import (
     SaveError,
     Snapshot,
     changes_between,
+    counted,
     merge_documents,
     path_key,
     publication_refusal,
@@ -66,10 +67,6 @@ _MERGE_ID = 0x4E44  # any id other than -1 turns merging on; commands compare th
 
 def _name(path: str) -> str:
     return Path(path).name
-
-
-def _records(count: int) -> str:
-    return f"{count} record{'s' if count != 1 else ''}"
 
 
 def _merge_snapshots(snapshots: Iterable[Snapshot]) -> Snapshot:
@@ -397,7 +394,7 @@ class EditController(QObject):
         job.field, job.merge_key, job.then, job.push = key, merge_key, then, push
         self._edit_job = job
         self._finished_edits.expect()
-        self._begin_work(label or f"Changing {_records(len(keys))}", job)
+        self._begin_work(label or f"Changing {counted(len(keys), 'record')}", job)
         self._pool.start(job)
 
     def _finish_edit(self, job: _EditJob) -> None:
@@ -435,7 +432,7 @@ class EditController(QObject):
             if job.then is not None:
                 job.then()
             elif step.changed_anything:
-                self.message.emit(f"{step.description} on {_records(len(job.keys))} (unsaved: Ctrl+S saves them).")
+                self.message.emit(f"{step.description} on {counted(len(job.keys), 'record')} (unsaved: Ctrl+S saves them).")
 
         if at_once:
             self._after_change(list(job.keys))
@@ -510,7 +507,7 @@ class EditController(QObject):
                 return True
 
             self._start_edit_job(keys, "", lambda session: session.restore(snapshot, description), None, landed,
-                                 push=False, label=f"{_DOING.get(announce[0] if announce else '', 'Restoring')} {_records(len(keys))}")
+                                 push=False, label=f"{_DOING.get(announce[0] if announce else '', 'Restoring')} {counted(len(keys), 'record')}")
             return
         try:
             self.session.restore(snapshot, description)
@@ -833,8 +830,8 @@ class EditController(QObject):
         job.verb = verb
         self._save_job = job
         self._finished_jobs.expect()
-        self.message.emit(f"Saving {_records(len(ready))}…")
-        self._begin_work(f"Saving {_records(len(ready))}", job)
+        self.message.emit(f"Saving {counted(len(ready), 'record')}…")
+        self._begin_work(f"Saving {counted(len(ready), 'record')}", job)
         self._pool.start(job)
 
     def is_saving(self) -> bool:
@@ -904,14 +901,14 @@ class EditController(QObject):
             else:
                 failures[key] = "changed on disk; not saved" if self.session.is_dirty(key) else "reloaded from disk"
         real_failures = {k: v for k, v in failures.items() if v != "reloaded from disk"}
-        stopped = f" Cancelled: {_records(unsaved)} not saved (still unsaved)." if unsaved else ""
+        stopped = f" Cancelled: {counted(unsaved, 'record')} not saved (still unsaved)." if unsaved else ""
         if real_failures:
             edit_dialogs.show_save_failures(self._dialog_parent, real_failures, saved=len(saved))
-            not_saved = f"{_records(len(real_failures))} could not be saved."
-            self.message.emit((f"{verb} {_records(len(saved))}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
+            not_saved = f"{counted(len(real_failures), 'record')} could not be saved."
+            self.message.emit((f"{verb} {counted(len(saved), 'record')}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
                               + stopped)
         else:
-            self.message.emit(f"{verb} {_records(len(saved))}.{self._merged_message(saved)}{stopped}")
+            self.message.emit(f"{verb} {counted(len(saved), 'record')}.{self._merged_message(saved)}{stopped}")
         self.saveAllFinished.emit(real_failures)
         return real_failures
 

@@ -3,22 +3,28 @@ images when online checks are on.
 
 Comparing 100,000 records takes seconds and a link check far longer, so the summaries are
 snapshotted on the UI thread, checked on a worker, and the result is delivered through an Inbox on
-the UI thread; a result of an older load, or one that arrives after `cancel`, is dropped.
+the UI thread; a result of an older load, or one that arrives after `cancel`, is dropped. The
+offline warnings arrive first, so duplicates show while the links are still being asked; a link
+check reports its progress and can be stopped, keeping what was answered.
 """
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.records import LinkChecker, RecordSummary, folder_problems, online_problems
+from desktop.records import LinkChecker, RecordSummary, folder_cache_path, folder_problems, online_problems
 from desktop.ui.inbox import Inbox
 
 
 class FolderChecker(QObject):
-    """`check(summaries, online=...)` -> `warningsReady(dict path -> [Problem], dict url -> LinkResult)`."""
+    """`check(summaries, online=...)` -> `warningsReady(dict path -> [Problem], dict url -> LinkResult)`,
+    once with the offline warnings and, when online, again with the links' as well."""
 
     warningsReady = Signal(object, object)
+    linkProgress = Signal(int, int)  # addresses answered (or found in the cache), addresses in all
+    linkCheckFinished = Signal(int, int, bool)  # answered, in all, stopped before the end
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,12 +32,17 @@ class FolderChecker(QObject):
         self._inbox = Inbox(self._deliver, self)
         self._generation = 0
         self._link_checker: LinkChecker | None = None
+        self._link_progress = (0, 0)
 
-    def check(self, summaries: list[RecordSummary], *, online: bool = False) -> None:
+    def check(self, summaries: list[RecordSummary], *, online: bool = False, folder: str | Path | None = None) -> None:
+        """Check the folder's records; an online check keeps its answers in `folder`'s index."""
         self.cancel()
         generation, snapshot = self._generation, list(summaries)
-        link_checker = self._link_checker = LinkChecker() if online else None
+        link_checker = self._link_checker = (
+            LinkChecker(folder_cache_path(folder) if folder is not None else None) if online else None)
+        self._link_progress = (0, 0)
         self._inbox.expect()
+        post, post_update = self._inbox.post, self._inbox.post_update
 
         def work() -> None:
             found: dict = {}
@@ -39,14 +50,25 @@ class FolderChecker(QObject):
             try:
                 found = folder_problems(snapshot)
                 if link_checker is not None:
-                    online_found, results = online_problems(snapshot, link_checker)
+                    post_update((generation, "offline", found, {}))
+                    online_found, results = online_problems(
+                        snapshot, link_checker,
+                        progress=lambda done, total: post_update((generation, "progress", done, total)))
                     for path, problems in online_found.items():
                         found.setdefault(path, []).extend(problems)
             except Exception:  # a bug in a check must not take the window down: what was found so far
                 pass
-            self._inbox.post((generation, found, results))
+            post((generation, "done", found, results))
 
         self._pool.submit(work)
+
+    def link_check_running(self) -> bool:
+        return self._link_checker is not None
+
+    def stop_links(self) -> None:
+        """Ask no more addresses; the warnings of those answered so far still arrive (and stay cached)."""
+        if self._link_checker is not None:
+            self._link_checker.cancel()
 
     def cancel(self) -> None:
         self._generation += 1
@@ -54,10 +76,21 @@ class FolderChecker(QObject):
             self._link_checker.cancel()
             self._link_checker = None
 
-    def _deliver(self, item: tuple[int, dict, dict]) -> None:
-        generation, found, results = item
-        if generation == self._generation:
-            self.warningsReady.emit(found, results)
+    def _deliver(self, item: tuple) -> None:
+        generation, kind, first, second = item
+        if generation != self._generation:
+            return
+        if kind == "progress":
+            self._link_progress = (first, second)
+            self.linkProgress.emit(first, second)
+            return
+        if kind == "done" and self._link_checker is not None:
+            checker, self._link_checker = self._link_checker, None
+            done, total = self._link_progress
+            self.warningsReady.emit(first, second)
+            self.linkCheckFinished.emit(done, total, checker.cancelled() and done < total)
+            return
+        self.warningsReady.emit(first, second)
 
     def shutdown(self) -> None:
         self.cancel()

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.inbox import Inbox
-from desktop.ui.links import SAFE_SCHEMES
+from desktop.ui.links import SAFE_SCHEMES, link_mark, link_mark_icon
 from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
 from desktop.ui.tooltips import plain_tooltip
 
@@ -683,6 +683,7 @@ class ImageThumbnail(QWidget):
         self.state = "loading"
         self.reason = ""
         self.result: ImageResult | None = None
+        self.link_result: Any = None  # what the online link check found at this image's address
         self._pixmap: QPixmap | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -712,6 +713,11 @@ class ImageThumbnail(QWidget):
         self._refresh_descriptions()
         self.update()
 
+    def set_link_result(self, result: Any) -> None:
+        self.link_result = result
+        self._refresh_descriptions()
+        self.update()
+
     def status_text(self) -> str:
         if self.state == "loading":
             return LOADING
@@ -727,13 +733,20 @@ class ImageThumbnail(QWidget):
         status = self.status_text() if self.state != "loaded" else f"Real size: {self.status_text()}"
         if self.reason == WEB_IMAGES_OFF:
             status += " (View > Load Web Images shows it)"
-        self.setToolTip(plain_tooltip(self.entry.title, breakable_url(self.url) or "(no link)", status, declared))
+        kind, words = link_mark(self.link_result)
+        checked = f"Link check: {words or kind}" if kind else ""
+        self.setToolTip(plain_tooltip(self.entry.title, breakable_url(self.url) or "(no link)", status, declared,
+                                      checked))
 
     def caption(self) -> str:
-        """Where the image comes from, and its real size once known (the declared one is in the tooltip)."""
+        """Where the image comes from, its real size once known (the declared one is in the tooltip),
+        and a link that the online check found gone or moved."""
         parts = [self.source.label or "(no link)"]
         if self.state == "loaded" and self.result is not None and self.result.real_size:
             parts.append(format_size(self.result.real_size))
+        kind, words = link_mark(self.link_result)
+        if words:
+            parts.insert(0, words)
         return "  ·  ".join(parts)
 
     # Painting and input ---------------------------------------------------------------------
@@ -763,6 +776,11 @@ class ImageThumbnail(QWidget):
             painter.restore()
         else:
             self._paint_placeholder(painter, box)
+        kind, _ = link_mark(self.link_result)
+        if kind:  # the online check's mark, in the tile's corner as in the related list
+            mark = 16
+            link_mark_icon(kind, mark, self.devicePixelRatioF()).paint(
+                painter, QRect(box.right() - mark - 3, box.top() + 3, mark, mark))
         if self.hasFocus():
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
         else:
@@ -870,6 +888,7 @@ class ImageStrip(QWidget):
         self._base_dir: Path | None = None
         self._images: Any = None
         self._viewer: QWidget | None = None
+        self._link_results: dict = {}
         self._loader.webImagesChanged.connect(self._on_web_images_changed)
 
         self._empty = _EmptySlot(NO_IMAGES)
@@ -923,6 +942,12 @@ class ImageStrip(QWidget):
     def thumbnails(self) -> list[ImageThumbnail]:
         return list(self._thumbnails)
 
+    def set_link_results(self, results: dict) -> None:
+        """What the online link check found, by address: each tile whose image was checked is marked."""
+        self._link_results = results
+        for thumbnail in self._thumbnails:
+            thumbnail.set_link_result(results.get(thumbnail.url.strip()))
+
     def setImages(self, images: Any, base_dir: Path | str | None) -> None:  # noqa: N802 - Qt naming
         """Show a record's `images` value; relative links resolve against `base_dir`, the record's folder."""
         self.clear()
@@ -937,6 +962,7 @@ class ImageStrip(QWidget):
         for index, entry in enumerate(shown):
             source = resolve_image_source(entry.link, self._base_dir)
             thumbnail = ImageThumbnail(index, entry, source, self._row)
+            thumbnail.set_link_result(self._link_results.get(thumbnail.url.strip()))
             thumbnail.activated.connect(self._activate)
             thumbnail.stepRequested.connect(self._step)
             thumbnail.focused.connect(self._scroll_into_view)

@@ -54,7 +54,12 @@ class Inbox(QObject):
 
     def post(self, item: Any) -> None:
         """Any thread: queue a result. Touches no Qt object."""
-        self._items.put(item)
+        self._items.put((True, item))
+
+    def post_update(self, item: Any) -> None:
+        """Any thread: queue a report that is not one of the expected results (progress, a first
+        part): delivered in order like them while results are expected, and not counted."""
+        self._items.put((False, item))
 
     def outstanding(self) -> int:
         return self._expected
@@ -64,11 +69,12 @@ class Inbox(QObject):
         delivered = 0
         while True:
             try:
-                item = self._items.get_nowait()
+                counted, item = self._items.get_nowait()
             except queue.Empty:
                 break
             delivered += 1
-            self._expected = max(0, self._expected - 1)
+            if counted:
+                self._expected = max(0, self._expected - 1)
             handler = self._handler()
             if handler is not None:
                 handler(item)

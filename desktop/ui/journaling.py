@@ -46,6 +46,7 @@ from desktop.records import (
     JournalEntry,
     JournalError,
     Restoration,
+    counted,
     entry_for,
     journal_path,
     plan_all,
@@ -226,7 +227,7 @@ class DeskJournal(QObject):
             self._restore(restorations)
         elif dialog.choice == DISCARD:
             self._send([Cleared(r.path) for r in restorations])
-            self._window.show_status(f"Discarded the unsaved edits of {_count(len(restorations))}.")
+            self._window.show_status(f"Discarded the unsaved edits of {counted(len(restorations), 'record')}.")
         self.restoreFinished.emit(dialog.choice)
 
     def _restore(self, restorations: Iterable[Restoration]) -> None:
@@ -249,14 +250,10 @@ class DeskJournal(QObject):
         self._send(gone)
         refused = self._controller.restore_edits([(r.disk, r.pending) for r in chosen])
         restored = len(chosen) - len(refused)
-        message = f"Restored the unsaved edits of {_count(restored)}; they are not saved yet."
+        message = f"Restored the unsaved edits of {counted(restored, 'record')}; they are not saved yet."
         if refused or skipped:
             message += f" Not restored: {', '.join(Path(p).name for p in [*refused, *skipped])}."
         self._window.show_status(message)
-
-
-def _count(n: int) -> str:
-    return f"{n} record{'s' if n != 1 else ''}"
 
 
 def choose_restored_fields(parent: QWidget | None, restoration: Restoration) -> dict | None:
@@ -315,9 +312,9 @@ class RestoreDialog(QDialog):
         self.summaryLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.summaryLabel.setWordWrap(True)
         self.summaryLabel.setText(
-            f"Newsdesk was closed with unsaved edits to {_count(count)} in this folder. "
+            f"Newsdesk was closed with unsaved edits to {counted(count, 'record')} in this folder. "
             "Restore brings them back as unsaved edits; nothing is saved until you save."
-            + ("" if restorable == count else f" {_count(count - restorable)} can't be restored.")
+            + ("" if restorable == count else f" {counted(count - restorable, 'record')} can't be restored.")
         )
 
         self.recordList = QListWidget(self)

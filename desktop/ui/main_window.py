@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.paths import resource_path
-from desktop.records import Document, RecordSummary, path_key, summarize_document
+from desktop.records import Document, RecordSummary, counted, path_key, summarize_document
 from desktop.ui import collector, dialogs, links
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_checks import FolderChecker
@@ -350,6 +351,20 @@ class MainWindow(QMainWindow):
         self.progressBar.setFormat("%v of %m")
         self.progressBar.hide()
         bar.addPermanentWidget(self.progressBar)
+        self.linkProgress = QProgressBar()
+        self.linkProgress.setObjectName("linkCheckProgress")
+        self.linkProgress.setAccessibleName("Link check progress")
+        self.linkProgress.setMinimumWidth(220)  # "Checking links: 1,234 of 5,678" on one line
+        self.linkProgress.setMaximumWidth(300)
+        self.linkProgress.hide()
+        self.stopLinkCheckButton = QToolButton()
+        self.stopLinkCheckButton.setObjectName("stopLinkCheck")
+        self.stopLinkCheckButton.setText("Stop")
+        self.stopLinkCheckButton.setToolTip("Stop checking links: the answers so far are kept, the rest asked next time")
+        self.stopLinkCheckButton.hide()
+        self.stopLinkCheckButton.clicked.connect(self.stop_link_check)
+        bar.addPermanentWidget(self.linkProgress)
+        bar.addPermanentWidget(self.stopLinkCheckButton)
 
     def _build_menus(self) -> None:
         self.recentMenu = QMenu("Open Rec&ent", self)  # &Reload has R
@@ -424,6 +439,8 @@ class MainWindow(QMainWindow):
         self.watcher.changed.connect(self.refresh_from_disk)
         self.reader.documentRead.connect(self._on_document_read)
         self.checker.warningsReady.connect(self._on_warnings)
+        self.checker.linkProgress.connect(self._on_link_progress)
+        self.checker.linkCheckFinished.connect(self._on_link_check_finished)
         r["actionWarningsOnly"].toggled.connect(self.set_warnings_only)
         check_links = r["actionCheckLinks"]
         check_links.setChecked(bool(self.settings.value(CHECK_LINKS)))
@@ -505,6 +522,7 @@ class MainWindow(QMainWindow):
     # --- loading ------------------------------------------------------------------------
     def _on_load_started(self, generation: int, folder: str) -> None:
         self.checker.cancel()
+        self._hide_link_progress()
         self._loading = True
         self.progressBar.setRange(0, 0)
         self.progressBar.show()
@@ -548,7 +566,40 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _check_folder(self) -> None:
-        self.checker.check(self.model.summaries(), online=self.registry["actionCheckLinks"].isChecked())
+        self._hide_link_progress()
+        self.checker.check(self.model.summaries(), online=self.registry["actionCheckLinks"].isChecked(),
+                           folder=self._folder)
+
+    def stop_link_check(self) -> None:
+        """Ask no more addresses; what was answered is shown and kept for the next check."""
+        self.checker.stop_links()
+        self.stopLinkCheckButton.setEnabled(False)
+        self.linkProgress.setFormat("Stopping…")
+
+    def _on_link_progress(self, done: int, total: int) -> None:
+        if not self.linkProgress.isVisible():
+            self.linkProgress.setFormat("Checking links: %v of %m")
+            self.stopLinkCheckButton.setEnabled(True)
+        self.linkProgress.setRange(0, max(total, 1))
+        self.linkProgress.setValue(done)
+        self.linkProgress.setVisible(done < total)
+        self.stopLinkCheckButton.setVisible(done < total)
+
+    def _on_link_check_finished(self, done: int, total: int, stopped: bool) -> None:
+        self._hide_link_progress()
+        results = self.reviewPane.link_results()
+        broken = sum(1 for result in results.values() if result.broken)
+        moved = sum(1 for result in results.values() if not result.broken and result.redirects)
+        answers = f"{broken:,} not answering, {moved:,} moved" if broken or moved else "all answering"
+        if stopped:
+            self.show_status(f"Link check stopped: {done:,} of {total:,} addresses checked ({answers}); "
+                             "the rest are asked next time.")
+        else:
+            self.show_status(f"Links checked: {counted(total, 'address', 'addresses')}, {answers}.")
+
+    def _hide_link_progress(self) -> None:
+        self.linkProgress.hide()
+        self.stopLinkCheckButton.hide()
 
     def set_link_checks_enabled(self, enabled: bool) -> None:
         self.settings.set_value(CHECK_LINKS, enabled)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,14 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import Document, Problem, RecordSummary, link_state, scalar_text
+from desktop.records import Document, Problem, RecordSummary, scalar_text
 from desktop.ui.images import READING, ImageStrip
+from desktop.ui.links import link_mark, link_mark_icon
 from desktop.ui.record_model import format_published, format_published_date
 from desktop.ui.source_view import NumberedSourceView
 from desktop.ui.tooltips import plain_tooltip
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 2  # the title as written, before a link-state mark
+LINK_STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # "broken", "moved", "answers", or "" when not checked
 NO_RELATED = "No related coverage listed."
 MAX_SOURCE_CHARS = 2_000_000  # a runaway file must not make the Source tab crawl
 
@@ -185,7 +187,8 @@ class RelatedList(QTreeWidget):
         self._fit_height()
 
     def show_link_states(self, results: dict) -> None:
-        """Mark each link that is gone or has moved (from the online checks) after its title."""
+        """Mark each checked link (from the online checks): an icon, and after the title the words
+        for one that is gone or has moved."""
         for row in range(self.topLevelItemCount()):
             item = self.topLevelItem(row)
             url = self.url_at(item)
@@ -193,12 +196,12 @@ class RelatedList(QTreeWidget):
             if title is None:
                 title = item.text(0)
                 item.setData(0, TITLE_ROLE, title)
-            result = results.get(url)
-            state = link_state(result) if result is not None else ""
-            item.setText(0, f"{title}  [{state}]" if state else title)
-            if result is not None:
-                answer = state or "answers"
-                item.setToolTip(0, plain_tooltip(title, url, f"Link check: {answer}"))
+            kind, words = link_mark(results.get(url))
+            item.setText(0, f"{title}  [{words}]" if words else title)
+            item.setIcon(0, link_mark_icon(kind, ratio=self.devicePixelRatioF()) if kind else QIcon())
+            item.setData(0, LINK_STATE_ROLE, kind)
+            if kind:
+                item.setToolTip(0, plain_tooltip(title, url, f"Link check: {words or kind}"))
 
     def url_at(self, item: QTreeWidgetItem | None) -> str:
         return "" if item is None else str(item.data(0, URL_ROLE) or "")
@@ -510,9 +513,13 @@ class ReviewPane(QWidget):
         return "  ·  ".join(part for part in parts if part) or "No provider or date given"
 
     def set_link_results(self, results: dict) -> None:
-        """What each address answered (online checks on): the related list marks dead and moved links."""
+        """What each address answered (online checks on): the related list and the images mark each link."""
         self._link_results = dict(results)
         self.relatedList.show_link_states(self._link_results)
+        self.imageStrip.set_link_results(self._link_results)
+
+    def link_results(self) -> dict:
+        return self._link_results
 
     def set_warnings(self, warnings: list[Problem]) -> None:
         """The folder's warnings about the record shown (or about to be): listed after its problems."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from desktop.ui.record_model import Column
+from desktop.ui.review_pane import LINK_STATE_ROLE
 
 pytestmark = pytest.mark.gui
 
@@ -93,7 +94,16 @@ def test_online_checks_mark_links_and_a_second_check_within_the_cache_age_asks_n
     assert asked > 0
     related = window.reviewPane.relatedList
     qtbot.waitUntil(lambda: related.topLevelItem(0).text(0).endswith("[404 Not Found]"), timeout=10_000)
-    assert not related.topLevelItem(2).text(0).endswith("]")  # answered: no mark
+    assert not related.topLevelItem(2).text(0).endswith("]")  # answered: no words
+    # Each checked link carries its mark: an icon, and the state by name for tests and screen readers.
+    assert related.topLevelItem(0).data(0, LINK_STATE_ROLE) == "broken"
+    assert related.topLevelItem(2).data(0, LINK_STATE_ROLE) == "answers"
+    assert not related.topLevelItem(0).icon(0).isNull()
+    thumbnails = window.reviewPane.imageStrip.thumbnails()
+    assert thumbnails and all(t.link_result is not None and not t.link_result.broken for t in thumbnails)
+    assert "Link check: answers" in thumbnails[0].toolTip()
+    assert window.statusBar().currentMessage().startswith("Links checked: ")
+    assert not window.linkProgress.isVisible() and not window.stopLinkCheckButton.isVisible()
     view = window.reviewPane.problemsView
     assert any(f"link {link_server.url('/gone')} answers 404" in view.item(r).text() for r in range(view.count()))
     assert window.registry["actionApproveNext"].isEnabled()
@@ -102,3 +112,53 @@ def test_online_checks_mark_links_and_a_second_check_within_the_cache_age_asks_n
     window.reload()
     qtbot.waitUntil(lambda: not window.loading and window.model.warnedCount == 1, timeout=20_000)
     assert sum(link_server.hits.values()) == asked  # within the cache age: no request
+
+
+def test_a_long_link_check_shows_its_progress_and_stop_keeps_what_was_answered(
+        open_desk, qtbot, seed_copy, fresh_settings, link_server):
+    from desktop.ui.settings import CHECK_LINKS
+
+    for path in seed_copy.iterdir():
+        if path.name != "000_fbf05e2be9931d54.txt":
+            path.unlink()
+    record = seed_copy / "000_fbf05e2be9931d54.txt"
+    text = record.read_text(encoding="utf-8")
+    # The story's own address is gone, the next six answer slowly (3 s each, two at a time on one
+    # host), the rest at once.
+    numbers = iter(range(1000))
+
+    def address(match: re.Match) -> str:
+        number = next(numbers)
+        path = "/gone" if number == 0 else f"/slow?{number}" if number <= 6 else f"/ok?{number}"
+        return f'{match.group(1)}: "{link_server.url(path)}"'
+
+    text = re.sub(r'(url|webUrl|ampWebUrl|cdnAmpWebUrl): "https://[^"]+"', address, text)
+    record.write_text(text, encoding="utf-8")
+    fresh_settings.set_value(CHECK_LINKS, True)
+    fresh_settings.sync()
+
+    window = open_desk(seed_copy)
+    progress, stop = window.linkProgress, window.stopLinkCheckButton
+    qtbot.waitUntil(lambda: progress.isVisible() and progress.value() >= 1, timeout=20_000)
+    assert stop.isVisible() and progress.text().startswith("Checking links: ")
+    assert window.registry["actionApproveNext"].isEnabled(), "review goes on while the links are asked"
+
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Link check stopped"), timeout=20_000)
+    assert not progress.isVisible() and not stop.isVisible()
+    message = window.statusBar().currentMessage()
+    stopped = re.match(r"Link check stopped: (\d+) of (\d+) addresses checked \(1 not answering, 0 moved\); "
+                       r"the rest are asked next time\.$", message)
+    assert stopped, message
+    checked, total = int(stopped.group(1)), int(stopped.group(2))
+    assert checked < total and sum(link_server.hits.values()) == checked, "no address was asked after Stop"
+    assert any(p.code == "link" and "/gone" in p.message for p in window.model.warnings_of(str(record))), \
+        "what was answered before Stop is shown"
+
+    # The next check asks only what the stopped one had not: the answers so far were kept.
+    hits_before = sum(link_server.hits.values())
+    window.registry["actionCheckLinks"].trigger()  # off
+    window.registry["actionCheckLinks"].trigger()  # and on again: a new check
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Links checked: "), timeout=60_000)
+    assert link_server.hits["/gone"] == 1
+    assert sum(link_server.hits.values()) - hits_before == total - checked
