@@ -198,16 +198,21 @@ def _command_parser() -> argparse.ArgumentParser:
 
 
 def _add_check_options(command: argparse.ArgumentParser) -> None:
+    from desktop.records import DEFAULT_LINK_MAX_AGE, DEFAULT_LINK_TIMEOUT, DEFAULT_MIN_IMAGE_SIZE
+
+    max_age_hours, timeout = DEFAULT_LINK_MAX_AGE / 3600, DEFAULT_LINK_TIMEOUT
     command.add_argument("--strict", action="store_true",
                          help="count warnings (duplicates, links, images) as problems: exit 1 on any")
     command.add_argument("--online", action="store_true",
                          help="also check every link and image over http(s): dead, moved, wrong size")
-    command.add_argument("--max-age", type=_non_negative, metavar="HOURS", default=24.0,
-                         help="with --online: reuse answers younger than this (default 24; 0 asks again)")
-    command.add_argument("--timeout", type=_non_negative, metavar="SECONDS", default=10.0,
-                         help="with --online: give up on an address after this long (default 10)")
-    command.add_argument("--min-image-size", type=_positive, metavar="PIXELS", default=200,
-                         help="with --online: warn about images whose shorter side is smaller (default 200)")
+    command.add_argument("--max-age", type=_non_negative, metavar="HOURS", default=max_age_hours,
+                         help=f"with --online: reuse answers younger than this (default {max_age_hours:g}; "
+                              "0 asks again)")
+    command.add_argument("--timeout", type=_non_negative, metavar="SECONDS", default=timeout,
+                         help=f"with --online: give up on an address after this long (default {timeout:g})")
+    command.add_argument("--min-image-size", type=_positive, metavar="PIXELS", default=DEFAULT_MIN_IMAGE_SIZE,
+                         help="with --online: warn about images whose shorter side is smaller "
+                              f"(default {DEFAULT_MIN_IMAGE_SIZE})")
 
 
 def _non_negative(word: str) -> float:

@@ -116,6 +116,28 @@ def link_problems(link: Link, result: LinkResult | None, min_image_size: int = D
     return problems
 
 
+def loaded_image_problems(document: Document, url: str, size: tuple[int, int],
+                          min_image_size: int = DEFAULT_MIN_IMAGE_SIZE) -> list[Problem]:
+    """The warnings about an image the window decoded itself (a thumbnail), at each line where the
+    record names it: its real size against the declared one, and against the minimum."""
+    result = LinkResult(url.strip(), IMAGE, status=200, size=size)
+    return [problem for link in record_links(document) if link.kind == IMAGE and link.url == result.url
+            for problem in link_problems(link, result, min_image_size)]
+
+
+def merged_problems(*groups: Sequence[Problem]) -> list[Problem]:
+    """Problems from several checks, each said once: the online check and a loaded thumbnail can
+    find the same wrong size."""
+    seen: set[tuple] = set()
+    merged = []
+    for problem in (problem for group in groups for problem in group):
+        key = (problem.line, problem.column, problem.message)
+        if key not in seen:
+            seen.add(key)
+            merged.append(problem)
+    return merged
+
+
 def _image_findings(link: Link, result: LinkResult, min_image_size: int) -> list[str]:
     if result.size is None:
         kind = result.content_type or "unknown type"

@@ -34,8 +34,8 @@ from ..paths import user_cache_dir
 PAGE = "page"
 IMAGE = "image"
 
-DEFAULT_MAX_AGE = 24 * 3600.0
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_LINK_MAX_AGE = 24 * 3600.0  # seconds; the command line and the window's settings show it in hours
+DEFAULT_LINK_TIMEOUT = 10.0
 MAX_REDIRECTS = 5
 PER_HOST = 2
 OVERALL = 8
@@ -96,8 +96,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 class LinkChecker:
     """Checks addresses with limits and a dated cache; `requests` counts what went on the wire."""
 
-    def __init__(self, cache_path: Path | None = None, *, max_age: float = DEFAULT_MAX_AGE,
-                 timeout: float = DEFAULT_TIMEOUT, per_host: int = PER_HOST, overall: int = OVERALL,
+    def __init__(self, cache_path: Path | None = None, *, max_age: float = DEFAULT_LINK_MAX_AGE,
+                 timeout: float = DEFAULT_LINK_TIMEOUT, per_host: int = PER_HOST, overall: int = OVERALL,
                  max_redirects: int = MAX_REDIRECTS, clock: Callable[[], float] = time.time) -> None:
         self.cache_path = cache_path if cache_path is not None else default_cache_path()
         self.max_age = max_age

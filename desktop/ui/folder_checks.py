@@ -14,7 +14,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.records import LinkChecker, RecordSummary, folder_cache_path, folder_problems, online_problems
+from desktop.records import (
+    DEFAULT_LINK_MAX_AGE,
+    DEFAULT_MIN_IMAGE_SIZE,
+    LinkChecker,
+    RecordSummary,
+    folder_cache_path,
+    folder_problems,
+    online_problems,
+)
 from desktop.ui.inbox import Inbox
 
 
@@ -34,12 +42,15 @@ class FolderChecker(QObject):
         self._link_checker: LinkChecker | None = None
         self._link_progress = (0, 0)
 
-    def check(self, summaries: list[RecordSummary], *, online: bool = False, folder: str | Path | None = None) -> None:
+    def check(self, summaries: list[RecordSummary], *, online: bool = False, folder: str | Path | None = None,
+              max_age_hours: float = DEFAULT_LINK_MAX_AGE / 3600,
+              min_image_size: int = DEFAULT_MIN_IMAGE_SIZE) -> None:
         """Check the folder's records; an online check keeps its answers in `folder`'s index."""
         self.cancel()
         generation, snapshot = self._generation, list(summaries)
+        cache = folder_cache_path(folder) if folder is not None else None
         link_checker = self._link_checker = (
-            LinkChecker(folder_cache_path(folder) if folder is not None else None) if online else None)
+            LinkChecker(cache, max_age=max_age_hours * 3600) if online else None)
         self._link_progress = (0, 0)
         self._inbox.expect()
         post, post_update = self._inbox.post, self._inbox.post_update
@@ -52,7 +63,7 @@ class FolderChecker(QObject):
                 if link_checker is not None:
                     post_update((generation, "offline", found, {}))
                     online_found, results = online_problems(
-                        snapshot, link_checker,
+                        snapshot, link_checker, min_image_size,
                         progress=lambda done, total: post_update((generation, "progress", done, total)))
                     for path, problems in online_found.items():
                         found.setdefault(path, []).extend(problems)

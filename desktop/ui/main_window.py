@@ -30,7 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.paths import resource_path
-from desktop.records import Document, RecordSummary, counted, path_key, summarize_document
+from desktop.records import (
+    Document,
+    RecordSummary,
+    counted,
+    loaded_image_problems,
+    merged_problems,
+    path_key,
+    summarize_document,
+)
 from desktop.ui import collector, dialogs, links
 from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_checks import FolderChecker
@@ -42,7 +50,9 @@ from desktop.ui.settings import (
     CHECK_LINKS,
     GEOMETRY,
     HEADER,
+    LINK_MAX_AGE_HOURS,
     LOAD_WEB_IMAGES,
+    MIN_IMAGE_SIZE,
     QUEUE,
     SPLITTER,
     WINDOW_STATE,
@@ -206,6 +216,8 @@ class MainWindow(QMainWindow):
         self._refresh_running = False
         self._refresh_wanted = False
         self._background_work = False
+        self._folder_warnings: dict = {}  # path -> warnings of the last folder check
+        self._image_warnings: dict = {}  # path key -> warnings found by decoding its thumbnails
         self._status_suffix = ""  # what another part adds to the folder's counts (git's, desktop/ui/git_desk.py)
         self._shutdown_steps: list[Callable[[], None]] = []
 
@@ -448,6 +460,8 @@ class MainWindow(QMainWindow):
         self.reviewPane.goToRecordRequested.connect(self.go_to_record)
         self.reviewPane.openLinkRequested.connect(self.open_link)
         self.reviewPane.documentShown.connect(self.documentShown)
+        self.reviewPane.imageMeasured.connect(self._on_image_measured)
+        self.reviewPane.documentShown.connect(self._forget_measured_images)
 
     # --- folders ------------------------------------------------------------------------
     @property
@@ -522,6 +536,7 @@ class MainWindow(QMainWindow):
     # --- loading ------------------------------------------------------------------------
     def _on_load_started(self, generation: int, folder: str) -> None:
         self.checker.cancel()
+        self._image_warnings.clear()
         self._hide_link_progress()
         self._loading = True
         self.progressBar.setRange(0, 0)
@@ -568,7 +583,8 @@ class MainWindow(QMainWindow):
     def _check_folder(self) -> None:
         self._hide_link_progress()
         self.checker.check(self.model.summaries(), online=self.registry["actionCheckLinks"].isChecked(),
-                           folder=self._folder)
+                           folder=self._folder, max_age_hours=self.settings.value(LINK_MAX_AGE_HOURS),
+                           min_image_size=self.settings.value(MIN_IMAGE_SIZE))
 
     def stop_link_check(self) -> None:
         """Ask no more addresses; what was answered is shown and kept for the next check."""
@@ -609,6 +625,29 @@ class MainWindow(QMainWindow):
 
     def _on_warnings(self, warnings: dict, link_results: dict) -> None:
         self.reviewPane.set_link_results(link_results)
+        self._folder_warnings = warnings
+        self._show_warnings()
+
+    def _on_image_measured(self, document: Document, url: str, size: tuple[int, int]) -> None:
+        """A thumbnail decoded: its real size is checked as the online check would, without a request."""
+        found = loaded_image_problems(document, url, size, self.settings.value(MIN_IMAGE_SIZE))
+        key = path_key(document.path)
+        known = self._image_warnings.get(key, [])
+        merged = merged_problems(known, found)
+        if len(merged) > len(known):
+            self._image_warnings[key] = merged
+            self._show_warnings()
+
+    def _forget_measured_images(self, document: Document) -> None:
+        # The record as read now: its images are measured again as its thumbnails load.
+        if self._image_warnings.pop(path_key(document.path), None) is not None:
+            self._show_warnings()
+
+    def _show_warnings(self) -> None:
+        """The folder check's warnings and those of the thumbnails seen, each said once."""
+        warnings = {path_key(path): list(found) for path, found in self._folder_warnings.items()}
+        for key, found in self._image_warnings.items():
+            warnings[key] = merged_problems(warnings.get(key, []), found)
         self.model.set_warnings(warnings)
         # The table re-filters itself: set_warnings reports every state cell as changed.
         self.reviewPane.set_warnings(self.model.warnings_of(self.current_path()) if self.current_path() else [])

@@ -284,6 +284,7 @@ class ReviewPane(QWidget):
     openLinkRequested = Signal(str)
     goToRecordRequested = Signal(str)  # "Same story as …": the other record's path
     documentShown = Signal(object)  # the Document now on screen (the form binds to it)
+    imageMeasured = Signal(object, str, object)  # Document, image address, (width, height) of a decoded thumbnail
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -378,6 +379,7 @@ class ReviewPane(QWidget):
         self.imageStrip.setAccessibleName("Images")
         layout.addWidget(self.imagesHeading)
         layout.addWidget(self.imageStrip)
+        self.imageStrip.imageStateChanged.connect(self._on_image_state)
 
         self.relatedHeading = section_heading("Related coverage", "relatedHeading")
         self.relatedList = RelatedList()
@@ -520,6 +522,14 @@ class ReviewPane(QWidget):
 
     def link_results(self) -> dict:
         return self._link_results
+
+    def _on_image_state(self, index: int, state: str) -> None:
+        thumbnails = self.imageStrip.thumbnails()
+        if state != "loaded" or self._document is None or not 0 <= index < len(thumbnails):
+            return
+        result = thumbnails[index].result
+        if result is not None and result.real_size:
+            self.imageMeasured.emit(self._document, thumbnails[index].url, tuple(result.real_size))
 
     def set_warnings(self, warnings: list[Problem]) -> None:
         """The folder's warnings about the record shown (or about to be): listed after its problems."""

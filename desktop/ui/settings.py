@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from desktop.records import DEFAULT_LINK_MAX_AGE, DEFAULT_MIN_IMAGE_SIZE
+
 ORGANIZATION = "Newsdesk"
 APPLICATION = "Newsdesk"
 MAX_RECENT_FOLDERS = 8
@@ -21,6 +23,8 @@ RECENT_FOLDERS = "folders/recent"
 LOAD_WEB_IMAGES = "view/loadWebImages"
 CHECK_LINKS = "view/checkLinks"
 DECLINE_REASONS = "review/declineReasons"
+LINK_MAX_AGE_HOURS = "checks/linkMaxAgeHours"
+MIN_IMAGE_SIZE = "checks/minImageSize"
 MAX_DECLINE_REASONS = 9  # one per number key
 
 # Every key the desk stores and what it means when absent. Byte blobs are Qt's own saveState() output.
@@ -37,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     LOAD_WEB_IMAGES: True,
     # Asking every related link and image of a folder is many requests to many hosts: opt-in.
     CHECK_LINKS: False,
+    # A link's answer younger than this is not asked again (as `validate --online --max-age`).
+    LINK_MAX_AGE_HOURS: round(DEFAULT_LINK_MAX_AGE / 3600),
+    # Pixels on an image's shorter side below which it earns a warning (`--min-image-size`).
+    MIN_IMAGE_SIZE: DEFAULT_MIN_IMAGE_SIZE,
     # Reasons on the number keys (1 is the first), as a JSON list: few and short, so that giving
     # a reason costs one key and no reading.
     DECLINE_REASONS: json.dumps([
@@ -63,6 +71,11 @@ class DeskSettings:
             if isinstance(stored, str) and stored.lower() in ("true", "false"):
                 return stored.lower() == "true"
             return stored if isinstance(stored, bool) else default
+        if isinstance(default, int) and isinstance(stored, str):  # the INI file hands numbers back as text
+            try:
+                return int(stored)
+            except ValueError:
+                return default
         return stored if isinstance(stored, type(default)) else default
 
     def set_value(self, key: str, value: Any) -> None:

@@ -113,3 +113,41 @@ def test_turning_web_images_off_stops_a_download_in_flight(open_desk, qtbot, tmp
     window.registry["actionLoadWebImages"].trigger()
     assert loader.downloads_in_flight() == 0
     qtbot.waitUntil(lambda: tile_states(window) == [("failed", WEB_IMAGES_OFF)], timeout=5_000)
+
+
+def test_a_loaded_image_is_checked_against_its_declared_size_without_an_online_check(
+        open_desk, qtbot, tmp_path, image_server: ImageServer, web_images_on):
+    # Red is 320 x 200 but declared 640 x 400; green is 120 x 80, as declared, but below the minimum.
+    folder = tmp_path / "records"
+    folder.mkdir()
+    path = folder / "two-images.md"
+    path.write_text(
+        "---\n"
+        'title: "A story with two pictures"\n'
+        "quality: 50\n"
+        "published: false\n"
+        "images:\n"
+        f'  - url: "{image_server.url("/red.png")}"\n'
+        "    width: 640\n"
+        "    height: 400\n"
+        f'  - url: "{image_server.url("/green.png")}"\n'
+        "    width: 120\n"
+        "    height: 80\n"
+        "---\n",
+        encoding="utf-8",
+    )
+    window = open_desk(folder)
+    assert not window.registry["actionCheckLinks"].isChecked()
+    qtbot.waitUntil(lambda: [state for state, _ in tile_states(window)] == ["loaded", "loaded"], timeout=5_000)
+    qtbot.waitUntil(lambda: len(window.model.warnings_of(str(path))) == 2, timeout=5_000)
+    found = {(p.line, p.message) for p in window.model.warnings_of(str(path))}
+    assert found == {
+        (6, f"image {image_server.url('/red.png')} is 320 x 200, not 640 x 400 as the record says"),
+        (9, f"image {image_server.url('/green.png')} is 120 x 80, smaller than 200 pixels"),
+    }
+    view = window.reviewPane.problemsView
+    shown = [view.item(row).text() for row in range(view.count())]
+    assert any("is 320 x 200, not 640 x 400" in line and line.startswith("Warning") for line in shown), shown
+    assert window.model.has_warnings(window.model.row_for_path(str(path)))
+    assert window.registry["actionApproveNext"].isEnabled(), "a warning does not stop approval"
+    assert image_server.hits == {"/red.png": 1, "/green.png": 1}, "measured from the thumbnails, no extra request"
