@@ -41,6 +41,8 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionUndo", "&Undo", "Edit", UNDO_KEYS, "Undo the last edit"),
     ActionSpec("actionRedo", "&Redo", "Edit", REDO_KEYS, "Redo the last undone edit"),
     ActionSpec("actionFind", "&Find…", "Edit", (Key.Find,), "Search titles, excerpts, providers and topics"),
+    ActionSpec("actionPreferences", "&Preferences…", "Edit", (Key.Preferences, "Ctrl+,"),
+               "Decline reasons, link checks and web images"),
     ActionSpec("actionApproveNext", "&Approve && Next", "Review", ("Ctrl+Return",), "Approve for publication, save, go to the next record", toolbar=True),
     ActionSpec("actionUnapprove", "&Unapprove", "Review", ("Ctrl+Shift+Return",), "Withdraw approval and save"),
     ActionSpec("actionDecline", "&Decline && Next", "Review", ("Ctrl+Shift+D",), "Decline without a reason, save, go to the next record", toolbar=True),

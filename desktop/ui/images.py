@@ -1035,6 +1035,11 @@ class ImageStrip(QWidget):
             self._viewer = None
             viewer.deleteLater()
 
+    def reload(self) -> None:
+        """Show the same record's images again (they come from the cache): each is measured anew."""
+        if self._images is not None:
+            self.setImages(self._images, self._base_dir)
+
     def _on_web_images_changed(self, _enabled: bool) -> None:
         if any(thumbnail.source.kind == "http" for thumbnail in self._thumbnails):
             self.setImages(self._images, self._base_dir)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeyE
 from PySide6.QtNetwork import QSslConfiguration, QSslSocket
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QLabel,
     QLineEdit,
@@ -44,6 +45,7 @@ from desktop.ui.actions import ActionRegistry
 from desktop.ui.folder_checks import FolderChecker
 from desktop.ui.folder_loader import DocumentReader, FolderChanges, FolderLoader
 from desktop.ui.live_folder import FolderWatcher
+from desktop.ui.preferences import Preferences, PreferencesDialog
 from desktop.ui.record_model import STATE_COLUMN_WIDTH, Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.review_pane import ReviewPane
 from desktop.ui.settings import (
@@ -421,6 +423,7 @@ class MainWindow(QMainWindow):
         r.connect("actionNextRecord", lambda: self.step(+1))
         r.connect("actionPreviousRecord", lambda: self.step(-1))
         r.connect("actionShortcuts", self.show_shortcuts)
+        r.connect("actionPreferences", self.edit_preferences)
         r.connect("actionAbout", lambda: dialogs.show_about(self))
         web_images = r["actionLoadWebImages"]
         web_images.setChecked(bool(self.settings.value(LOAD_WEB_IMAGES)))
@@ -958,6 +961,28 @@ class MainWindow(QMainWindow):
     def show_status(self, message: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
         """A transient message in the status bar (the folder and counts come back after it)."""
         self.statusBar().showMessage(message, timeout_ms)
+
+    def edit_preferences(self) -> None:
+        """Edit > Preferences; what changed is applied through the same actions the menus use."""
+        before = Preferences.stored(self.settings)
+        dialog = PreferencesDialog(before, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        after = dialog.values()
+        after.store(self.settings)
+        self.apply_decline_reasons()
+        if after.load_web_images != before.load_web_images:
+            self.set_web_images_enabled(after.load_web_images)
+        checks_changed = (after.link_max_age_hours, after.min_image_size) != (
+            before.link_max_age_hours, before.min_image_size)
+        if after.min_image_size != before.min_image_size:
+            self._image_warnings.clear()  # measured against the old minimum; the thumbnails shown measure again
+            self.reviewPane.imageStrip.reload()
+        if after.check_links != before.check_links:
+            self.set_link_checks_enabled(after.check_links)
+        elif checks_changed and self._folder is not None and not self._loading:
+            self._check_folder()
+        self.show_status("Preferences saved.")
 
     def show_shortcuts(self) -> None:
         dialog = dialogs.ShortcutsDialog(self.registry.shortcut_rows(), self)

@@ -54,6 +54,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def default_decline_reasons() -> list[str]:
+    return list(json.loads(DEFAULTS[DECLINE_REASONS]))
+
+
 class DeskSettings:
     """Typed access to the stored settings; a fresh instance always reads what was last written."""
 
@@ -110,9 +114,9 @@ class DeskSettings:
         try:
             reasons = json.loads(self.value(DECLINE_REASONS))
         except ValueError:
-            reasons = json.loads(DEFAULTS[DECLINE_REASONS])
+            reasons = default_decline_reasons()
         if not isinstance(reasons, list):
-            reasons = json.loads(DEFAULTS[DECLINE_REASONS])
+            reasons = default_decline_reasons()
         return [r.strip() for r in reasons if isinstance(r, str) and r.strip()][:MAX_DECLINE_REASONS]
 
     def set_decline_reasons(self, reasons: list[str]) -> None:

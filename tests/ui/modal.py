@@ -18,7 +18,11 @@ def when_shown(kind: type, act: Callable, seen: list | None = None) -> None:
             return
         if seen is not None:
             seen.append(dialog)
-        act(dialog)
+        try:
+            act(dialog)
+        except BaseException:
+            dialog.reject()  # a failed answer must fail the test, not leave it waiting on the dialog
+            raise
 
     QTimer.singleShot(0, poll)
 
