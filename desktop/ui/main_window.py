@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -139,6 +140,82 @@ class RecordTableView(QTableView):
 
     stepRequested = Signal(int)
     reasonKeyPressed = Signal(int)  # 1 to 9
+
+    # Widths the columns get when there is room, and what the ones that give way keep at least.
+    # In a narrow window the Topics column gives way first, then Provider and Published shrink,
+    # so that Title (which takes the stretch), Quality, Heat and the state marks stay in view.
+    PREFERRED_WIDTHS = {Column.STATE: STATE_COLUMN_WIDTH, Column.PROVIDER: 110, Column.PUBLISHED: 118,
+                        Column.QUALITY: 58, Column.HEAT: 54, Column.TOPICS: 160, Column.GIT: 72}
+    NARROWEST = {Column.PROVIDER: 72, Column.PUBLISHED: 84}
+    MIN_TITLE_WIDTH = 200
+    MIN_TOPICS_WIDTH = 60  # narrower than this it shows nothing useful: it is hidden instead
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.preferred_widths = dict(self.PREFERRED_WIDTHS)
+        self.chosen_widths: dict[Column, int] = {}  # dragged by the editor: kept, never squeezed
+        self._fitting = False
+        self._topics_given_way = False
+
+    def set_up_columns(self) -> None:
+        """Title takes the stretch, the others their preferred widths; a column the editor drags to a
+        new width keeps it as its preferred one."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in Column:
+            mode = QHeaderView.ResizeMode.Stretch if column == Column.TITLE else QHeaderView.ResizeMode.Interactive
+            header.setSectionResizeMode(column, mode)
+        header.sectionResized.connect(self._on_section_resized)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        header = self.horizontalHeader()
+        if self.model() is None or header.count() < len(Column):
+            return
+        self._fitting = True
+        try:
+            if self._topics_given_way:
+                self.setColumnHidden(Column.TOPICS, False)
+                self._topics_given_way = False
+            shown = [c for c in Column if c != Column.TITLE and not self.isColumnHidden(c)]
+            widths = {c: self.chosen_widths.get(c, self.preferred_widths[c]) for c in shown}
+            spare = self.viewport().width() - self.MIN_TITLE_WIDTH - sum(widths.values())
+            if spare < 0 and Column.TOPICS in widths and Column.TOPICS not in self.chosen_widths:
+                given = min(widths[Column.TOPICS], -spare)
+                widths[Column.TOPICS] -= given
+                spare += given
+            for column, narrowest in self.NARROWEST.items():
+                if spare < 0 and column in widths and column not in self.chosen_widths:
+                    given = min(widths[column] - narrowest, -spare)
+                    widths[column] -= max(0, given)
+                    spare += max(0, given)
+            for column, width in widths.items():
+                if column == Column.TOPICS and width < self.MIN_TOPICS_WIDTH:
+                    self.setColumnHidden(Column.TOPICS, True)
+                    self._topics_given_way = True
+                elif header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def restored_columns(self, chosen: dict[int, int]) -> None:
+        """After the header's saved state (order, sorting): the widths the editor chose, and Title
+        stretches again (a state saved by an older desk had every column fixed)."""
+        header = self.horizontalHeader()
+        self._topics_given_way = False  # the saved state may hold a column hidden by the fitting
+        self.setColumnHidden(Column.TOPICS, False)
+        self.chosen_widths = {Column(column): width for column, width in chosen.items() if column in self.preferred_widths}
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.fit_columns()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def _on_section_resized(self, column: int, _old: int, new: int) -> None:
+        if not self._fitting and column != Column.TITLE and new > 0 and column in self.preferred_widths:
+            self.chosen_widths[Column(column)] = new
 
     def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         model = self.model()
@@ -288,18 +365,9 @@ class MainWindow(QMainWindow):
         # which walks every selected row per section (select all at 100,000 rows: seconds). It
         # highlights nothing and sorting does not select, so it gets a selection of its own.
         header.setSelectionModel(QItemSelectionModel(self.proxy, header))
-        header.setStretchLastSection(True)
         header.setSectionsMovable(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in {
-            Column.STATE: STATE_COLUMN_WIDTH,
-            Column.TITLE: 235,
-            Column.PROVIDER: 110,
-            Column.PUBLISHED: 118,
-            Column.QUALITY: 58,
-            Column.HEAT: 54,
-        }.items():
-            header.resizeSection(column, width)
+        self.recordTable.set_up_columns()
         # File order until the editor clicks a header (-1: not sorted).
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.recordTable.setSortingEnabled(True)
@@ -1060,6 +1128,7 @@ class MainWindow(QMainWindow):
         header = self.recordTable.horizontalHeader()
         if not s.value(HEADER).isEmpty() and header.restoreState(s.value(HEADER)):
             self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            self.recordTable.restored_columns(self.settings.column_widths())
         try:
             self.set_queue(Queue(s.value(QUEUE)))
         except ValueError:
@@ -1071,6 +1140,7 @@ class MainWindow(QMainWindow):
         s.set_value(WINDOW_STATE, self.saveState())
         s.set_value(SPLITTER, self.splitter.saveState())
         s.set_value(HEADER, self.recordTable.horizontalHeader().saveState())
+        s.set_column_widths(self.recordTable.chosen_widths)
         s.set_value(QUEUE, self.proxy.queue.value)
         s.sync()
 

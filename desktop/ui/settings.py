@@ -17,6 +17,7 @@ GEOMETRY = "window/geometry"
 WINDOW_STATE = "window/state"
 SPLITTER = "window/splitter"
 HEADER = "table/header"
+COLUMN_WIDTHS = "table/columnWidths"  # {column number: pixels} of the columns the editor resized
 QUEUE = "table/queue"
 LAST_FOLDER = "folders/last"
 RECENT_FOLDERS = "folders/recent"
@@ -33,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     WINDOW_STATE: QByteArray(),
     SPLITTER: QByteArray(),
     HEADER: QByteArray(),
+    COLUMN_WIDTHS: "{}",
     QUEUE: "all",
     LAST_FOLDER: "",
     RECENT_FOLDERS: "[]",
@@ -121,6 +123,18 @@ class DeskSettings:
 
     def set_decline_reasons(self, reasons: list[str]) -> None:
         self._settings.setValue(DECLINE_REASONS, json.dumps([r.strip() for r in reasons if r.strip()]))
+
+    def column_widths(self) -> dict[int, int]:
+        try:
+            stored = json.loads(self.value(COLUMN_WIDTHS))
+        except ValueError:
+            return {}
+        if not isinstance(stored, dict):
+            return {}
+        return {int(k): v for k, v in stored.items() if str(k).isdigit() and isinstance(v, int) and 0 < v < 10_000}
+
+    def set_column_widths(self, widths: dict[int, int]) -> None:
+        self._settings.setValue(COLUMN_WIDTHS, json.dumps({str(int(k)): v for k, v in widths.items()}))
 
     def last_folder(self) -> Path | None:
         """The folder opened last time, if it still exists."""

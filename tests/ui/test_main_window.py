@@ -666,3 +666,27 @@ def test_the_unsaved_mark_shows_on_the_selected_row(desk, qtbot, monkeypatch):
     # The row is approved and has warnings: in a 40 px column the third symbol, the mark, was cut
     # off; and a blue mark on the blue highlight stood out only by its anti-aliasing.
     assert after - before > 60, (before, after)
+
+
+def test_at_1024_by_700_title_quality_heat_and_state_stay_in_view(desk, qtbot):
+    window = desk
+    table, header = window.recordTable, window.recordTable.horizontalHeader()
+
+    def in_view(column: Column) -> bool:
+        start = header.sectionViewportPosition(column)
+        return not table.isColumnHidden(column) and start >= 0 and start + header.sectionSize(column) <= table.viewport().width()
+
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: all(in_view(c) for c in (Column.STATE, Column.TITLE, Column.QUALITY, Column.HEAT)),
+                    timeout=3000)
+    assert header.sectionSize(Column.TITLE) >= 140, "Title takes the stretch"
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=3000)  # nothing hides to the right
+    assert table.isColumnHidden(Column.TOPICS), "Topics gives way first"
+
+    window.resize(1500, 900)
+    qtbot.waitUntil(lambda: in_view(Column.TOPICS), timeout=3000)
+    assert header.sectionSize(Column.PROVIDER) == 110 and header.sectionSize(Column.TITLE) > 200
+    header.resizeSection(Column.PROVIDER, 150)  # the editor drags a column wider: it stays so
+    window.resize(1501, 900)
+    qtbot.wait(10)
+    assert header.sectionSize(Column.PROVIDER) == 150
