@@ -16,6 +16,7 @@ _HOME: dict[str, str] = {
     "link_state": "checks",
     "loaded_image_problems": "checks",
     "merged_problems": "checks",
+    "problems_as_typed": "checks",
     "DEFAULT_MIN_IMAGE_SIZE": "checks",
     "online_problems": "checks",
     "APPROVED": "decisions",

@@ -125,6 +125,21 @@ def loaded_image_problems(document: Document, url: str, size: tuple[int, int],
             for problem in link_problems(link, result, min_image_size)]
 
 
+def problems_as_typed(document: Document, problems: Sequence[Problem], typed: dict[str, str]) -> list[Problem]:
+    """`problems` of `document` as the form holds it: a field whose typed value can't be used yet
+    (`typed`: key -> the schema's message about it) has that problem, at the field's line, in
+    place of what the file's value had."""
+    if not typed:
+        return list(problems)
+    kept = [problem for problem in problems
+            if not any(problem.path == f"$.{key}" or problem.path.startswith((f"$.{key}.", f"$.{key}[")) for key in typed)]
+    for key, message in typed.items():
+        node = node_at(document.root, [key]) if document.root is not None else None
+        line, column = (node.start_mark.line + document.front_line, node.start_mark.column + 1) if node else (None, None)
+        kept.append(Problem(message, line=line, column=column, path=f"$.{key}"))
+    return sorted(kept, key=lambda problem: (problem.line or 0, problem.column or 0))
+
+
 def merged_problems(*groups: Sequence[Problem]) -> list[Problem]:
     """Problems from several checks, each said once: the online check and a loaded thumbnail can
     find the same wrong size."""

@@ -1159,7 +1159,10 @@ def install_editing(window) -> EditController:
 
     def on_document_shown(document: Document) -> None:
         controller.session.adopt(document)
-        if path_key(document.path) in controller.current_paths():
+        key = path_key(document.path)
+        if controller.session.is_dirty(key):  # back on a record with unsaved edits: their problems
+            window.show_record_problems(controller.session.edited(key).problems)
+        if key in controller.current_paths():
             form.showRecords(controller.records_for_form(controller.current_paths()))
             controller.set_current(controller.current_paths())  # the decisions follow what the file allows
 
@@ -1184,11 +1187,16 @@ def install_editing(window) -> EditController:
 
     def show_pending(keys: list[str]) -> None:
         session = controller.session
+        shown = window.current_path()
         for key in keys:
             dirty = session.knows(key) and session.is_dirty(key)
             window.show_pending(key, session.edited_summary(key) if dirty else None)
+            if shown is not None and key == path_key(shown) and session.knows(key):
+                # The pane's problems follow the unsaved values: fixing 150 to 74 clears that one.
+                window.show_record_problems((session.edited(key) if dirty else session.base(key)).problems)
 
     controller.recordsChanged.connect(show_pending)
+    form.inputProblemChanged.connect(lambda _first: window.show_typed_problems(form.input_problems()))
     controller.recordSaved.connect(lambda key, doc: window.refresh_record(controller.session.summary_of(doc), doc))
     controller.recordSaved.connect(refresh_completions)
     controller.message.connect(window.show_status)

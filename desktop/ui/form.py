@@ -509,6 +509,10 @@ class RecordForm(QWidget):
         """Take in what is typed but not yet added (a topic), before the records are saved."""
         self.topicsInput.commitTyped()
 
+    def input_problems(self) -> dict[str, str]:
+        """Each field whose typed value can't be used yet, and why, in the schema's words."""
+        return dict(self._input_problems)
+
     def inputProblem(self) -> str:  # noqa: N802
         """Why what is typed can't be used yet, "" when all is fine."""
         return next(iter(self._input_problems.values()), "")
@@ -561,8 +565,9 @@ class RecordForm(QWidget):
         if spin.hasAcceptableInput() or (text and text == spin.specialValueText()):
             self._set_input_problem(key, "")
         else:
-            low = spin.minimum() if spin.showsValue() else spin.minimum() + 1
-            self._set_input_problem(key, f"{key} must be a whole number from {low} to {spin.maximum()}")
+            # In the schema's words, as the list, a refusal and the status bar say it.
+            typed: Any = int(text) if text.lstrip("-").isdigit() else text or None
+            self._set_input_problem(key, first_problem(key, typed) or first_problem(key, None))
 
     def _published_clicked(self) -> None:
         # Out of the mixed state, a click means "approve all"; afterwards it toggles as usual.

@@ -1096,6 +1096,14 @@ class MainWindow(QMainWindow):
         """Show a record's row with the values its unsaved edits would save (None: as on disk)."""
         self.model.set_pending(path, summary)
 
+    def show_record_problems(self, problems: list) -> None:
+        """The shown record's own problems as its unsaved edits would save it."""
+        self.reviewPane.show_record_problems(problems)
+
+    def show_typed_problems(self, typed: dict[str, str]) -> None:
+        """The form's typed values that can't be used yet (key -> why), for the pane's list."""
+        self.reviewPane.set_typed_problems(typed)
+
     def set_dirty(self, path: str, dirty: bool) -> None:
         """Mark a record as having unsaved edits (table marker and the window title's *)."""
         self.model.set_dirty(path, dirty)

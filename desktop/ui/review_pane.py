@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import Document, Problem, RecordSummary, scalar_text
+from desktop.records import Document, Problem, RecordSummary, problems_as_typed, scalar_text
 from desktop.ui.images import READING, ImageStrip
 from desktop.ui.links import link_mark, link_mark_icon
 from desktop.ui.record_model import format_published, format_published_date
@@ -296,6 +296,7 @@ class ReviewPane(QWidget):
         self._blocker: str | None = None
         self._warnings: list[Problem] = []
         self._link_results: dict = {}  # url -> LinkResult, when online checks are on
+        self._typed: dict[str, str] = {}  # the form's unusable typed values: key -> why
 
         self.stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
@@ -537,8 +538,23 @@ class ReviewPane(QWidget):
         if self._summary is not None:
             self._show_problems(self._errors, self._blocker)
 
+    def show_record_problems(self, problems: list[Problem]) -> None:
+        """The record's own problems as its unsaved edits would save it (the file's, without edits)."""
+        if self._summary is not None:
+            self._show_problems(list(problems), self._blocker)
+
+    def set_typed_problems(self, typed: dict[str, str]) -> None:
+        """The form's fields whose typed value can't be used yet (key -> why): listed in place of
+        what the record's value had, so the list says what the form says."""
+        if typed != self._typed:
+            self._typed = dict(typed)
+            if self._summary is not None:
+                self._show_problems(self._errors, self._blocker)
+
     def _show_problems(self, problems: list[Problem], blocker: str | None) -> None:
         self._errors, self._blocker = list(problems), blocker
+        if self._typed and self._document is not None:
+            problems = problems_as_typed(self._document, problems, self._typed)
         warnings = self._warnings
         self.problemsView.clear()
         for problem in sorted(problems + warnings, key=lambda p: (not p.is_error, p.line or 0, p.column or 0)):
