@@ -633,6 +633,8 @@ class MainWindow(QMainWindow):
         if self._reselect_path:
             self._reselect_path = None
             self._select_proxy_row(0)
+        # Rows that arrived after the selected one was found sorted in above it and pushed it down.
+        self._keep_current_in_view()
         self._update_counts()
         self._check_folder()
         if count == 0:
@@ -763,6 +765,9 @@ class MainWindow(QMainWindow):
             return
         listed = {path_key(path) for path in changes.listed}
         dirty = self.model.dirty_paths()
+        current_index = self.recordTable.currentIndex()
+        was_in_view = current_index.isValid() and self.recordTable.viewport().rect().intersects(
+            self.recordTable.visualRect(current_index))
         # A record with unsaved edits keeps its row even when its file went away: the edits are still there.
         gone = [s.path for s in self.model.summaries() if path_key(s.path) not in listed and path_key(s.path) not in dirty]
         self.model.remove_paths(gone)
@@ -787,6 +792,8 @@ class MainWindow(QMainWindow):
                 self._show_nothing_selected()
             elif not self.recordTable.currentIndex().isValid():
                 self._select_proxy_row(0)
+            elif was_in_view:
+                self._keep_current_in_view()  # new files sorted in above it must not push it out of sight
             self.recordsChangedOnDisk.emit(touched)
             self._check_folder()  # duplicates and links follow the folder as it now is
         self.folderRefreshed.emit(str(self._folder))

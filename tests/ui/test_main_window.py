@@ -690,3 +690,45 @@ def test_at_1024_by_700_title_quality_heat_and_state_stay_in_view(desk, qtbot):
     window.resize(1501, 900)
     qtbot.wait(10)
     assert header.sectionSize(Column.PROVIDER) == 150
+
+
+@pytest.mark.parametrize("how", ["reload", "rebuild the index"])
+def test_the_selected_record_stays_in_view_after_a_load(open_desk, tmp_path, qtbot, how):
+    # Enough records that a load lands in several chunks, rows arriving above the selected one.
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    text = SEED_RECORD.read_text(encoding="utf-8")
+    for number in range(600):
+        (folder / f"{number:04}.txt").write_text(text.replace("quality: 40", f"quality: {number % 101}"),
+                                                  encoding="utf-8")
+    desk = open_desk(folder)
+    desk.resize(1024, 500)
+    table = desk.recordTable
+    table.sortByColumn(Column.QUALITY, Qt.SortOrder.DescendingOrder)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_End)  # the lowest quality: the last row once all are in
+    chosen = desk.current_path()
+
+    desk.registry["actionReload" if how == "reload" else "actionRebuildIndex"].trigger()
+    qtbot.waitUntil(lambda: not desk.loading, timeout=20_000)
+    qtbot.waitUntil(lambda: desk.current_path() == chosen, timeout=5_000)
+    qtbot.wait(50)
+    assert table.viewport().rect().intersects(table.visualRect(table.currentIndex())), "scrolled out of view by the load"
+
+
+def test_the_selected_record_stays_in_view_when_new_files_sort_in_above_it(desk, qtbot, seed_copy):
+    desk.resize(1024, 500)
+    table = desk.recordTable
+    table.sortByColumn(Column.QUALITY, Qt.SortOrder.DescendingOrder)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_End)
+    chosen = desk.current_path()
+    text = SEED_RECORD.read_text(encoding="utf-8")
+    with qtbot.waitSignal(desk.folderRefreshed, timeout=20_000):
+        for number in range(60):  # another feed's drop: all of higher quality than the record chosen
+            (seed_copy / f"new-{number:02}.txt").write_text(text.replace("quality: 40", "quality: 99"),
+                                                            encoding="utf-8")
+    qtbot.waitUntil(lambda: desk.model.rowCount() == 87, timeout=20_000)
+    qtbot.wait(50)
+    assert desk.current_path() == chosen
+    assert table.viewport().rect().intersects(table.visualRect(table.currentIndex())), "pushed out of view"
