@@ -225,6 +225,7 @@ class EditController(QObject):
     recordsChanged = Signal(list)  # paths whose values as they would be saved may have changed
     recordSaved = Signal(str, object)  # path, the Document now on disk
     message = Signal(str)  # one sentence for the status bar
+    messageFiles = Signal(list)  # the files of the stories the next message names (just before it)
     refused = Signal(str, str)  # field key ("" for the whole record), why the edit was refused
     saveStateChanged = Signal(bool, str)  # can the current records be saved; why not
     saveBlocked = Signal(str)  # why Save is disabled by a problem ("" once nothing blocks it)
@@ -531,7 +532,7 @@ class EditController(QObject):
             text = f"{verb} “{what[:1].lower()}{what[1:]}” on {name}"
         if any(self.session.is_dirty(p) for p in paths if self.session.knows(p)):
             text += " (unsaved: Ctrl+S saves it)"
-        self.message.emit(text + ".")
+        self._tell(text + ".", paths)
         self.revealRequested.emit(paths[0])
 
     def revert(self, paths: Iterable[str | Path]) -> None:
@@ -547,8 +548,8 @@ class EditController(QObject):
         )
         self.undoStack.push(EditCommand(self, step))
         self._after_change(list(step.after))
-        self.message.emit(f"Reverted {', '.join(self.story_name(p) for p in list(step.after)[:3])}"
-                          + (" and others" if len(step.after) > 3 else ""))
+        self._tell(f"Reverted {', '.join(self.story_name(p) for p in list(step.after)[:3])}"
+                   + (" and others" if len(step.after) > 3 else ""), list(step.after))
 
     def restore_edits(self, restorations: Sequence[tuple[Document, dict]]) -> dict[str, str]:
         """Take each document (a file as it is now) as its record's base, with these edits pending
@@ -593,7 +594,7 @@ class EditController(QObject):
             if edited.editable and edited.problems and edited.data.get("published") is True:
                 why = publication_refusal(self.story_name(key), edited.problems)
                 self.refused.emit("published", why)
-                self.message.emit(why)
+                self._tell(why, [key])
                 return False
         key = "published" if decision == APPROVED else "decision"
         verb = VERBS[decision] + (f" as “{reason}”" if reason else "")
@@ -671,8 +672,13 @@ class EditController(QObject):
             edit_dialogs.show_save_failures(self._dialog_parent, failures, saved=len(done))
         if done and not failures:
             names = ", ".join(self.story_name(k) for k in done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
-            self.message.emit(f"{verb} {names}.{self._merged_message(done)}")
+            self._tell(f"{verb} {names}.{self._merged_message(done)}", done)
         return len(done) == len(keys)
+
+    def _tell(self, text: str, keys: Sequence[str | Path]) -> None:
+        """A message that names stories: their files go with it (the status bar's tooltip)."""
+        self.messageFiles.emit([str(key) for key in keys])
+        self.message.emit(text)
 
     def story_name(self, key: str) -> str:
         """A record as an editor names it: its headline in quotes (the file name if it has none)."""
@@ -759,9 +765,9 @@ class EditController(QObject):
             doc = self.session.reload(key)
             self.recordSaved.emit(key, doc)  # what is on disk now: the table shows it
             self._after_change([key])
-            self.message.emit(f"Reloaded {self.story_name(key)} from disk; your edits to it were dropped.")
+            self._tell(f"Reloaded {self.story_name(key)} from disk; your edits to it were dropped.", [key])
             return None
-        self.message.emit(f"{self.story_name(key)} was not saved: it changed on disk.")
+        self._tell(f"{self.story_name(key)} was not saved: it changed on disk.", [key])
         return None
 
     def merge_from_disk(self, path: str | Path) -> bool:
@@ -772,7 +778,7 @@ class EditController(QObject):
             return False
         offer = self._merge_offer(key)
         if offer.result is None:
-            self.message.emit(f"{self.story_name(key)} can't be merged: {offer.refusal}")
+            self._tell(f"{self.story_name(key)} can't be merged: {offer.refusal}", [key])
             return False
         if not offer.result.clean:
             chosen = edit_dialogs.choose_per_field(self._dialog_parent, offer.result.conflicts)
@@ -781,7 +787,7 @@ class EditController(QObject):
             offer.resolutions.update(chosen)
         outcome = self._merge_and_save(key, offer)
         if outcome is True:
-            self.message.emit(self._merged_message([key]).strip() or f"Saved {self.story_name(key)}.")
+            self._tell(self._merged_message([key]).strip() or f"Saved {self.story_name(key)}.", [key])
             return True
         if outcome:
             edit_dialogs.show_save_failures(self._dialog_parent, {key: outcome}, saved=0)
@@ -793,7 +799,7 @@ class EditController(QObject):
         doc = self.session.reload(key)
         self.recordSaved.emit(key, doc)  # what is on disk now: the table shows it
         self._after_change([key])
-        self.message.emit(f"Reloaded {self.story_name(key)} from disk; your edits to it were dropped.")
+        self._tell(f"Reloaded {self.story_name(key)} from disk; your edits to it were dropped.", [key])
 
     def save_all(self, *, synchronous: bool = False) -> dict[str, str] | None:
         """Save every record with unsaved edits, each on its own; failures are reported.
@@ -1199,6 +1205,7 @@ def install_editing(window) -> EditController:
     form.inputProblemChanged.connect(lambda _first: window.show_typed_problems(form.input_problems()))
     controller.recordSaved.connect(lambda key, doc: window.refresh_record(controller.session.summary_of(doc), doc))
     controller.recordSaved.connect(refresh_completions)
+    controller.messageFiles.connect(window.name_files_of_next_status)
     controller.message.connect(window.show_status)
 
     def reveal(key: str) -> None:

@@ -61,6 +61,7 @@ from desktop.ui.settings import (
     WINDOW_STATE,
     DeskSettings,
 )
+from desktop.ui.tooltips import plain_tooltip
 
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000
@@ -295,6 +296,7 @@ class MainWindow(QMainWindow):
         self._refresh_running = False
         self._refresh_wanted = False
         self._background_work = False
+        self._status_files: list[str] = []  # files of the stories the next status message names
         self._folder_warnings: dict = {}  # path -> warnings of the last folder check
         self._image_warnings: dict = {}  # path key -> warnings found by decoding its thumbnails
         self._status_suffix = ""  # what another part adds to the folder's counts (git's, desktop/ui/git_desk.py)
@@ -523,6 +525,7 @@ class MainWindow(QMainWindow):
         self.reader.documentRead.connect(self._on_document_read)
         self.checker.warningsReady.connect(self._on_warnings)
         self.checker.linkProgress.connect(self._on_link_progress)
+        self.statusBar().messageChanged.connect(self._on_status_message_changed)
         self.checker.linkCheckFinished.connect(self._on_link_check_finished)
         r["actionWarningsOnly"].toggled.connect(self.set_warnings_only)
         check_links = r["actionCheckLinks"]
@@ -1034,8 +1037,18 @@ class MainWindow(QMainWindow):
         self.reviewPane.imageStrip.loader().set_web_images_enabled(enabled)
 
     def show_status(self, message: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
-        """A transient message in the status bar (the folder and counts come back after it)."""
+        """A transient message in the status bar (the folder and counts come back after it).
+        A message naming stories by headline has their files in the bar's tooltip while it shows."""
+        files, self._status_files = self._status_files, []
+        self.statusBar().setToolTip(plain_tooltip(*files))
         self.statusBar().showMessage(message, timeout_ms)
+
+    def name_files_of_next_status(self, files: list[str]) -> None:
+        self._status_files = list(files)
+
+    def _on_status_message_changed(self, message: str) -> None:
+        if not message:  # the message timed out: its files go with it
+            self.statusBar().setToolTip("")
 
     def edit_preferences(self) -> None:
         """Edit > Preferences; what changed is applied through the same actions the menus use."""

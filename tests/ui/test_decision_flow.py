@@ -197,3 +197,20 @@ def test_the_mouse_wheel_over_a_number_field_without_focus_edits_nothing(open_de
     assert QApplication.focusWidget() is window.recordTable
     assert not window.editController.is_dirty(window.current_path())
     assert heat.text() == "not rated"
+
+
+def test_a_decision_message_names_the_story_with_its_file_in_the_tooltip(open_desk, qtbot, three_undecided: Path):
+    window = working_desk(qtbot, open_desk(three_undecided))
+    first = three_undecided / UNDECIDED[0]
+    title = " ".join(str(read_document(first).data["title"]).split())
+
+    press(qtbot, Qt.Key.Key_Return, CTRL)  # Approve & Next
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("Approved “"), timeout=5000)
+    assert title[:40] in bar.currentMessage() and first.name not in bar.currentMessage()
+    assert str(first) in bar.toolTip(), "the file is one hover away"
+
+    bar.clearMessage()
+    assert bar.toolTip() == "", "the tooltip goes with its message"
+    window.show_status("Preferences saved.")
+    assert bar.toolTip() == "", "a message naming no story has no files"
