@@ -422,6 +422,31 @@ class EditSession:
         self._set_changes(key, {})
         return EditStep("Revert", before, self.snapshot([key], touched))
 
+    def revert_field(self, paths: Iterable[PathLike], key: str) -> EditStep:
+        """Drop the pending change of one field on each record, which is then as saved again;
+        the other fields keep theirs (returned as a step, so it can be undone)."""
+        keys = [k for k in dict.fromkeys(path_key(p) for p in paths) if key in self._changes.get(k, {})]
+        before = self.snapshot(keys, [key])
+        for k in keys:
+            changes = dict(self._changes[k])
+            del changes[key]
+            self._set_changes(k, changes)
+        return EditStep(f"Revert {key}", before, self.snapshot(keys, [key]))
+
+    def changed_fields(self, path: PathLike) -> list[str]:
+        """The fields whose edited value differs from the file's (typed 41 and back to 40: none)."""
+        key = path_key(path)
+        if not self._changes.get(key):
+            return []
+        edited = self.edited(key).data
+        return [field for field in self._changes[key] if not isinstance(edited, dict)
+                or edited.get(field, REMOVE) != self.saved_value(key, field)]
+
+    def saved_value(self, path: PathLike, key: str) -> Any:
+        """The field as it is in the file (REMOVE when the file has no such key)."""
+        data = self.base(path).data
+        return _copy_value(data.get(key, REMOVE)) if isinstance(data, dict) else REMOVE
+
     def reload(self, path: PathLike) -> Document:
         """Read the record from disk again, dropping its pending changes."""
         key = path_key(path)

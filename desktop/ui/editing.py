@@ -535,6 +535,30 @@ class EditController(QObject):
         self._tell(text + ".", paths)
         self.revealRequested.emit(paths[0])
 
+    def revert_field(self, paths: Iterable[str | Path], key: str) -> None:
+        """Put one field back as saved on these records, the others keeping their edits (one undo step)."""
+        if self._refused_while_busy(bulk=False):
+            return
+        step = self.session.revert_field(paths, key)
+        if not step.changed_anything:
+            self.message.emit(f"No unsaved change of {key} to revert.")
+            return
+        self.undoStack.push(EditCommand(self, step))
+        self._after_change(step.paths)
+        name = self.story_name(step.paths[0]) if len(step.paths) == 1 else counted(len(step.paths), "record")
+        self._tell(f"Reverted {key} of {name} to the saved value.", step.paths)
+
+    def saved_fields(self, paths: Sequence[str | Path]) -> dict[str, list[Any]]:
+        """For the form: each field with an unsaved change on any of these records, and the values
+        it has in their files (one per record changed)."""
+        saved: dict[str, list[Any]] = {}
+        for path in paths:
+            key = path_key(path)
+            if self.session.knows(key) and self.session.is_dirty(key):
+                for field in self.session.changed_fields(key):
+                    saved.setdefault(field, []).append(self.session.saved_value(key, field))
+        return saved
+
     def revert(self, paths: Iterable[str | Path]) -> None:
         """Drop the unsaved edits of these records (one undo step)."""
         steps = [self.session.revert(p) for p in paths if self.session.is_dirty(p)]
@@ -1038,8 +1062,10 @@ class EditController(QObject):
         def redraw(paths: list[str]) -> None:
             if set(paths) & set(self._current):
                 form.showRecords(self.records_for_form(self._current))
+                form.showSaved(self.saved_fields(self._current))
 
         self.recordsChanged.connect(redraw)
+        form.revertFieldRequested.connect(lambda key: self.revert_field(self.current_paths(), key))
         self.refused.connect(lambda key, why: form.showFieldProblem(key, why) if key else None)
 
     def bind_actions(self, actions, go_next: Callable[[], None] | None, parent: QWidget | None = None) -> None:
@@ -1162,6 +1188,7 @@ def install_editing(window) -> EditController:
     def show_selection(paths: list[str]) -> None:
         controller.set_current(paths)
         form.showRecords(controller.records_for_form(paths))
+        form.showSaved(controller.saved_fields(paths))
 
     def on_document_shown(document: Document) -> None:
         controller.session.adopt(document)
@@ -1170,6 +1197,7 @@ def install_editing(window) -> EditController:
             window.show_record_problems(controller.session.edited(key).problems)
         if key in controller.current_paths():
             form.showRecords(controller.records_for_form(controller.current_paths()))
+            form.showSaved(controller.saved_fields(controller.current_paths()))
             controller.set_current(controller.current_paths())  # the decisions follow what the file allows
 
     completions_due = QTimer(form)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -187,6 +188,25 @@ def _is_undo_or_redo(event: QKeyEvent) -> bool:
     return event.keyCombination() in _WINDOW_UNDO_KEYS
 
 
+def _saved_text(key: str, values: Sequence[Any]) -> str:
+    distinct = []
+    for value in values:
+        if value not in distinct:
+            distinct.append(value)
+    if len(distinct) > 1:
+        return f"{len(distinct)} different values"
+    value = distinct[0]
+    if not isinstance(value, (int, str, list, bool)):  # the file has no such key (or not a plain value)
+        return "not set"
+    if key == "published":
+        return "approved" if value is True else "not approved"
+    if key == "heat" and value == -1:
+        return "not rated"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "no topics"
+    return str(value)
+
+
 def _problem_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -205,6 +225,7 @@ class RecordForm(QWidget):
     topicRemoved = Signal(str)
     # Why what is being typed can't be saved yet ("" when nothing is wrong): for Save's tooltip.
     inputProblemChanged = Signal(str)
+    revertFieldRequested = Signal(str)  # key: put that field back as saved on the records shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -264,6 +285,34 @@ class RecordForm(QWidget):
         self.publishedInput.setAccessibleName("Approved for publication")
 
         self.problemLabels = {key: _problem_label(f"{key}Problem") for key in EDITED_KEYS}
+        # As MusicBrainz Picard shows original and new: a field with an unsaved change says what
+        # its file holds, and puts it back on its own.
+        self.savedLabels: dict[str, QLabel] = {}
+        self.revertButtons: dict[str, QToolButton] = {}
+        self.savedRows: dict[str, QWidget] = {}
+        for key in EDITED_KEYS:
+            row = QWidget(self)
+            row.setObjectName(f"{key}SavedRow")
+            saved = QLabel(row)
+            saved.setObjectName(f"{key}Saved")
+            saved.setTextFormat(Qt.TextFormat.PlainText)
+            saved.setEnabled(False)  # drawn dimmed: what the file holds, not the value edited
+            revert = QToolButton(row)
+            revert.setObjectName(f"{key}Revert")
+            revert.setText("Revert")
+            revert.setToolTip(f"Put {key} back as saved; your other edits stay (Undo brings this one back)")
+            revert.setAccessibleName(f"Revert {key} to the saved value")
+            revert.clicked.connect(lambda _=False, k=key: self.revertFieldRequested.emit(k))
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.setSpacing(6)
+            # The button first, so it stands in the same place for every field; the saved value
+            # wraps after it (a long topic list would otherwise push it out of the pane).
+            saved.setWordWrap(True)
+            row_layout.addWidget(revert, 0, Qt.AlignmentFlag.AlignTop)
+            row_layout.addWidget(saved, 1)
+            row.hide()
+            self.savedLabels[key], self.revertButtons[key], self.savedRows[key] = saved, revert, row
         self.mixedPublishedLabel = QLabel(self)
         self.mixedPublishedLabel.setObjectName("publishedMixed")
         self.mixedPublishedLabel.setTextFormat(Qt.TextFormat.PlainText)
@@ -312,6 +361,7 @@ class RecordForm(QWidget):
                 cell.addWidget(field_layout)
             else:
                 cell.addLayout(field_layout)
+            cell.addWidget(self.savedRows[key])
             cell.addWidget(self.problemLabels[key])
             form.addRow(label, cell)
 
@@ -491,6 +541,15 @@ class RecordForm(QWidget):
 
     def isEditable(self) -> bool:  # noqa: N802
         return self._count > 0 and not self.qualityInput.isReadOnly()
+
+    def showSaved(self, saved: Mapping[str, Sequence[Any]]) -> None:  # noqa: N802
+        """Each field with an unsaved change (key -> its values in the records' files) says what
+        is saved and offers Revert; the others show nothing more."""
+        for key in EDITED_KEYS:
+            values = saved.get(key)
+            self.savedRows[key].setVisible(bool(values))
+            if values:
+                self.savedLabels[key].setText(f"Saved: {_saved_text(key, values)}")
 
     def setCompletions(self, topics: Sequence[str]) -> None:  # noqa: N802
         self.topicsInput.setCompletions(topics)

@@ -299,3 +299,21 @@ def test_a_fork_is_not_merged_over_an_edit_made_meanwhile(records):
         session.merge(fork, records)
     assert session.dirty_paths() == [path_key(records[2])]
     assert session.value(records[2], "quality") == 99
+
+
+def test_one_field_reverts_on_its_own_and_the_revert_is_undoable(seed_file: Path):
+    session = EditSession()
+    session.set_field([seed_file], "quality", 64)
+    session.set_field([seed_file], "heat", 7)
+    session.set_field([seed_file], "published", False)  # as the file has it: not a change
+    assert sorted(session.changed_fields(seed_file)) == ["heat", "quality"]
+    assert session.saved_value(seed_file, "quality") == 40
+
+    step = session.revert_field([seed_file], "quality")
+    assert session.value(seed_file, "quality") == 40 and session.value(seed_file, "heat") == 7
+    assert session.changed_fields(seed_file) == ["heat"]
+    assert changed_lines(seed_file.read_bytes(), session.edited(seed_file).raw) == ["-heat: -1", "+heat: 7"]
+
+    session.restore(step.before)  # undo
+    assert session.value(seed_file, "quality") == 64
+    assert session.revert_field([seed_file], "topics").changed_anything is False

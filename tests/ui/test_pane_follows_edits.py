@@ -69,3 +69,33 @@ def test_fixing_a_value_the_file_has_wrong_clears_its_problem_before_saving(open
     window.recordTable.setFocus()
     qtbot.keyClick(window.recordTable, Qt.Key.Key_Z, CTRL)  # undo: the file's value and its problem are back
     qtbot.waitUntil(lambda: f"line 8:10: {QUALITY_RULE} (found 150)" in listed(window), timeout=3000)
+
+
+def test_each_changed_field_shows_its_saved_value_and_reverts_on_its_own(desk_with_one_record, qtbot):
+    window = desk_with_one_record
+    form = window.findChild(RecordForm, "recordForm")
+    path = typed_quality(qtbot, window, "")
+    retype(qtbot, "64")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # to Heat
+    retype(qtbot, "7")
+    qtbot.waitUntil(lambda: form.savedRows["heat"].isVisible(), timeout=3000)
+    assert form.savedLabels["quality"].text() == "Saved: 40"
+    assert form.savedLabels["heat"].text() == "Saved: not rated"
+    assert not form.savedRows["topics"].isVisible(), "an unchanged field shows nothing more"
+
+    form.revertButtons["quality"].setFocus()
+    qtbot.keyClick(form.revertButtons["quality"], Qt.Key.Key_Space)  # Revert, from the keyboard
+    session = window.editController.session
+    qtbot.waitUntil(lambda: session.value(path, "quality") == 40, timeout=3000)
+    assert session.value(path, "heat") == 7, "the other field keeps its edit"
+    assert form.qualityInput.value() == 40 and not form.savedRows["quality"].isVisible()
+    assert window.statusBar().currentMessage().startswith("Reverted quality of “")
+
+    window.recordTable.setFocus()
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_Z, CTRL)  # undo the revert: 64 again
+    qtbot.waitUntil(lambda: session.value(path, "quality") == 64, timeout=3000)
+    assert form.savedRows["quality"].isVisible()
+
+    qtbot.keyClick(window.recordTable, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: not window.isWindowModified(), timeout=5000)
+    assert not any(row.isVisible() for row in form.savedRows.values()), "saved: nothing differs any more"
