@@ -65,6 +65,15 @@ _DOING = {"Undid": "Undoing", "Redid": "Redoing"}
 _MERGE_ID = 0x4E44  # any id other than -1 turns merging on; commands compare their merge keys
 
 
+# Where a verb's object goes when something follows it: "Declined<what> as “Off topic”".
+_WHAT = "\0"
+
+
+def _said(verb: str, what: str) -> str:
+    """"Approved" + “…” -> "Approved “…”"; "Declined<what> as “Off topic”" -> "Declined “…” as “Off topic”"."""
+    return verb.replace(_WHAT, f" {what}") if _WHAT in verb else f"{verb} {what}"
+
+
 def _name(path: str) -> str:
     return Path(path).name
 
@@ -621,7 +630,7 @@ class EditController(QObject):
                 self._tell(why, [key])
                 return False
         key = "published" if decision == APPROVED else "decision"
-        verb = VERBS[decision] + (f" as “{reason}”" if reason else "")
+        verb = VERBS[decision] + (f"{_WHAT} as “{reason}”" if reason else "")
         return self._edit(paths, key, lambda session: session.decide(paths, decision, reason, note),
                           then=lambda: self._save_each(paths, verb=verb))
 
@@ -696,7 +705,7 @@ class EditController(QObject):
             edit_dialogs.show_save_failures(self._dialog_parent, failures, saved=len(done))
         if done and not failures:
             names = ", ".join(self.story_name(k) for k in done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
-            self._tell(f"{verb} {names}.{self._merged_message(done)}", done)
+            self._tell(f"{_said(verb, names)}.{self._merged_message(done)}", done)
         return len(done) == len(keys)
 
     def _tell(self, text: str, keys: Sequence[str | Path]) -> None:
@@ -935,10 +944,10 @@ class EditController(QObject):
         if real_failures:
             edit_dialogs.show_save_failures(self._dialog_parent, real_failures, saved=len(saved))
             not_saved = f"{counted(len(real_failures), 'record')} could not be saved."
-            self.message.emit((f"{verb} {counted(len(saved), 'record')}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
+            self.message.emit((f"{_said(verb, counted(len(saved), 'record'))}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
                               + stopped)
         else:
-            self.message.emit(f"{verb} {counted(len(saved), 'record')}.{self._merged_message(saved)}{stopped}")
+            self.message.emit(f"{_said(verb, counted(len(saved), 'record'))}.{self._merged_message(saved)}{stopped}")
         self.saveAllFinished.emit(real_failures)
         return real_failures
 

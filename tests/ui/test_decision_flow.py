@@ -214,3 +214,12 @@ def test_a_decision_message_names_the_story_with_its_file_in_the_tooltip(open_de
     assert bar.toolTip() == "", "the tooltip goes with its message"
     window.show_status("Preferences saved.")
     assert bar.toolTip() == "", "a message naming no story has no files"
+
+
+def test_a_decline_with_a_reason_reads_as_a_sentence(open_desk, qtbot, three_undecided: Path):
+    window = working_desk(qtbot, open_desk(three_undecided))
+    title = " ".join(str(read_document(three_undecided / UNDECIDED[0]).data["title"]).split())
+    press(qtbot, Qt.Key.Key_2)  # reason 2, the table having the focus
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("Declined “"), timeout=5000)
+    assert bar.currentMessage() == f"Declined “{title[:79]}” as “Duplicate story”.", bar.currentMessage()
