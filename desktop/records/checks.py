@@ -12,7 +12,8 @@ from .duplicates import duplicate_problems
 from .linkcheck import IMAGE, MAX_PIXELS, PAGE, LinkChecker, LinkResult
 from .model import IMAGE as IMAGE_CODE
 from .model import LINK, WARNING, Document, Problem, RecordSummary
-from .reading import node_at, read_document
+from .nodes import node_at
+from .reading import read_document
 
 # Images smaller than this on their shorter side are too small to show (a setting in the window).
 DEFAULT_MIN_IMAGE_SIZE = 200

@@ -30,7 +30,7 @@ from .scan import ListedFile, ScanResult, index_paths, list_record_files
 # Bump when the layout of the database changes; summaries are versioned by `_fingerprint()`.
 INDEX_FORMAT = 2  # 2: summaries stored as JSON arrays
 RACY_NS = 2_000_000_000  # coarser than the mtime clock of any file system a desk runs on (FAT: 2 s)
-_CORE_SOURCES = ("model.py", "reading.py", "schema.py", "scan.py", "fastscan.py", "index.py")
+_CORE_SOURCES = ("model.py", "nodes.py", "reading.py", "schema.py", "scan.py", "fastscan.py", "index.py")
 
 
 class IndexEntry:

@@ -19,7 +19,7 @@ import re
 import stat
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ from .model import (
     FileStamp,
     Problem,
 )
+from .nodes import node_at
+from .schema import validate_data
 
 try:  # libyaml: about ten times faster to compose; its marks are character offsets like the pure loader's
     SafeLoader: type = yaml.CSafeLoader
@@ -171,42 +173,6 @@ def parse_document(raw: bytes, path: str | os.PathLike[str], previous: Document 
         document.problems.append(Problem(f"cannot parse the file: {type(error).__name__}: {error}", code=SYNTAX))
         document.edit_blocker = document.edit_blocker or "The file could not be parsed, so it cannot be edited safely."
     return document
-
-
-def node_at(root: yaml.Node | None, keys: Iterable[str | int]) -> yaml.Node | None:
-    """The value node reached by following `keys` (mapping keys and list indexes) from `root`.
-
-    With duplicate keys the last one wins, as in the constructed data.
-    """
-    node = root
-    for key in keys:
-        if isinstance(node, yaml.MappingNode):
-            found = None
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
-                    found = value_node
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and not isinstance(key, bool):
-            node = node.value[key] if -len(node.value) <= key < len(node.value) else None
-        else:
-            return None
-        if node is None:
-            return None
-    return node
-
-
-def key_node_at(root: yaml.Node | None, keys: Sequence[str | int]) -> yaml.Node | None:
-    """The key node of the last mapping key in `keys` (where an entry's line starts)."""
-    if not keys:
-        return None
-    parent = node_at(root, keys[:-1])
-    if not isinstance(parent, yaml.MappingNode):
-        return None
-    found = None
-    for key_node, _ in parent.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(keys[-1]):
-            found = key_node
-    return found
 
 
 def scalar_text(document: Document, keys: Iterable[str | int]) -> str | None:
@@ -548,8 +514,6 @@ def _parse_json(document: Document) -> None:
 
 
 def _add_schema_problems(document: Document, previous: Document | None = None) -> None:
-    from .schema import validate_data  # schema imports this module for node_at
-
     earlier = None
     if previous is not None and previous.format == "yaml" and isinstance(previous.data, dict):
         earlier = (previous.data, previous.problems)

@@ -11,7 +11,8 @@ from typing import Any, NamedTuple
 
 from .fastscan import summarize_front_matter
 from .model import IO, RECORD_SUFFIXES, Document, Problem, RecordSummary
-from .reading import load_file, locate_front_matter, node_at, parse_document, scalar_text, unreadable_document
+from .nodes import node_at
+from .reading import load_file, locate_front_matter, parse_document, scalar_text, unreadable_document
 
 
 def is_record_file(path: str | os.PathLike[str]) -> bool:

@@ -20,7 +20,7 @@ from jsonschema.validators import extend
 
 from ..paths import resource_path
 from .model import SCHEMA, Problem
-from .reading import key_node_at, node_at
+from .nodes import key_node_at, node_at
 
 SCHEMA_FILE = "record.schema.json"
 

@@ -1,8 +1,6 @@
 """A larger look at one record image: the picture scaled to fit, its link, and its real and declared size."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
@@ -18,8 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-if TYPE_CHECKING:  # images.py imports this module when a viewer is opened
-    from desktop.ui.images import ImageEntry, ImageLoader, ImageRequest, ImageResult, ImageSource
+from desktop.ui.image_loading import (
+    ImageEntry,
+    ImageLoader,
+    ImageRequest,
+    ImageResult,
+    ImageSource,
+    breakable_url,
+    format_size,
+)
+from desktop.ui.tooltips import plain_tooltip
 
 # Decoded at most this large for the viewer; the dialog scales it down further to fit.
 VIEWER_DECODE_SIZE = QSize(2400, 1800)
@@ -56,8 +62,6 @@ class ImageViewer(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        from desktop.ui.images import breakable_url, format_size, plain_tooltip
-
         self.setObjectName("imageViewer")
         self.setAccessibleName("Image viewer")
         self.setWindowTitle(f"Image – {source.label}" if source.label else "Image")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from desktop.records.editor import REMOVE, EditRefused, apply_edits, unified_diff
-from desktop.records.reading import node_at, parse_document, read_document
+from desktop.records.nodes import node_at
+from desktop.records.reading import parse_document, read_document
 
 BOM = b"\xef\xbb\xbf"
 

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.records.editor import REMOVE, apply_edits
-from desktop.records.reading import node_at, parse_document
+from desktop.records.nodes import node_at
+from desktop.records.reading import parse_document
 from desktop.records.schema import value_problems
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.records import model
-from desktop.records.reading import node_at, parse_document, read_document, scalar_text
+from desktop.records.nodes import node_at
+from desktop.records.reading import parse_document, read_document, scalar_text
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_fbf05e2be9931d54.txt"

@@ -11,9 +11,9 @@ from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
+from desktop.ui import image_loading
 from desktop.ui import images as images_module
-from desktop.ui.image_viewer import ImageViewer
-from desktop.ui.images import (
+from desktop.ui.image_loading import (
     FILE_NOT_FOUND,
     NOT_AN_IMAGE,
     NOT_FOUND,
@@ -24,11 +24,11 @@ from desktop.ui.images import (
     UNSAFE_REDIRECT,
     UNSUPPORTED_LINK,
     ImageLoader,
-    ImageStrip,
-    ImageThumbnail,
     decode_image,
     resolve_image_source,
 )
+from desktop.ui.image_viewer import ImageViewer
+from desktop.ui.images import ImageStrip, ImageThumbnail
 
 
 @pytest.fixture(autouse=True)
@@ -129,10 +129,10 @@ def test_redirects_are_followed_only_to_the_web(qtbot, strip, image_server):
         None,
     )
     wait_settled(qtbot, strip)
-    assert states(strip) == [("loaded", ""), ("failed", UNSAFE_REDIRECT), ("failed", images_module.TOO_MANY_REDIRECTS)]
+    assert states(strip) == [("loaded", ""), ("failed", UNSAFE_REDIRECT), ("failed", image_loading.TOO_MANY_REDIRECTS)]
     # The first request and MAX_REDIRECTS followed; Qt may resend any of them once when the server's
     # "Connection: close" races its next request (a CI run saw 8 hits), so the bound allows one resend per hop.
-    assert image_server.hits["/redirect-loop"] <= 2 * (images_module.MAX_REDIRECTS + 1)
+    assert image_server.hits["/redirect-loop"] <= 2 * (image_loading.MAX_REDIRECTS + 1)
 
 
 def test_a_strip_without_a_shared_loader_makes_its_own(qtbot, image_server):
@@ -144,7 +144,7 @@ def test_a_strip_without_a_shared_loader_makes_its_own(qtbot, image_server):
     host.show()
     try:
         assert strip.loader().parent() is strip
-        assert strip.loader().cache_directory() == images_module.default_cache_dir()
+        assert strip.loader().cache_directory() == image_loading.default_cache_dir()
         strip.setImages([{"url": image_server.url("/green.png")}], None)
         wait_settled(qtbot, strip)
         assert states(strip) == [("loaded", "")]
@@ -217,13 +217,13 @@ def test_a_decode_finishing_after_the_editor_moved_on_is_dropped(qtbot, strip, i
 
 def test_decoding_runs_off_the_ui_thread(qtbot, strip, image_server, tmp_path, monkeypatch):
     decoded_on: list[int] = []
-    real_decode = images_module.decode_image
+    real_decode = image_loading.decode_image
 
     def recording_decode(payload, fit):
         decoded_on.append(threading.get_ident())
         return real_decode(payload, fit)
 
-    monkeypatch.setattr(images_module, "decode_image", recording_decode)
+    monkeypatch.setattr(image_loading, "decode_image", recording_decode)
     (tmp_path / "local.png").write_bytes(image_bytes(50, 50, "#30a040"))
     strip.setImages([{"url": image_server.url("/red.png")}, {"url": "local.png"}], tmp_path)
     wait_settled(qtbot, strip)
@@ -261,8 +261,8 @@ def test_default_cache_lives_in_the_users_cache_folder(qapp):
     import os
 
     cache_home = Path(os.environ["XDG_CACHE_HOME"]).resolve()
-    assert images_module.default_cache_dir().resolve().is_relative_to(cache_home)
-    assert images_module.default_cache_dir().name == "images"
+    assert image_loading.default_cache_dir().resolve().is_relative_to(cache_home)
+    assert image_loading.default_cache_dir().name == "images"
 
 
 # --- Local files and refused links --------------------------------------------------------------
@@ -492,7 +492,7 @@ def test_decode_threads_make_no_qt_connection_or_signal(qtbot, strip, image_serv
     can deadlock with the UI thread (it did: a hang in QImageReader::format()'s plugin probe).
     So the decode threads only read pixels, and results come back through Python alone."""
     qt_calls: set[str] = set()
-    real_job = images_module._decode_job
+    real_job = image_loading._decode_job
 
     def record(frame, event, arg):
         if event == "c_call" and type(getattr(arg, "__self__", None)).__module__.startswith(("PySide6", "shiboken6")):
@@ -505,7 +505,7 @@ def test_decode_threads_make_no_qt_connection_or_signal(qtbot, strip, image_serv
         finally:
             sys.setprofile(None)
 
-    monkeypatch.setattr(images_module, "_decode_job", traced_job)
+    monkeypatch.setattr(image_loading, "_decode_job", traced_job)
     (tmp_path / "local.png").write_bytes(image_bytes(50, 50, "#30a040"))
     strip.setImages([{"url": image_server.url("/red.png")}, {"url": "local.png"}, {"url": image_server.url("/page.jpg")}], tmp_path)
     wait_settled(qtbot, strip)

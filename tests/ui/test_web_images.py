@@ -10,7 +10,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 from PySide6.QtWidgets import QMenu
 
-from desktop.ui.images import WEB_IMAGES_OFF
+from desktop.ui.image_loading import WEB_IMAGES_OFF
 from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
 
 # TEST-NET-1 (RFC 5737): documentation addresses, never routed; the guard refuses them before any packet.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.ui.folder_loader import DocumentReader, FolderLoader
-from desktop.ui.images import ImageLoader
+from desktop.ui.image_loading import ImageLoader
 from desktop.ui.inbox import Inbox
 
 
