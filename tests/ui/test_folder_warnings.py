@@ -70,22 +70,30 @@ def test_the_warnings_filter_narrows_the_queue(open_desk, qtbot, seed_copy):
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=3000)
 
 
-def test_online_checks_mark_links_and_a_second_check_within_the_cache_age_asks_nothing(
-        open_desk, qtbot, seed_copy, fresh_settings, link_server):
-    from desktop.ui.settings import CHECK_LINKS
-
-    for path in seed_copy.iterdir():
+def only_the_seed_record(folder: Path) -> Path:
+    for path in folder.iterdir():
         if path.name != "000_fbf05e2be9931d54.txt":
             path.unlink()
-    record = seed_copy / "000_fbf05e2be9931d54.txt"
+    return folder / "000_fbf05e2be9931d54.txt"
+
+
+def online_checks_on(settings) -> None:
+    from desktop.ui.settings import CHECK_LINKS
+
+    settings.set_value(CHECK_LINKS, True)
+    settings.sync()
+
+
+def test_online_checks_mark_links_and_a_second_check_within_the_cache_age_asks_nothing(
+        open_desk, qtbot, seed_copy, fresh_settings, link_server):
+    record = only_the_seed_record(seed_copy)
     text = record.read_text(encoding="utf-8")
     text = text.replace("https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/", link_server.url("/gone"))
     text = re.sub(r'(url|webUrl|ampWebUrl|cdnAmpWebUrl): "https://[^"]+"',
                   lambda m: f'{m.group(1)}: "{link_server.url("/image/1024x576.png" if m.group(1) == "url" else "/ok")}"',
                   text)
     record.write_text(text, encoding="utf-8")
-    fresh_settings.set_value(CHECK_LINKS, True)
-    fresh_settings.sync()
+    online_checks_on(fresh_settings)
 
     window = open_desk(seed_copy)
     assert window.registry["actionCheckLinks"].isChecked()
@@ -116,12 +124,7 @@ def test_online_checks_mark_links_and_a_second_check_within_the_cache_age_asks_n
 
 def test_a_long_link_check_shows_its_progress_and_stop_keeps_what_was_answered(
         open_desk, qtbot, seed_copy, fresh_settings, link_server):
-    from desktop.ui.settings import CHECK_LINKS
-
-    for path in seed_copy.iterdir():
-        if path.name != "000_fbf05e2be9931d54.txt":
-            path.unlink()
-    record = seed_copy / "000_fbf05e2be9931d54.txt"
+    record = only_the_seed_record(seed_copy)
     text = record.read_text(encoding="utf-8")
     # The story's own address is gone, the next six answer slowly (3 s each, two at a time on one
     # host), the rest at once.
@@ -134,8 +137,7 @@ def test_a_long_link_check_shows_its_progress_and_stop_keeps_what_was_answered(
 
     text = re.sub(r'(url|webUrl|ampWebUrl|cdnAmpWebUrl): "https://[^"]+"', address, text)
     record.write_text(text, encoding="utf-8")
-    fresh_settings.set_value(CHECK_LINKS, True)
-    fresh_settings.sync()
+    online_checks_on(fresh_settings)
 
     window = open_desk(seed_copy)
     progress, stop = window.linkProgress, window.stopLinkCheckButton
