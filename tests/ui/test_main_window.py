@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -732,3 +732,31 @@ def test_the_selected_record_stays_in_view_when_new_files_sort_in_above_it(desk,
     qtbot.wait(50)
     assert desk.current_path() == chosen
     assert table.viewport().rect().intersects(table.visualRect(table.currentIndex())), "pushed out of view"
+
+
+def test_the_sidebar_counts_and_the_status_bar_agree_while_loading(open_desk, tmp_path, qtbot):
+    from desktop.ui.main_window import COUNT_ROLE
+
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    text = SEED_RECORD.read_text(encoding="utf-8")
+    for number in range(600):  # several chunks
+        (folder / f"{number:04}.txt").write_text(text.replace("quality: 40", f"quality: {number % 101}"),
+                                                  encoding="utf-8")
+    from desktop.app import build_window
+
+    window = build_window(folder)
+    qtbot.addWidget(window)
+    seen: list[tuple[int, str]] = []
+
+    def compare(*_args) -> None:  # after each chunk has been taken in
+        QTimer.singleShot(0, lambda: seen.append(
+            (window.queueList.item(0).data(COUNT_ROLE), window.statusLabel.text())))
+
+    window.loader.summariesLoaded.connect(compare)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=60_000)
+    qtbot.wait(20)
+    assert len(seen) > 1
+    for count, status in seen:
+        assert f"·   {count} record" in status, (count, status)
