@@ -12,8 +12,9 @@ from .duplicates import duplicate_problems
 from .linkcheck import IMAGE, MAX_PIXELS, PAGE, LinkChecker, LinkResult
 from .model import IMAGE as IMAGE_CODE
 from .model import LINK, WARNING, Document, Problem, RecordSummary
-from .nodes import node_at
+from .nodes import position_in_file
 from .reading import read_document
+from .schema import json_path
 
 # Images smaller than this on their shorter side are too small to show (a setting in the window).
 DEFAULT_MIN_IMAGE_SIZE = 200
@@ -78,10 +79,8 @@ def record_links(document: Document) -> list[Link]:
                 value[key] if isinstance(value, list) and isinstance(key, int) and key < len(value) else None)
         if not isinstance(value, str) or not value.strip():
             return
-        node = node_at(document.root, keys)
-        line, column = (node.start_mark.line + document.front_line, node.start_mark.column + 1) if node else (None, None)
-        path = "$" + "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in keys)
-        links.append(Link(value.strip(), kind, path, line, column, declared))
+        line, column = position_in_file(document.root, keys, document.front_line) or (None, None)
+        links.append(Link(value.strip(), kind, json_path(keys), line, column, declared))
 
     for key in _PAGE_KEYS:
         add([key], PAGE)
@@ -135,8 +134,7 @@ def problems_as_typed(document: Document, problems: Sequence[Problem], typed: di
     kept = [problem for problem in problems
             if not any(problem.path == f"$.{key}" or problem.path.startswith((f"$.{key}.", f"$.{key}[")) for key in typed)]
     for key, message in typed.items():
-        node = node_at(document.root, [key]) if document.root is not None else None
-        line, column = (node.start_mark.line + document.front_line, node.start_mark.column + 1) if node else (None, None)
+        line, column = position_in_file(document.root, [key], document.front_line) or (None, None)
         kept.append(Problem(message, line=line, column=column, path=f"$.{key}"))
     return sorted(kept, key=lambda problem: (problem.line or 0, problem.column or 0))
 

@@ -40,3 +40,10 @@ def key_node_at(root: yaml.Node | None, keys: Sequence[str | int]) -> yaml.Node 
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(keys[-1]):
             found = key_node
     return found
+
+
+def position_in_file(root: yaml.Node | None, keys: Sequence[str | int], line_offset: int) -> tuple[int, int] | None:
+    """(line, column) in the file of the value at `keys`; `line_offset` is the file line of the
+    tree's line 0 (`Document.front_line`)."""
+    node = node_at(root, keys)
+    return None if node is None else (node.start_mark.line + line_offset, node.start_mark.column + 1)

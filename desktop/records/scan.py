@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from .fastscan import summarize_front_matter
 from .model import IO, RECORD_SUFFIXES, Document, Problem, RecordSummary
-from .nodes import node_at
+from .nodes import position_in_file
 from .reading import load_file, locate_front_matter, parse_document, scalar_text, unreadable_document
 
 
@@ -139,11 +139,7 @@ def summarize_document(document: Document) -> RecordSummary:
 
 
 def _value_at(document: Document, keys: list[str | int]) -> tuple[int, int] | None:
-    """(line, column) in the file of the value at `keys`."""
-    node = node_at(document.root, keys)
-    if node is None:
-        return None
-    return node.start_mark.line + document.front_line, node.start_mark.column + 1
+    return position_in_file(document.root, keys, document.front_line)
 
 
 def _related_urls(document: Document, related: Any) -> tuple[tuple[str, int, int], ...]:

@@ -438,9 +438,10 @@ class EditSession:
         key = path_key(path)
         if not self._changes.get(key):
             return []
-        edited = self.edited(key).data
-        return [field for field in self._changes[key] if not isinstance(edited, dict)
-                or edited.get(field, REMOVE) != self.saved_value(key, field)]
+        edited, saved = self.edited(key).data, self.base(key).data
+        if not isinstance(edited, dict) or not isinstance(saved, dict):
+            return list(self._changes[key])
+        return [field for field in self._changes[key] if edited.get(field, REMOVE) != saved.get(field, REMOVE)]
 
     def saved_value(self, path: PathLike, key: str) -> Any:
         """The field as it is in the file (REMOVE when the file has no such key)."""
