@@ -557,6 +557,11 @@ class EditController(QObject):
         name = self.story_name(step.paths[0]) if len(step.paths) == 1 else counted(len(step.paths), "record")
         self._tell(f"Reverted {key} of {name} to the saved value.", step.paths)
 
+    def show_in_form(self, form, paths: Sequence[str | Path]) -> None:
+        """The form shows these records' values, and what is saved of each field they changed."""
+        form.showRecords(self.records_for_form(paths))
+        form.showSaved(self.saved_fields(paths))
+
     def saved_fields(self, paths: Sequence[str | Path]) -> dict[str, list[Any]]:
         """For the form: each field with an unsaved change on any of these records, and the values
         it has in their files (one per record changed)."""
@@ -1070,8 +1075,7 @@ class EditController(QObject):
 
         def redraw(paths: list[str]) -> None:
             if set(paths) & set(self._current):
-                form.showRecords(self.records_for_form(self._current))
-                form.showSaved(self.saved_fields(self._current))
+                self.show_in_form(form, self._current)
 
         self.recordsChanged.connect(redraw)
         form.revertFieldRequested.connect(lambda key: self.revert_field(self.current_paths(), key))
@@ -1196,8 +1200,7 @@ def install_editing(window) -> EditController:
 
     def show_selection(paths: list[str]) -> None:
         controller.set_current(paths)
-        form.showRecords(controller.records_for_form(paths))
-        form.showSaved(controller.saved_fields(paths))
+        controller.show_in_form(form, paths)
 
     def on_document_shown(document: Document) -> None:
         controller.session.adopt(document)
@@ -1205,8 +1208,7 @@ def install_editing(window) -> EditController:
         if controller.session.is_dirty(key):  # back on a record with unsaved edits: their problems
             window.show_record_problems(controller.session.edited(key).problems)
         if key in controller.current_paths():
-            form.showRecords(controller.records_for_form(controller.current_paths()))
-            form.showSaved(controller.saved_fields(controller.current_paths()))
+            controller.show_in_form(form, controller.current_paths())
             controller.set_current(controller.current_paths())  # the decisions follow what the file allows
 
     completions_due = QTimer(form)

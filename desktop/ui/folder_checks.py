@@ -73,9 +73,6 @@ class FolderChecker(QObject):
 
         self._pool.submit(work)
 
-    def link_check_running(self) -> bool:
-        return self._link_checker is not None
-
     def stop_links(self) -> None:
         """Ask no more addresses; the warnings of those answered so far still arrive (and stay cached)."""
         if self._link_checker is not None:

@@ -1,6 +1,7 @@
 """The review desk: queues on the left, the record table in the middle, the review pane on the right."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -153,7 +154,6 @@ class RecordTableView(QTableView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.preferred_widths = dict(self.PREFERRED_WIDTHS)
         self.chosen_widths: dict[Column, int] = {}  # dragged by the editor: kept, never squeezed
         self._fitting = False
         self._topics_given_way = False
@@ -179,7 +179,7 @@ class RecordTableView(QTableView):
                 self.setColumnHidden(Column.TOPICS, False)
                 self._topics_given_way = False
             shown = [c for c in Column if c != Column.TITLE and not self.isColumnHidden(c)]
-            widths = {c: self.chosen_widths.get(c, self.preferred_widths[c]) for c in shown}
+            widths = {c: self.chosen_widths.get(c, self.PREFERRED_WIDTHS[c]) for c in shown}
             spare = self.viewport().width() - self.MIN_TITLE_WIDTH - sum(widths.values())
             if spare < 0 and Column.TOPICS in widths and Column.TOPICS not in self.chosen_widths:
                 given = min(widths[Column.TOPICS], -spare)
@@ -205,7 +205,7 @@ class RecordTableView(QTableView):
         header = self.horizontalHeader()
         self._topics_given_way = False  # the saved state may hold a column hidden by the fitting
         self.setColumnHidden(Column.TOPICS, False)
-        self.chosen_widths = {Column(column): width for column, width in chosen.items() if column in self.preferred_widths}
+        self.chosen_widths = {Column(column): width for column, width in chosen.items() if column in self.PREFERRED_WIDTHS}
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         self.fit_columns()
@@ -215,7 +215,7 @@ class RecordTableView(QTableView):
         self.fit_columns()
 
     def _on_section_resized(self, column: int, _old: int, new: int) -> None:
-        if not self._fitting and column != Column.TITLE and new > 0 and column in self.preferred_widths:
+        if not self._fitting and column != Column.TITLE and new > 0 and column in self.PREFERRED_WIDTHS:
             self.chosen_widths[Column(column)] = new
 
     def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
@@ -679,9 +679,8 @@ class MainWindow(QMainWindow):
 
     def _on_link_check_finished(self, done: int, total: int, stopped: bool) -> None:
         self._hide_link_progress()
-        results = self.reviewPane.link_results()
-        broken = sum(1 for result in results.values() if result.broken)
-        moved = sum(1 for result in results.values() if not result.broken and result.redirects)
+        marks = Counter(links.link_mark(result)[0] for result in self.reviewPane.link_results().values())
+        broken, moved = marks[links.BROKEN], marks[links.MOVED]
         answers = f"{broken:,} not answering, {moved:,} moved" if broken or moved else "all answering"
         if stopped:
             self.show_status(f"Link check stopped: {done:,} of {total:,} addresses checked ({answers}); "
