@@ -169,7 +169,7 @@ _TYPES = ("object", "array", "string", "integer", "boolean")
 def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
     """One schema node as a predicate; raises _NotCompilable for what it cannot decide exactly."""
     unknown = set(schema) - _ANNOTATIONS - {"type", "required", "properties", "items", "uniqueItems", "pattern",
-                                             "format", "minimum", "maximum"}
+                                             "format", "minimum", "maximum", "maxLength"}
     if unknown:
         raise _NotCompilable(", ".join(sorted(unknown)))
     if "type" in schema and schema["type"] not in _TYPES:
@@ -180,6 +180,8 @@ def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
         raise _NotCompilable("uniqueItems")
     expected_type = {"object": dict, "array": list, "string": str, "integer": int, "boolean": bool}.get(schema.get("type", ""))
     search = re.compile(schema["pattern"]).search if "pattern" in schema else None
+    # JSON Schema counts code points, as len() does.
+    max_length = schema.get("maxLength")
     timestamp = "format" in schema
     minimum, maximum = schema.get("minimum"), schema.get("maximum")
     required = tuple(schema.get("required", ()))
@@ -192,6 +194,8 @@ def _compile(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
         if expected_type is not None and kind is not expected_type:
             return False
         if kind is str:
+            if max_length is not None and len(value) > max_length:
+                return False
             if search is not None and search(value) is None:
                 return False
             if timestamp and not is_timestamp(value):
@@ -238,6 +242,8 @@ def _generate_check(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
             return
         lines.append(f"{indent}if type({variable}) is not {expected}: return False")
         if expected == "str":
+            if node.get("maxLength") is not None:
+                lines.append(f"{indent}if len({variable}) > {int(node['maxLength'])}: return False")
             if "pattern" in node:
                 search = constant("pattern", re.compile(node["pattern"]).search)
                 lines.append(f"{indent}if {search}({variable}) is None: return False")
