@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication
 from desktop.display_check import display_problem
 from desktop.paths import resource_path, seeds_dir
 from desktop.ui import collector
-from desktop.ui.editing import install_editing
-from desktop.ui.git_desk import install_git
-from desktop.ui.journaling import install_journal
-from desktop.ui.live_folder import install_live_banner
+from desktop.ui.editing.controller import install_editing
+from desktop.ui.editing.journal import install_journal
+from desktop.ui.folder.live import install_live_banner
+from desktop.ui.git.desk import install_git
 from desktop.ui.main_window import MainWindow
 from desktop.ui.settings import APPLICATION, ORGANIZATION, DeskSettings
 

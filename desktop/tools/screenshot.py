@@ -38,8 +38,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from desktop.app import build_window, use_readable_locale
     from desktop.paths import seeds_dir
-    from desktop.ui.record_model import Queue
     from desktop.ui.settings import LOAD_WEB_IMAGES, QUEUE, DeskSettings
+    from desktop.ui.table.model import Queue
 
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("Newsdesk")

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication(sys.argv[:1])
     from desktop.app import build_window
-    from desktop.ui import edit_dialogs
+    from desktop.ui.editing import dialogs as edit_dialogs
 
     edit_dialogs.ask_unsaved = lambda parent, count: "discard"
     try:

@@ -28,8 +28,8 @@ from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt  # noq
 from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from desktop.records.model import Problem, RecordSummary  # noqa: E402
-from desktop.ui.folder_loader import HIT_SLICE  # noqa: E402
-from desktop.ui.record_model import SORT_ROLE, Column, Queue, RecordFilterProxy, RecordTableModel  # noqa: E402
+from desktop.ui.folder.loader import HIT_SLICE  # noqa: E402
+from desktop.ui.table.model import SORT_ROLE, Column, Queue, RecordFilterProxy, RecordTableModel  # noqa: E402
 
 WORDS = ("police", "facial", "recognition", "amazon", "climate", "vaccine", "election", "market", "ai",
          "privacy", "court", "energy", "startup", "football", "museum", "ethics", "rocket", "bank")

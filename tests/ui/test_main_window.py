@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records.scan import iter_record_files, summarize_paths
-from desktop.ui.record_model import Column, Queue
+from desktop.ui.table.model import Column, Queue
 from tests.conftest import SEED_RECORD
 
 SEED_TITLE = "Cramer: Amazon Facial Recognition Software Is 'Last Thing We Need Right Now'"
@@ -459,7 +459,7 @@ def test_the_bare_window_offers_the_hooks_the_edit_form_uses(qtbot, seed_copy):
 
 
 def test_help_lists_every_shortcut(desk, qtbot):
-    from desktop.ui.dialogs import ShortcutsDialog
+    from desktop.ui.help_dialogs import ShortcutsDialog
 
     dialog = ShortcutsDialog(desk.registry.shortcut_rows(), desk)
     qtbot.addWidget(dialog)
@@ -650,7 +650,7 @@ def light_pixels(image) -> int:
 
 
 def test_the_unsaved_mark_shows_on_the_selected_row(desk, qtbot, monkeypatch):
-    from desktop.ui import edit_dialogs
+    from desktop.ui.editing import dialogs as edit_dialogs
 
     monkeypatch.setattr(edit_dialogs, "ask_unsaved", lambda parent, count: "discard")  # closing at teardown
     table = desk.recordTable
@@ -735,7 +735,7 @@ def test_the_selected_record_stays_in_view_when_new_files_sort_in_above_it(desk,
 
 
 def test_the_sidebar_counts_and_the_status_bar_agree_while_loading(open_desk, tmp_path, qtbot):
-    from desktop.ui.main_window import COUNT_ROLE
+    from desktop.ui.table.view import COUNT_ROLE
 
     folder = tmp_path / "feed"
     folder.mkdir()

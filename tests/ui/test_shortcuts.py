@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.tools.shortcuts_table import with_table
-from desktop.ui import edit_dialogs
+from desktop.ui.editing import dialogs as edit_dialogs
 
 pytestmark = pytest.mark.gui
 

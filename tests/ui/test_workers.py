@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.ui.folder_loader import DocumentReader, FolderLoader
-from desktop.ui.image_loading import ImageLoader
-from desktop.ui.inbox import Inbox
+from desktop.ui.folder.loader import DocumentReader, FolderLoader
+from desktop.ui.images.loader import ImageLoader
+from desktop.ui.tasks import Inbox
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_save_all_worker_emits_no_signal(qtbot, seed_copy, monkeypatch):
     import sys
 
     from desktop.records.scan import iter_record_files
-    from desktop.ui import editing
+    from desktop.ui.editing import controller as editing
 
     qt_calls: set[str] = set()
     real_run = editing._SaveAllJob.run
