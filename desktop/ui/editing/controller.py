@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QProgressBar, QToolButton, QWidget
 
@@ -51,7 +52,7 @@ from desktop.records import (
 from desktop.ui import collector
 from desktop.ui.editing import dialogs as edit_dialogs
 from desktop.ui.table.model import Queue
-from desktop.ui.tasks import Inbox
+from desktop.ui.tasks import QtPoolExecutor, Task, TaskRunner
 from desktop.ui.widgets.text import plain_tooltip
 
 # Consecutive changes of one number on the same records within this time are one undo step:
@@ -145,18 +146,12 @@ def _connect_while(owner: QObject, signal, slot: Callable[..., Any]) -> None:
     signal.connect(_Receiver(owner, slot).call)
 
 
-class _SaveAllJob(QRunnable):
-    """Writes prepared documents off the UI thread through the session's writer, nothing else.
+class _SaveAllJob:
+    """Writes prepared documents off the UI thread through the session's writer, nothing else; run
+    as a task (desktop/ui/tasks.py), and its results are read on the UI thread."""
 
-    When done it posts itself to the controller's inbox: no Qt signal is emitted from the
-    worker (see desktop/ui/tasks.py), and the results are read on the UI thread.
-    """
-
-    def __init__(
-        self, documents: list[tuple[str, Document]], write: Callable[[Document], Document], done: Callable[[Any], None]
-    ) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the controller reads `results` once the job is handed back
+    def __init__(self, documents: list[tuple[str, Document]], write: Callable[[Document], Document]) -> None:
+        self.task: Task | None = None
         self.documents = documents
         self._write = write
         self.results: list[tuple[str, Document | Exception]] = []
@@ -167,7 +162,6 @@ class _SaveAllJob(QRunnable):
         self.total = len(documents)
         self.done_count = 0  # read by the UI thread for the progress bar
         self.cancelled = False  # set by the UI thread: the files not written yet stay unsaved
-        self._done = done
 
     def run(self) -> None:
         for key, doc in self.documents:
@@ -180,18 +174,15 @@ class _SaveAllJob(QRunnable):
             except Exception as error:  # reported per file; the others still get saved
                 self.results.append((key, error))
             self.done_count += 1
-        self._done(self)
 
 
-class _EditJob(QRunnable):
+class _EditJob:
     """Makes one bulk edit in a fork of the session off the UI thread: reads the records not
     read yet, then builds each edited document (`EditSession.tick` counts both). The UI thread
-    merges the fork when the job is handed back through the inbox, or drops it if cancelled."""
+    merges the fork when the task is delivered, or drops it if cancelled."""
 
-    def __init__(self, fork: EditSession, keys: list[str], make: Callable[[EditSession], EditStep],
-                 done: Callable[[Any], None]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
+    def __init__(self, fork: EditSession, keys: list[str], make: Callable[[EditSession], EditStep]) -> None:
+        self.task: Task | None = None
         self.fork = fork
         self.keys = keys
         self._make = make
@@ -204,7 +195,6 @@ class _EditJob(QRunnable):
         self.merge_key: tuple | None = None
         self.then: Callable[[], bool] | None = None
         self.push = True  # False for an undo or redo: nothing new goes on the stack
-        self._done = done
 
     def _tick(self) -> None:
         if self.cancelled:
@@ -224,7 +214,6 @@ class _EditJob(QRunnable):
             self.error = error
         finally:
             self.fork.tick = None
-        self._done(self)
 
 
 class EditController(QObject):
@@ -247,7 +236,8 @@ class EditController(QObject):
     workProgress = Signal(str, int, int)
     workFinished = Signal()
 
-    def __init__(self, dialog_parent: QWidget | None = None, session: EditSession | None = None) -> None:
+    def __init__(self, dialog_parent: QWidget | None = None, session: EditSession | None = None, *,
+                 make_pool: Callable[[], Executor] | None = None) -> None:
         super().__init__(dialog_parent)
         self.session = session or EditSession()
         self.undoStack = QUndoStack(self)
@@ -257,15 +247,13 @@ class EditController(QObject):
         self._current: list[str] = []
         self._input_problem = ""
         self._save_state: tuple[bool, str] = (False, "")
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        # One thread for edits and saves, so a save never overtakes the edit before it.
+        self._work = TaskRunner(self, make_pool=make_pool or (lambda: QtPoolExecutor(1, parent=self)))
         self._save_job: _SaveAllJob | None = None
-        self._finished_jobs = Inbox(self._finish_job, self)
         self._edit_job: _EditJob | None = None
         self._next_edit: tuple | None = None  # an edit waiting for the one it supersedes to stop
         self._landing = 0  # bulk changes whose rows and marks are still being taken in
         self._epoch = 0  # advanced by reset(): a landing of the records before it stops
-        self._finished_edits = Inbox(self._finish_edit, self)
         self._work_label = ""
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(PROGRESS_MS)
@@ -401,16 +389,13 @@ class EditController(QObject):
     def _start_edit_job(self, keys: list[str], key: str, make: Callable[[EditSession], EditStep], merge_key,
                         then: Callable[[], bool] | None, *, push: bool = True, label: str = "") -> None:
         """`push=False`: an undo or redo, already on the stack, and not cancellable."""
-        job = _EditJob(self.session.fork(), keys, make, self._finished_edits.post)
+        job = _EditJob(self.session.fork(), keys, make)
         job.field, job.merge_key, job.then, job.push = key, merge_key, then, push
         self._edit_job = job
-        self._finished_edits.expect()
         self._begin_work(label or f"Changing {counted(len(keys), 'record')}", job)
-        self._pool.start(job)
+        job.task = self._work.run(job.run, on_done=lambda _future: self._finish_edit(job))
 
     def _finish_edit(self, job: _EditJob) -> None:
-        if job is not self._edit_job:
-            return  # dropped: another folder was opened, or the window closed
         self._edit_job = None
         following, self._next_edit = self._next_edit, None
         if following is not None:  # superseded by a newer value of the same field
@@ -479,7 +464,8 @@ class EditController(QObject):
         if job.push:
             job.cancelled = True
             self._next_edit = None
-        self._pool.waitForDone()
+        assert job.task is not None
+        self._work.take_over(job.task)
         self._edit_job = None
         if job.push:
             self._end_work()
@@ -870,14 +856,13 @@ class EditController(QObject):
         return None
 
     def _start_save_job(self, ready: list[str], blocked: dict[str, str], verb: str) -> None:
-        job = _SaveAllJob([(k, self.session.edited(k)) for k in ready], self.session.write, self._finished_jobs.post)
+        job = _SaveAllJob([(k, self.session.edited(k)) for k in ready], self.session.write)
         job.blocked = blocked
         job.verb = verb
         self._save_job = job
-        self._finished_jobs.expect()
         self.message.emit(f"Saving {counted(len(ready), 'record')}…")
         self._begin_work(f"Saving {counted(len(ready), 'record')}", job)
-        self._pool.start(job)
+        job.task = self._work.run(job.run, on_done=lambda _future: self._finish_job(job))
 
     def is_saving(self) -> bool:
         return self._save_job is not None
@@ -889,7 +874,8 @@ class EditController(QObject):
         job = self._save_job
         if job is None:
             return None
-        self._pool.waitForDone()
+        assert job.task is not None
+        self._work.take_over(job.task)
         return self._finish_job(job, at_once=True)
 
     def _finish_job(self, job: _SaveAllJob, *, at_once: bool = False) -> dict[str, str] | None:
@@ -897,7 +883,7 @@ class EditController(QObject):
         saved record updates its table row: 1,000 at once held the window for a second), or all
         now when the caller waits for the outcome."""
         if job is not self._save_job:
-            return None  # already handled by wait_for_save
+            return None  # a slice scheduled before wait_for_save took the rest in at once
         while job.landed < len(job.results):
             for key, outcome in job.results[job.landed : job.landed + LAND_SLICE]:
                 if isinstance(outcome, Document):

@@ -1,10 +1,10 @@
 """The journal of unsaved edits in the window: written off the UI thread, offered back after a crash.
 
 Every change to a record's pending edits (an edit, an undo, a save, a revert) becomes a journal
-entry (desktop/records/journal.py) handed to `JournalWriter`, one Python thread that owns the
+entry (desktop/records/journal.py) handed to `JournalWriter`, whose work runs as tasks on one thread that owns the
 journal file: it appends and fsyncs, so the UI thread never waits on the disk. The same thread,
 in the same order, opens the journal of a newly opened folder and, once the folder is loaded,
-compares its entries with the files as they are now; the result comes back through an Inbox
+compares its entries with the files as they are now; the result comes back as a task's outcome
 (no Qt call on the writer) and, when there is anything, `RestoreDialog` offers it:
 
 - Restore: the edits become the records' pending, unsaved edits again (one undo step). A file
@@ -14,10 +14,10 @@ compares its entries with the files as they are now; the result comes back throu
 """
 from __future__ import annotations
 
+import concurrent.futures
 import copy
-import queue
-import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -53,60 +53,49 @@ from desktop.records import (
     resolve,
 )
 from desktop.ui.editing.dialogs import DiffHighlighter, FieldChoiceDialog
-from desktop.ui.tasks import Inbox
+from desktop.ui.tasks import Task, TaskRunner
 
 RESTORE, DISCARD, LATER = "restore", "discard", "later"
 STOP_TIMEOUT_S = 10.0  # closing waits at most this long for the last entries to reach the disk
 
 
 class JournalWriter:
-    """The one thread that touches the journal file. Every call only queues work; each piece of
-    work posts one result to `deliver` (pure Python: an Inbox's `post`)."""
+    """The journal file's side, run as tasks on one thread (the only one that touches the file):
+    each call returns what the UI thread is told."""
 
-    def __init__(self, deliver: Callable[[tuple], None]) -> None:
-        self._deliver = deliver
-        self._work: queue.SimpleQueue[tuple] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="newsdesk-journal", daemon=True)
-        self._thread.start()
+    def __init__(self) -> None:
+        self._journal: Journal | None = None
 
-    def open(self, path: Path) -> None:
-        self._work.put(("open", path))
+    def open(self, path: Path) -> tuple:
+        return self._guarded("opened", lambda: self._open(path))
 
-    def write(self, items: list[JournalEntry | Cleared]) -> None:
-        self._work.put(("write", items))
+    def write(self, items: list[JournalEntry | Cleared]) -> tuple:
+        return self._guarded("written", lambda: self._write(items))
 
-    def plan(self, token: int) -> None:
-        self._work.put(("plan", token))
+    def plan(self) -> list[tuple[Restoration, str]]:
+        try:
+            plans = plan_all(self._journal) if self._journal is not None else []
+            return [(r, _preview(r)) for r in plans]
+        except Exception:  # nothing to offer beats a desk taken down by its journal
+            return []
 
-    def stop(self) -> None:
-        """Write what is queued, then end the thread (waits for it: call when closing)."""
-        if self._thread.is_alive():
-            self._work.put(("stop",))
-            self._thread.join(STOP_TIMEOUT_S)
+    def _open(self, path: Path) -> tuple:
+        self._journal = Journal(path)
+        return ("opened", self._journal.notes)
 
-    def _run(self) -> None:
-        journal: Journal | None = None
-        while True:
-            work = self._work.get()
-            op = work[0]
-            if op == "stop":
-                return
-            try:
-                if op == "open":
-                    journal = Journal(work[1])
-                    self._deliver(("opened", journal.notes))
-                elif op == "write":
-                    if journal is not None:
-                        journal.write(work[1])
-                    self._deliver(("written", ""))
-                elif op == "plan":
-                    plans = plan_all(journal) if journal is not None else []
-                    self._deliver(("plan", work[1], [(r, _preview(r)) for r in plans]))
-            except JournalError as error:
-                self._deliver(("written", str(error)) if op != "plan" else ("plan", work[1], []))
-            except Exception as error:  # a journal must never take the desk down with it
-                message = f"The journal of unsaved edits failed: {error}"
-                self._deliver(("written", message) if op != "plan" else ("plan", work[1], []))
+    def _write(self, items: list[JournalEntry | Cleared]) -> tuple:
+        if self._journal is not None:
+            self._journal.write(items)
+        return ("written", "")
+
+    @staticmethod
+    def _guarded(_kind: str, work: Callable[[], tuple]) -> tuple:
+        try:
+            return work()
+        except JournalError as error:
+            return ("written", str(error))
+        except Exception as error:  # a journal must never take the desk down with it
+            return ("written", f"The journal of unsaved edits failed: {error}")
 
 
 def _preview(restoration: Restoration) -> str:
@@ -128,10 +117,10 @@ class DeskJournal(QObject):
         self._window = window
         self._controller = controller
         self._data_dir = data_dir
-        self._inbox = Inbox(self._on_result, self)
-        self._writer = JournalWriter(self._inbox.post)
+        self._tasks = TaskRunner(self, name="newsdesk-journal")
+        self._writer = JournalWriter()
         self._journaled: dict[str, tuple] = {}  # path -> (stamp, changes) last sent for it
-        self._token = 0
+        self._plan: Task | None = None
         self._plan_on_load = False
         self._warned = False
         self.dialog: RestoreDialog | None = None
@@ -161,8 +150,7 @@ class DeskJournal(QObject):
 
     def _send(self, items: list[JournalEntry | Cleared]) -> None:
         if items:
-            self._writer.write(items)
-            self._inbox.expect()
+            self._tasks.run(self._writer.write, items, on_done=self._on_result)
 
     def _on_leaving(self, reason: str) -> bool:
         # Asked only once the editing guard agreed: the editor saved or discarded what was pending.
@@ -172,12 +160,16 @@ class DeskJournal(QObject):
         return True
 
     def stop(self) -> None:
-        self._writer.stop()
-        self._inbox.drop()
+        """Write what is queued, then end the thread (waits at most STOP_TIMEOUT_S: call when closing)."""
+        if not self._tasks.closed:
+            last = self._tasks.run(lambda: None)
+            if last.future is not None:
+                concurrent.futures.wait([last.future], timeout=STOP_TIMEOUT_S)
+            self._tasks.shutdown(wait=False)
 
     def pending_results(self) -> int:
         """Journal work queued and not yet reported back (tests wait for 0)."""
-        return self._inbox.outstanding()
+        return self._tasks.running()
 
     # -- restoring -------------------------------------------------------------------------
 
@@ -188,27 +180,31 @@ class DeskJournal(QObject):
             self.dialog.close()
             self.dialog = None
         self.path = journal_path(folder, self._data_dir)
-        self._writer.open(self.path)
-        self._inbox.expect()
-        self._token += 1
+        self._tasks.run(self._writer.open, self.path, on_done=self._on_result)
+        if self._plan is not None:
+            self._plan.cancel()  # the last folder's offer is not made for this one
+            self._plan = None
         self._plan_on_load = True
 
     def _on_folder_loaded(self, _folder: str) -> None:
         # The offer waits for the rows: restored edits are shown in the table at once.
         if self._plan_on_load:
             self._plan_on_load = False
-            self._writer.plan(self._token)
-            self._inbox.expect()
+            self._plan = self._tasks.run(self._writer.plan, on_done=self._on_plan)
 
-    def _on_result(self, result: tuple) -> None:
+    def _on_plan(self, future: Future) -> None:
+        self._plan = None
+        if plans := future.result():
+            self.offer(plans)
+
+    def _on_result(self, future: Future) -> None:
+        result = future.result()
         kind = result[0]
         if kind == "opened" and result[1]:
             self._window.show_status(" ".join(result[1]))
         elif kind == "written" and result[1] and not self._warned:
             self._warned = True  # once: the status bar is not a log
             self._window.show_status(f"{result[1]} Unsaved edits are kept in memory only until this is fixed.")
-        elif kind == "plan" and result[1] == self._token and result[2]:
-            self.offer(result[2])
 
     def offer(self, plans: Sequence[tuple[Restoration, str]]) -> RestoreDialog:
         dialog = RestoreDialog(plans, self._window)

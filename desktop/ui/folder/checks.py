@@ -2,14 +2,15 @@
 images when online checks are on.
 
 Comparing 100,000 records takes seconds and a link check far longer, so the summaries are
-snapshotted on the UI thread, checked on a worker, and the result is delivered through an Inbox on
-the UI thread; a result of an older load, or one that arrives after `cancel`, is dropped. The
+snapshotted on the UI thread and checked on a task (desktop/ui/tasks.py); a check of an older load,
+or one cancelled, is never delivered. The
 offline warnings arrive first, so duplicates show while the links are still being asked; a link
 check reports its progress and can be stopped, keeping what was answered.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -23,7 +24,7 @@ from desktop.records import (
     folder_problems,
     online_problems,
 )
-from desktop.ui.tasks import Inbox
+from desktop.ui.tasks import Task, TaskRunner
 
 
 class FolderChecker(QObject):
@@ -36,9 +37,8 @@ class FolderChecker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="folder-checks")
-        self._inbox = Inbox(self._deliver, self)
-        self._generation = 0
+        self._tasks = TaskRunner(self, name="folder-checks")
+        self._task: Task | None = None
         self._link_checker: LinkChecker | None = None
         self._link_progress = (0, 0)
 
@@ -47,31 +47,29 @@ class FolderChecker(QObject):
               min_image_size: int = DEFAULT_MIN_IMAGE_SIZE) -> None:
         """Check the folder's records; an online check keeps its answers in `folder`'s index."""
         self.cancel()
-        generation, snapshot = self._generation, list(summaries)
+        snapshot = list(summaries)
         cache = folder_cache_path(folder) if folder is not None else None
         link_checker = self._link_checker = (
             LinkChecker(cache, max_age=max_age_hours * 3600) if online else None)
         self._link_progress = (0, 0)
-        self._inbox.expect()
-        post, post_update = self._inbox.post, self._inbox.post_update
 
-        def work() -> None:
+        def work(update: Callable[[tuple], None]) -> tuple[dict, dict]:
             found: dict = {}
             results: dict = {}
             try:
                 found = folder_problems(snapshot)
                 if link_checker is not None:
-                    post_update((generation, "offline", found, {}))
+                    update(("offline", found, {}))
                     online_found, results = online_problems(
                         snapshot, link_checker, min_image_size,
-                        progress=lambda done, total: post_update((generation, "progress", done, total)))
+                        progress=lambda done, total: update(("progress", done, total)))
                     for path, problems in online_found.items():
                         found.setdefault(path, []).extend(problems)
             except Exception:  # a bug in a check must not take the window down: what was found so far
                 pass
-            post((generation, "done", found, results))
+            return found, results
 
-        self._pool.submit(work)
+        self._task = self._tasks.run(work, on_done=self._on_done, on_update=self._on_update)
 
     def stop_links(self) -> None:
         """Ask no more addresses; the warnings of those answered so far still arrive (and stay cached)."""
@@ -79,28 +77,32 @@ class FolderChecker(QObject):
             self._link_checker.cancel()
 
     def cancel(self) -> None:
-        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
         if self._link_checker is not None:
             self._link_checker.cancel()
             self._link_checker = None
 
-    def _deliver(self, item: tuple) -> None:
-        generation, kind, first, second = item
-        if generation != self._generation:
-            return
+    def _on_update(self, item: tuple) -> None:
+        kind, first, second = item
         if kind == "progress":
             self._link_progress = (first, second)
             self.linkProgress.emit(first, second)
-            return
-        if kind == "done" and self._link_checker is not None:
+        else:  # the offline warnings, while the links are asked
+            self.warningsReady.emit(first, second)
+
+    def _on_done(self, future: Future) -> None:
+        self._task = None
+        found, results = future.result()
+        if self._link_checker is not None:
             checker, self._link_checker = self._link_checker, None
             done, total = self._link_progress
-            self.warningsReady.emit(first, second)
+            self.warningsReady.emit(found, results)
             self.linkCheckFinished.emit(done, total, checker.cancelled() and done < total)
             return
-        self.warningsReady.emit(first, second)
+        self.warningsReady.emit(found, results)
 
     def shutdown(self) -> None:
         self.cancel()
-        self._inbox.drop()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._tasks.shutdown(wait=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,7 +28,7 @@ from desktop.records import (
     reading,
     scan,
 )
-from desktop.ui.tasks import Inbox
+from desktop.ui.tasks import Task, TaskRunner
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 FIRST_CHUNK = 8  # small, so the first rows show as soon as one worker is up
@@ -81,8 +81,8 @@ class FolderLoader(QObject):
     processes and come back in chunks, in file order. The index lives on the lister thread, which
     also records what the workers read, so the UI thread never waits on the database.
 
-    Every load has a generation number; starting a new load (or cancel()) makes the results of
-    older ones arrive nowhere.
+    Every load has a generation number that its signals carry; starting a new load (or cancel())
+    cancels the tasks of older ones, whose results then arrive nowhere.
     """
 
     loadStarted = Signal(int, str)  # generation, folder
@@ -93,14 +93,17 @@ class FolderLoader(QObject):
     indexNotice = Signal(str)  # the index was rebuilt or bypassed, and why
     refreshed = Signal(int, object)  # generation, FolderChanges: what a refresh found changed on disk
 
-    def __init__(self, parent: QObject | None = None, *, cache_dir: Path | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, cache_dir: Path | None = None,
+                 make_pool: Callable[[], Executor] | None = None) -> None:
         super().__init__(parent)
         self._generation = 0
-        self._pool: ProcessPoolExecutor | None = None
-        self._lister = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-list")
+        # The lister thread keeps the index; the readers are worker processes (`make_pool` for tests).
+        self._lister = TaskRunner(self, name="newsdesk-list")
+        self._readers = TaskRunner(self, make_pool=make_pool or _reading_processes)
         self._cache_dir = cache_dir
         self._index: RecordIndex | None = None  # used on the lister thread only
-        self._futures: list[Future] = []
+        self._load_tasks: list[Task] = []  # the listing, then the chunks being read
+        self._refresh_task: Task | None = None
         self._pending: dict[int, list[ScanResult]] = {}
         self._chunks: list[list[ListedFile]] = []
         self._listed: list[ListedFile] = []
@@ -110,9 +113,6 @@ class FolderLoader(QObject):
         self.files_to_read = 0  # of the last load: files new or changed since the index saw them
         self._closed = False
         self._to_remember: list[Path] = []  # saved files whose index entries are made next turn
-        # Executor threads post (generation, kind, payload) here rather than emit a signal:
-        # no Qt call on a worker (see inbox.py). Every expect() is matched by exactly one post.
-        self._inbox = Inbox(self._on_posted, self)
 
     @property
     def generation(self) -> int:
@@ -120,7 +120,7 @@ class FolderLoader(QObject):
 
     @property
     def busy(self) -> bool:
-        return (bool(self._futures) and any(not f.done() for f in self._futures)) or bool(self._hits_left)
+        return any(task.running() for task in self._load_tasks) or bool(self._hits_left)
 
     def load(self, folder: Path, *, rebuild_index: bool = False) -> int:
         """Start reading `folder`; returns the generation number its signals will carry.
@@ -130,10 +130,8 @@ class FolderLoader(QObject):
         self.cancel()
         generation = self._generation
         self.loadStarted.emit(generation, str(folder))
-        self._inbox.expect()
-        future = self._lister.submit(self._list_and_look_up, Path(folder), rebuild_index)
-        self._futures = [future]
-        future.add_done_callback(lambda f, g=generation: self._emit(g, "listed", f))
+        self._load_tasks = [self._lister.run(self._list_and_look_up, Path(folder), rebuild_index,
+                                             on_done=lambda future: self._on_listed(generation, future))]
         return generation
 
     def remember(self, path: str | Path) -> None:
@@ -151,7 +149,7 @@ class FolderLoader(QObject):
     def _flush_remembered(self) -> None:
         paths, self._to_remember = self._to_remember, []
         if paths and not self._closed:
-            self._lister.submit(self._remember_all, paths)
+            self._lister.run(self._remember_all, paths)
 
     def refresh(self) -> bool:
         """Bring the loaded folder up to date with the disk, as an open would: through the index,
@@ -161,17 +159,19 @@ class FolderLoader(QObject):
             return False
         self._flush_remembered()  # first, so the refresh does not take the desk's own saves for changes
         generation = self._generation
-        pool = self._ensure_pool()  # made here: the pool belongs to the UI thread
-        self._inbox.expect()
-        future = self._lister.submit(self._refresh_on_lister, pool)
-        future.add_done_callback(lambda f, g=generation: self._emit(g, "refreshed", f))
+        pool = self._readers.pool  # made here: the pool belongs to the UI thread
+        self._refresh_task = self._lister.run(self._refresh_on_lister, pool,
+                                              on_done=lambda future: self._on_refreshed(generation, future))
         return True
 
     def cancel(self) -> None:
         self._generation += 1
-        for future in self._futures:
-            future.cancel()
-        self._futures = []
+        for task in self._load_tasks:
+            task.cancel()
+        self._load_tasks = []
+        if self._refresh_task is not None:
+            self._refresh_task.cancel()
+            self._refresh_task = None
         self._pending.clear()
         self._chunks = []
         self._listed = []
@@ -185,12 +185,9 @@ class FolderLoader(QObject):
         self._flush_remembered()
         self._closed = True
         self.cancel()
-        self._lister.submit(self._close_index)
-        self._lister.shutdown(wait=True, cancel_futures=False)
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        self._inbox.drop()
+        self._lister.run(self._close_index)
+        self._lister.shutdown(wait=True, finish_queued=True)  # what is queued is index writes: let them land
+        self._readers.shutdown(wait=True)
 
     # --- lister thread --------------------------------------------------------------------
     def _list_and_look_up(self, folder: Path, rebuild: bool) -> tuple[list[ListedFile], dict, list[ListedFile], list[str]]:
@@ -250,38 +247,17 @@ class FolderLoader(QObject):
             self._index.close()
             self._index = None
 
-    # --- worker side: runs on executor threads ------------------------------------------
-    def _emit(self, generation: int, kind: str, payload: object) -> None:
-        # Always posted, even for an old generation, so the inbox's count stays true; the UI
-        # thread drops what is stale.
-        self._inbox.post((generation, kind, payload))
-
     # --- UI thread ----------------------------------------------------------------------
-    def _on_posted(self, item: tuple[int, str, object]) -> None:
-        self._on_relay(*item)
-
-    def _on_relay(self, generation: int, kind: str, payload: object) -> None:
-        if kind == "notices":
-            for notice in payload:
+    def _on_notices(self, future: Future) -> None:
+        if future.exception() is None:
+            for notice in future.result():
                 self.indexNotice.emit(notice)
-            return
-        if generation != self._generation or self._closed:
-            return
-        if kind == "listed":
-            self._on_listed(generation, payload)
-        elif kind == "refreshed":
-            self._on_refreshed(generation, payload)
-        elif kind == "chunk":
-            index, future = payload
-            self._on_chunk(generation, index, future)
 
     def _on_listed(self, generation: int, future: Future) -> None:
         try:
             files, hits, misses, notices = future.result()
-        except CancelledError:
-            return
         except Exception as error:  # an unreadable folder is reported, not raised into Qt
-            self._futures = []
+            self._load_tasks = []
             self.loadFailed.emit(generation, f"Could not list the folder: {error}")
             return
         for notice in notices:
@@ -290,23 +266,20 @@ class FolderLoader(QObject):
         self.files_to_read = len(misses)
         self._chunks = chunked(misses)
         self.filesListed.emit(generation, len(files))
-        self._futures = []
-        if self._chunks:
-            pool = self._ensure_pool()
-            for index, chunk in enumerate(self._chunks):
-                self._inbox.expect()
-                future = pool.submit(scan.index_paths, [listed.text for listed in chunk])
-                future.add_done_callback(lambda f, g=generation, i=index: self._emit(g, "chunk", (i, f)))
-                self._futures.append(future)
+        if generation != self._generation:
+            return  # a slot started another load
+        self._load_tasks = [
+            self._readers.run(scan.index_paths, [listed.text for listed in chunk],
+                              on_done=lambda future, i=index: self._on_chunk(generation, i, future))
+            for index, chunk in enumerate(self._chunks)]
         # Reversed, so each slice comes off the end of the list instead of copying the rest.
         self._hits_left = [hits[listed.text] for listed in reversed(files) if listed.text in hits]
         self._deliver_hits(generation)
 
     def _on_refreshed(self, generation: int, future: Future) -> None:
+        self._refresh_task = None
         try:
             changes = future.result()
-        except CancelledError:
-            return
         except Exception as error:  # the folder vanished or cannot be listed: say so, keep the rows
             self.indexNotice.emit(f"Could not look for changes on disk: {error}")
             return
@@ -334,15 +307,11 @@ class FolderLoader(QObject):
         chunk = self._chunks[index]
         try:
             results = list(future.result())
-        except CancelledError:
-            return
         except Exception as error:  # a worker that died still leaves its files listed
             reason = f"the reading process failed ({type(error).__name__}: {error})"
             results = [ScanResult(summary) for summary in unreadable([listed.text for listed in chunk], reason)]
         self._pending[index] = results
-        self._lister.submit(self._store, list(zip(chunk, results, strict=True)), None).add_done_callback(
-            lambda f: self._emit(generation, "notices", f.result() if not f.cancelled() and f.exception() is None else []))
-        self._inbox.expect()
+        self._lister.run(self._store, list(zip(chunk, results, strict=True)), None, on_done=self._on_notices)
         while self._next_chunk in self._pending:
             ready = self._pending.pop(self._next_chunk)
             self._next_chunk += 1
@@ -355,21 +324,19 @@ class FolderLoader(QObject):
     def _finish_if_done(self, generation: int) -> None:
         if self._hits_left or self._next_chunk < len(self._chunks) or generation != self._generation:
             return
-        self._futures = []
+        self._load_tasks = []
         # Files that vanished since the index last saw them leave it.
-        self._inbox.expect()
-        self._lister.submit(self._store, [], [listed.text for listed in self._listed]).add_done_callback(
-            lambda f: self._emit(generation, "notices", f.result() if not f.cancelled() and f.exception() is None else []))
+        self._lister.run(self._store, [], [listed.text for listed in self._listed], on_done=self._on_notices)
         self.loadFinished.emit(generation, self._delivered)
 
-    def _ensure_pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=WORKERS,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=lower_priority,
-            )
-        return self._pool
+
+
+def _reading_processes() -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=WORKERS,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=lower_priority,
+    )
 
 
 class DocumentReader(QObject):
@@ -377,55 +344,41 @@ class DocumentReader(QObject):
 
     documentRead = Signal(int, str, object)  # request id, path, Document
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, make_pool: Callable[[], Executor] | None = None) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-read")
+        self._tasks = TaskRunner(self, make_pool=make_pool, name="newsdesk-read")
         self._request = 0
-        self._future: Future | None = None
-        self._closed = False
-        self._inbox = Inbox(self._on_posted, self)  # see FolderLoader
+        self._task: Task | None = None
 
     @property
     def latest_request(self) -> int:
         return self._request
 
     def read(self, path: str | Path) -> int:
-        """Queue a read of `path`, dropping any read not yet started; returns its request id."""
-        self._request += 1
+        """Queue a read of `path`, dropping any read not yet delivered; returns its request id."""
+        self.forget()
         request = self._request
-        if self._future is not None:
-            self._future.cancel()
-        self._inbox.expect()
-        self._future = self._executor.submit(reading.read_document, Path(path))
-        self._future.add_done_callback(lambda f, r=request, p=str(path): self._emit(r, p, f))
+        self._task = self._tasks.run(reading.read_document, Path(path),
+                                     on_done=lambda future, p=str(path): self._on_read(request, p, future))
         return request
 
     def warm_up(self, job: Callable[[], object]) -> None:
         """Run a slow one-time initialisation on the reading thread before any record is read."""
-        self._executor.submit(job)
+        self._tasks.run(job)
 
     def forget(self) -> None:
         """Make every pending read arrive nowhere (the pane moved to nothing)."""
         self._request += 1
-        if self._future is not None:
-            self._future.cancel()
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
 
     def shutdown(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self.forget()
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._inbox.drop()
+        self.forget()
+        self._tasks.shutdown(wait=True)
 
-    def _emit(self, request: int, path: str, future: Future) -> None:
-        self._inbox.post((request, path, future))  # always: the UI thread drops what is stale
-
-    def _on_posted(self, item: tuple[int, str, Future]) -> None:
-        self._on_relay(*item)
-
-    def _on_relay(self, request: int, path: str, future: Future) -> None:
-        if request != self._request or self._closed or future.cancelled():
-            return
+    def _on_read(self, request: int, path: str, future: Future) -> None:
+        self._task = None
         try:
             document: Document = future.result()
         except Exception as error:  # read_document promises not to raise; stay calm if it does

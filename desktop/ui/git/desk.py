@@ -1,14 +1,14 @@
 """Git in the desk: each record's state in the table, Publish, and a record's history.
 
 Every git command runs on one worker thread (git may take seconds on a large repository, or
-minutes on a push), and its result reaches the UI thread through an Inbox. Without a `git`
+minutes on a push), and its result reaches the UI thread as a task (desktop/ui/tasks.py). Without a `git`
 command, or outside a work tree, all of this is absent: no column, no counts, disabled actions.
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 from desktop.records import GitError, MergeRefused, gitrepo, merge_bytes
 from desktop.ui.editing import dialogs as edit_dialogs
 from desktop.ui.table.model import Column
-from desktop.ui.tasks import Inbox
+from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets.text import plain_tooltip
 
 
@@ -35,10 +35,8 @@ class GitDesk(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-git")
-        self._inbox = Inbox(self._on_posted, self)
+        self._tasks = TaskRunner(self, name="newsdesk-git")
         self._folder: Path | None = None
-        self._generation = 0
         self._states_running = False
         self._states_wanted = False
         self._busy: set[str] = set()
@@ -51,7 +49,7 @@ class GitDesk(QObject):
         return self._folder
 
     def set_folder(self, folder: Path | None) -> None:
-        self._generation += 1
+        self._tasks.cancel_all()  # nothing asked of the last folder arrives
         self._folder = folder
         self.in_repository = False
         self._states_running = self._states_wanted = False
@@ -103,22 +101,12 @@ class GitDesk(QObject):
     def shutdown(self) -> None:
         if not self._closed:
             self._closed = True
-            self._generation += 1
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._inbox.drop()
+            self._tasks.shutdown(wait=True)
 
-    # --- worker side ----------------------------------------------------------------------
     def _submit(self, kind: str, job: Callable[..., Any], *args: Any) -> None:
-        generation = self._generation
-        self._inbox.expect()
-        future = self._executor.submit(job, *args)
-        future.add_done_callback(lambda f: self._inbox.post((generation, kind, f)))
+        self._tasks.run(job, *args, on_done=lambda future: self._on_done(kind, future))
 
-    # --- UI thread ------------------------------------------------------------------------
-    def _on_posted(self, item: tuple[int, str, Future]) -> None:
-        generation, kind, future = item
-        if generation != self._generation or self._closed or future.cancelled():
-            return
+    def _on_done(self, kind: str, future: Future) -> None:
         self._busy.discard(kind)
         error = future.exception()
         if kind == "states":

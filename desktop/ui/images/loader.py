@@ -11,6 +11,7 @@ import itertools
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -38,7 +39,7 @@ from PySide6.QtNetwork import QNetworkAccessManager, QNetworkDiskCache, QNetwork
 
 from desktop.ui.links import SAFE_SCHEMES
 from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
-from desktop.ui.tasks import Inbox
+from desktop.ui.tasks import QtPoolExecutor, TaskRunner
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 64_000_000  # 8000 x 8000 decodes to 256 MB, Qt's own allocation ceiling
@@ -405,14 +406,11 @@ class ImageLoader(QObject):
         self._web_images = bool(DeskSettings().value(LOAD_WEB_IMAGES)) if web_images is None else web_images
         self.transfer_timeout_ms = transfer_timeout_ms
         self.max_download_bytes = max_download_bytes
-        # The pool is created first so that, as the first child destroyed, it waits for running
-        # decodes while the inbox they post to still exists.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._pool.setExpiryTimeout(5_000)
-        # Decodes post their results here (no Qt call on the worker); refusals go the same way,
-        # so they answer later like every other load does.
-        self._inbox = Inbox(self._on_decoded, self)
+        # Decodes run as tasks on two of Qt's threads; refusals go the same way, so they answer
+        # later like every other load does. The decode threads are made first so that, as the first
+        # child destroyed, they wait for running decodes while the runner they answer still exists.
+        decode_threads = QtPoolExecutor(2, parent=self)
+        self._tasks = TaskRunner(self, make_pool=lambda: decode_threads)
         # What each decode reads, held here so that it is made and freed on the UI thread.
         self._payloads: dict[int, QIODevice | Path] = {}
         self._network = QNetworkAccessManager(self)
@@ -425,8 +423,8 @@ class ImageLoader(QObject):
         if QImageReader.allocationLimit() == 0 or QImageReader.allocationLimit() > ALLOCATION_LIMIT_MB:
             QImageReader.setAllocationLimit(ALLOCATION_LIMIT_MB)
         _readable_formats()  # asks Qt's plugin loader here, on the UI thread, not first on a decode thread
-        self._job_ids = itertools.count(1)
-        self._decoding: dict[int, ImageRequest] = {}
+        self._payload_ids = itertools.count(1)
+        self._decoding: set[ImageRequest] = set()
         self._downloading: set[ImageRequest] = set()
         self._closed = False
         application = QCoreApplication.instance()
@@ -458,7 +456,9 @@ class ImageLoader(QObject):
 
     def thread_pool(self) -> QThreadPool:
         """The pool decodes run on (two threads): decoding a large PNG takes far longer than a frame."""
-        return self._pool
+        pool = self._tasks.pool
+        assert isinstance(pool, QtPoolExecutor)
+        return pool.pool
 
     def pending(self) -> int:
         """Loads started and neither finished nor cancelled (downloads and decodes)."""
@@ -488,21 +488,18 @@ class ImageLoader(QObject):
     def shutdown(self, timeout_ms: int = 5_000) -> None:
         """Abort every download, drop queued decodes and wait for running ones. Idempotent."""
         self._closed = True
-        for request in list(self._downloading) + list(self._decoding.values()):
+        for request in list(self._downloading) + list(self._decoding):
             request.cancel()
-        self._pool.clear()
-        self._pool.waitForDone(timeout_ms)
-        self._inbox.drop()
+        self._tasks.shutdown(wait=True)
         self._payloads.clear()
         self._network.clearConnectionCache()  # idle keep-alive connections close now, not minutes later
 
     # Internals --------------------------------------------------------------------------
 
     def _start_refusal(self, request: ImageRequest, reason: str) -> None:
-        job_id = next(self._job_ids)
-        self._decoding[job_id] = request
-        self._inbox.expect()
-        self._inbox.post((job_id, ImageResult(reason=reason)))
+        self._decoding.add(request)
+        self._tasks.run(partial(ImageResult, reason=reason),
+                        on_done=lambda future: self._on_decoded(request, None, future))
 
     def _start_download(self, request: ImageRequest, url: QUrl) -> None:
         network_request = QNetworkRequest(url)
@@ -579,27 +576,26 @@ class ImageLoader(QObject):
         return DOWNLOAD_FAILED
 
     def _start_decode(self, request: ImageRequest, payload: bytes | Path) -> None:
-        job_id = next(self._job_ids)
-        self._decoding[job_id] = request
-        self._payloads[job_id] = open_buffer(payload) if isinstance(payload, bytes) else payload
-        self._inbox.expect()
-        self._pool.start(partial(_decode_job, self._inbox.post, self._payloads, job_id, request.fit))
+        self._decoding.add(request)
+        payload_id = next(self._payload_ids)
+        self._payloads[payload_id] = open_buffer(payload) if isinstance(payload, bytes) else payload
+        self._tasks.run(_decode_job, self._payloads, payload_id, request.fit,
+                        on_done=lambda future: self._on_decoded(request, payload_id, future))
 
-    def _on_decoded(self, item: tuple[int, ImageResult]) -> None:
-        job_id, result = item
-        self._payloads.pop(job_id, None)  # the device is freed here, on the UI thread
-        request = self._decoding.pop(job_id, None)
-        if request is None or not request.active:
+    def _on_decoded(self, request: ImageRequest, payload_id: int | None, future: Future) -> None:
+        self._payloads.pop(payload_id, None)  # the device is freed here, on the UI thread
+        self._decoding.discard(request)
+        if not request.active:
             return
+        result: ImageResult = future.result()
         if request.from_cache and not result.from_cache:
             result = replace(result, from_cache=True)
         request._deliver(result)
 
     def _forget(self, request: ImageRequest) -> None:
-        """Called by ImageRequest.cancel(): stop the download; a running decode just finishes unheard."""
-        for job_id, pending in list(self._decoding.items()):
-            if pending is request:
-                del self._decoding[job_id]
+        """Called by ImageRequest.cancel(): stop the download. A decode is not cancelled but finishes
+        unheard (the request's callback is gone), so that its payload is still freed on this thread."""
+        self._decoding.discard(request)
         if request in self._downloading:
             self._downloading.discard(request)
             reply, request.reply = request.reply, None
@@ -608,15 +604,16 @@ class ImageLoader(QObject):
                 reply.deleteLater()
 
 
-def _decode_job(post: Callable[[Any], None], payloads: dict, job_id: int, fit: QSize | None) -> None:
-    """Runs on a pool thread: decode, then post the result. Only Python hands it back (inbox.py)."""
+def _decode_job(payloads: dict, payload_id: int, fit: QSize | None) -> ImageResult:
+    """Runs on a decode thread. The payload is looked up, not passed, and dropped before returning:
+    the UI thread holds its last reference, and frees the device there."""
     try:
-        payload = payloads.get(job_id)
+        payload = payloads.get(payload_id)
         result = decode_image(payload, fit) if payload is not None else ImageResult(reason=NOT_AN_IMAGE)
     except Exception as error:  # a worker must always answer, or the thumbnail spins forever
         result = ImageResult(reason=f"{NOT_AN_IMAGE} ({type(error).__name__})")
-    payload = None  # the UI thread holds the last reference, and frees the device there
-    post((job_id, result))
+    payload = None
+    return result
 
 
 def default_cache_dir() -> Path:
