@@ -3,6 +3,7 @@ bar and a Cancel; an edit lands whole as one undo step, or not at all."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -245,14 +246,15 @@ def test_a_controller_torn_down_mid_work_gives_the_collector_back(qtbot, paths):
 
     reader = GatedReader()
     host = QWidget()
-    controller = EditController(host, EditSession(reader=reader))
+    pool = ThreadPoolExecutor(max_workers=1)
+    controller = EditController(host, EditSession(reader=reader), make_pool=lambda: pool)
     interval = sys.getswitchinterval()
     controller.edit(paths, "quality", 55)
     qtbot.waitUntil(lambda: reader.reads == 1)
     assert sys.getswitchinterval() == pytest.approx(collector.BUSY_SWITCH_INTERVAL_S)
     controller.cancel_work()
     reader.gate.set()
-    controller._pool.waitForDone()
+    pool.shutdown(wait=True)  # the work has ended, and its outcome not yet been delivered
     host.deleteLater()  # the window goes before the work has been handed back
     qtbot.waitUntil(lambda: sys.getswitchinterval() == pytest.approx(interval))
     assert collector.installed()._holds == 0

@@ -501,7 +501,7 @@ def test_decode_threads_make_no_qt_connection_or_signal(qtbot, strip, image_serv
     def traced_job(*args):
         sys.setprofile(record)  # this thread only
         try:
-            real_job(*args)
+            return real_job(*args)
         finally:
             sys.setprofile(None)
 
