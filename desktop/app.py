@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.display_check import display_problem
 from desktop.paths import resource_path, seeds_dir
 from desktop.ui import collector
-from desktop.ui.editing.controller import install_editing
+from desktop.ui.editing.install import install_editing
 from desktop.ui.editing.journal import install_journal
 from desktop.ui.folder.live import install_live_banner
 from desktop.ui.git.desk import install_git

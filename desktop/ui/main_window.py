@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
@@ -58,6 +59,10 @@ from desktop.ui.settings import (
 from desktop.ui.table.model import Column, Queue, RecordFilterProxy, RecordTableModel
 from desktop.ui.table.view import COUNT_ROLE, QueueDelegate, RecordTableView, SearchField
 from desktop.ui.widgets.text import plain_tooltip
+
+if TYPE_CHECKING:
+    from desktop.ui.editing.controller import EditController
+    from desktop.ui.editing.form import RecordForm
 
 SEARCH_DELAY_MS = 150
 STATUS_TIMEOUT_MS = 6000
@@ -926,10 +931,40 @@ class MainWindow(QMainWindow):
         dialog = help_dialogs.ShortcutsDialog(self.registry.shortcut_rows(), self)
         dialog.exec()
 
-    # --- for the edit form (issue 4) ----------------------------------------------------
+    # --- for the edit form: the members of desktop/ui/editing/host.py's EditingHost -------
     def form_layout(self) -> QVBoxLayout:
         """The empty layout above the review tabs where the edit form goes."""
         return self.reviewPane.form_layout
+
+    def attach_editing(self, controller: EditController, form: RecordForm) -> None:
+        """Keep the editing's controller and form (the window's closing and its tests use them)."""
+        self.editController = controller
+        self.recordForm = form
+
+    def place_in_tab_order(self, first: QWidget, last: QWidget) -> None:
+        """Put the widgets `first` ... `last` between the pane's link and its tabs in the Tab order."""
+        self.setTabOrder(self.reviewPane.linkButton, first)
+        self.setTabOrder(last, self.reviewPane.tabs)
+
+    def loaded_summary(self, path: str) -> RecordSummary | None:
+        """The table's row of `path` as loaded (None when it is not in the folder)."""
+        row = self.model.row_for_path(path)
+        return None if row is None else self.model.summary_at(row)
+
+    def loaded_summaries(self) -> list[RecordSummary]:
+        return self.model.summaries()
+
+    def path_after(self, paths: list[str]) -> str | None:
+        """The path of the first row below the current one (in the queue as shown) not in `paths`."""
+        current = self.recordTable.currentIndex()
+        start = current.row() + 1 if current.isValid() else 0
+        chosen = set(paths)
+        for row in range(start, self.proxy.rowCount()):
+            source_row = self.proxy.mapToSource(self.proxy.index(row, 0)).row()
+            path = self.model.summary_at(source_row).path
+            if path not in chosen:
+                return path
+        return None
 
     def current_path(self) -> str | None:
         """Path of the record shown in the review pane."""

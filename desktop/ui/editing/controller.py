@@ -1,34 +1,26 @@
-"""Edits of the review desk: one undo step per edit, saves through the core's writer, questions asked.
+"""Edits of the review desk: one undo step per edit, approval and the other decisions, and whether
+Save is possible now.
 
 `EditController` owns the `EditSession` (the Qt-free pending edits) and a `QUndoStack`. Every
-edit, of one record or of many at once, becomes one `EditCommand` holding the touched values
-before and after; undo and redo set those values again. Views never change records: they call
-the controller and redraw on `recordsChanged`.
-
-Save All writes on a worker thread: measured on this machine, 30 seed-sized records took
-330-660 ms to save (an fsync per file and per folder, and each saved file read back), far too
-long to hold the UI thread; with the worker the call returns in 2 ms. A single save (Save,
-Approve & next) takes about 20 ms and stays on the UI thread, so the editor sees its outcome
-before moving on.
+edit, of one record or of many at once, becomes one `EditCommand` (undo.py) holding the touched
+values before and after; undo and redo set those values again. An edit of BACKGROUND_FROM records
+or more is made as a task (work.py). Views never change records: they call the controller and
+redraw on `recordsChanged`. Saving is in saving.py, the wiring into the window in install.py.
 """
 from __future__ import annotations
 
-import functools
-import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QProgressBar, QToolButton, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from desktop.records import (
     APPROVED,
-    DECLINED,
-    FLAGGED,
     NOUNS,
     VERBS,
     Document,
@@ -36,98 +28,23 @@ from desktop.records import (
     EditRefused,
     EditSession,
     EditStep,
-    FileChangedOnDisk,
-    MergeRefused,
-    RecordSummary,
     SaveError,
     Snapshot,
-    changes_between,
     counted,
-    merge_documents,
     path_key,
     publication_refusal,
-    read_document,
-    summarize_document,
 )
-from desktop.ui import collector
-from desktop.ui.editing import dialogs as edit_dialogs
-from desktop.ui.table.model import Queue
-from desktop.ui.tasks import QtPoolExecutor, Task, TaskRunner
+from desktop.ui.editing.saving import WHAT, Saving
+from desktop.ui.editing.undo import EditCommand, merge_snapshots
+from desktop.ui.editing.work import BACKGROUND_FROM, EditJob, SaveJob, WorkProgress, in_slices
+from desktop.ui.tasks import QtPoolExecutor, TaskRunner
 from desktop.ui.widgets.text import plain_tooltip
 
-# Consecutive changes of one number on the same records within this time are one undo step:
-# typing "75" or holding an arrow key is one edit to the editor.
-MERGE_WINDOW_S = 2.0
-# An edit of this many records or more is made off the UI thread, with progress and a Cancel:
-# reading and rebuilding a record takes 5 to 15 ms, so twenty would already hold the window.
-BACKGROUND_FROM = 20
-PROGRESS_MS = 100
-LAND_SLICE = 25
 _DOING = {"Undid": "Undoing", "Redid": "Redoing"}
-_MERGE_ID = 0x4E44  # any id other than -1 turns merging on; commands compare their merge keys
-
-
-# Where a verb's object goes when something follows it: "Declined<what> as “Off topic”".
-_WHAT = "\0"
-
-
-def _said(verb: str, what: str) -> str:
-    """"Approved" + “…” -> "Approved “…”"; "Declined<what> as “Off topic”" -> "Declined “…” as “Off topic”"."""
-    return verb.replace(_WHAT, f" {what}") if _WHAT in verb else f"{verb} {what}"
 
 
 def _name(path: str) -> str:
     return Path(path).name
-
-
-def _merge_snapshots(snapshots: Iterable[Snapshot]) -> Snapshot:
-    merged: Snapshot = {}
-    for snapshot in snapshots:
-        for key, values in snapshot.items():
-            merged.setdefault(key, {}).update(values)
-    return merged
-
-
-class EditCommand(QUndoCommand):
-    """One edit of one or more records; undo sets the values it replaced, redo sets them again."""
-
-    def __init__(self, controller: EditController, step: EditStep, merge_key: tuple | None = None) -> None:
-        super().__init__(step.description)
-        self._controller = controller
-        self.step = step
-        self.merge_key = merge_key
-        self._stamp = time.monotonic()
-        self._already_done = True  # pushed after the edit was made: the stack's first redo is a no-op
-
-    def id(self) -> int:
-        return _MERGE_ID if self.merge_key is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, EditCommand) or other.merge_key != self.merge_key:
-            return False
-        if other._stamp - self._stamp > MERGE_WINDOW_S:
-            return False
-        self.step = EditStep(self.step.description, self.step.before, other.step.after)
-        self._stamp = other._stamp
-        if self.step.before == self.step.after:
-            self.setObsolete(True)  # typed back to where it was: nothing left to undo
-        return True
-
-    def redo(self) -> None:
-        if self._already_done:
-            self._already_done = False
-            return
-        self._controller._restore(self.step.after, self.text(), announce=("Redid", self.step))
-
-    def undo(self) -> None:
-        self._controller._restore(self.step.before, f"Undo {self.text()}", announce=("Undid", self.step))
-
-
-def _release_collector(held: list, *_args: object) -> None:
-    while held:
-        ui_collector = held.pop()
-        if shiboken6.isValid(ui_collector):
-            ui_collector.release_full_collections()
 
 
 class _Receiver(QObject):
@@ -146,77 +63,7 @@ def _connect_while(owner: QObject, signal, slot: Callable[..., Any]) -> None:
     signal.connect(_Receiver(owner, slot).call)
 
 
-class _SaveAllJob:
-    """Writes prepared documents off the UI thread through the session's writer, nothing else; run
-    as a task (desktop/ui/tasks.py), and its results are read on the UI thread."""
-
-    def __init__(self, documents: list[tuple[str, Document]], write: Callable[[Document], Document]) -> None:
-        self.task: Task | None = None
-        self.documents = documents
-        self._write = write
-        self.results: list[tuple[str, Document | Exception]] = []
-        self.blocked: dict[str, str] = {}  # records not sent to the writer, and why
-        self.verb = "Saved"
-        self.summaries: dict[str, RecordSummary] = {}
-        self.landed = 0  # results taken in by the UI thread so far
-        self.total = len(documents)
-        self.done_count = 0  # read by the UI thread for the progress bar
-        self.cancelled = False  # set by the UI thread: the files not written yet stay unsaved
-
-    def run(self) -> None:
-        for key, doc in self.documents:
-            if self.cancelled:
-                break
-            try:
-                saved = self._write(doc)
-                self.summaries[key] = summarize_document(saved)  # the table's new row, made here
-                self.results.append((key, saved))
-            except Exception as error:  # reported per file; the others still get saved
-                self.results.append((key, error))
-            self.done_count += 1
-
-
-class _EditJob:
-    """Makes one bulk edit in a fork of the session off the UI thread: reads the records not
-    read yet, then builds each edited document (`EditSession.tick` counts both). The UI thread
-    merges the fork when the task is delivered, or drops it if cancelled."""
-
-    def __init__(self, fork: EditSession, keys: list[str], make: Callable[[EditSession], EditStep]) -> None:
-        self.task: Task | None = None
-        self.fork = fork
-        self.keys = keys
-        self._make = make
-        self.total = 3 * len(keys)  # read, build, summarise each
-        self.done_count = 0
-        self.cancelled = False
-        self.step: EditStep | None = None
-        self.error: Exception | None = None
-        self.field = ""
-        self.merge_key: tuple | None = None
-        self.then: Callable[[], bool] | None = None
-        self.push = True  # False for an undo or redo: nothing new goes on the stack
-
-    def _tick(self) -> None:
-        if self.cancelled:
-            raise EditCancelled()
-        self.done_count += 1
-
-    def run(self) -> None:
-        self.fork.tick = self._tick
-        try:
-            self.fork.read_all(self.keys)
-            self.step = self._make(self.fork)
-            for key in self.keys:  # the rows the table will show, made here rather than on the UI thread
-                if self.fork.is_dirty(key):
-                    self.fork.edited_summary(key)
-                self._tick()
-        except Exception as error:  # EditRefused, EditCancelled, a file that cannot be read: said on the UI thread
-            self.error = error
-        finally:
-            self.fork.tick = None
-
-
-class EditController(QObject):
+class EditController(Saving, QObject):
     """Pending edits, undo, saving and approval for the records of one open folder."""
 
     dirtyChanged = Signal(str, bool)  # path, has unsaved edits
@@ -249,19 +96,13 @@ class EditController(QObject):
         self._save_state: tuple[bool, str] = (False, "")
         # One thread for edits and saves, so a save never overtakes the edit before it.
         self._work = TaskRunner(self, make_pool=make_pool or (lambda: QtPoolExecutor(1, parent=self)))
-        self._save_job: _SaveAllJob | None = None
-        self._edit_job: _EditJob | None = None
+        self._save_job: SaveJob | None = None
+        self._edit_job: EditJob | None = None
         self._next_edit: tuple | None = None  # an edit waiting for the one it supersedes to stop
         self._landing = 0  # bulk changes whose rows and marks are still being taken in
         self._epoch = 0  # advanced by reset(): a landing of the records before it stops
         self._work_label = ""
-        self._progress_timer = QTimer(self)
-        self._progress_timer.setInterval(PROGRESS_MS)
-        self._progress_timer.timeout.connect(self._report_progress)
-        # The collector held for running work is released even if this controller goes first (a
-        # window torn down mid-work): the list outlives it, and the function needs no `self`.
-        self._collector_held: list[collector.UiThreadCollector] = []
-        self.destroyed.connect(functools.partial(_release_collector, self._collector_held))
+        self._progress = WorkProgress(self, self._report_progress)
         self._state_listeners: list[Callable[[], None]] = []
         self._merge_notes: dict[str, str] = {}  # path -> what a merge kept, said once it is saved
         self._take_typed_input: Callable[[], None] = lambda: None  # the form's, once connected
@@ -389,13 +230,13 @@ class EditController(QObject):
     def _start_edit_job(self, keys: list[str], key: str, make: Callable[[EditSession], EditStep], merge_key,
                         then: Callable[[], bool] | None, *, push: bool = True, label: str = "") -> None:
         """`push=False`: an undo or redo, already on the stack, and not cancellable."""
-        job = _EditJob(self.session.fork(), keys, make)
+        job = EditJob(self.session.fork(), keys, make)
         job.field, job.merge_key, job.then, job.push = key, merge_key, then, push
         self._edit_job = job
         self._begin_work(label or f"Changing {counted(len(keys), 'record')}", job)
         job.task = self._work.run(job.run, on_done=lambda _future: self._finish_edit(job))
 
-    def _finish_edit(self, job: _EditJob) -> None:
+    def _finish_edit(self, job: EditJob) -> None:
         self._edit_job = None
         following, self._next_edit = self._next_edit, None
         if following is not None:  # superseded by a newer value of the same field
@@ -403,7 +244,7 @@ class EditController(QObject):
             return
         self._take_in(job, at_once=False)
 
-    def _take_in(self, job: _EditJob, *, at_once: bool) -> None:
+    def _take_in(self, job: EditJob, *, at_once: bool) -> None:
         """Apply a finished edit job's fork to the session (or say why not), then its rows and
         marks: in slices, or `at_once` when the folder is about to go."""
         if isinstance(job.error, EditCancelled):
@@ -430,30 +271,19 @@ class EditController(QObject):
             elif step.changed_anything:
                 self.message.emit(f"{step.description} on {counted(len(job.keys), 'record')} (unsaved: Ctrl+S saves them).")
 
-        if at_once:
-            self._after_change(list(job.keys))
-            landed()
-        else:
-            self._after_change_in_slices(list(job.keys), landed)
-
-    def _after_change_in_slices(self, keys: list[str], done: Callable[[], None]) -> None:
-        """`_after_change` for LAND_SLICE records per turn of the event loop, then `done`: the
-        table's rows, dirty marks and the journal follow a bulk change without holding the window
-        (1,000 at once took 150 ms at 10,000 rows). Busy until done; a reset stops it."""
+        keys = list(job.keys)
         self._landing += 1
         epoch = self._epoch
 
-        def next_slice(start: int) -> None:
-            if epoch != self._epoch:
-                return  # another folder: these records are gone (reset ended the landing)
-            self._after_change(keys[start : start + LAND_SLICE])
-            if start + LAND_SLICE < len(keys):
-                QTimer.singleShot(0, self, lambda: next_slice(start + LAND_SLICE))
-                return
-            self._landing -= 1
-            done()
+        def take(begin: int, end: int) -> None:
+            self._after_change(keys[begin:end])
 
-        next_slice(0)
+        def done() -> None:
+            self._landing -= 1
+            landed()
+
+        # Busy until landed; another folder stops it (reset ended the landing: these records are gone).
+        in_slices(self, len(keys), take, done, at_once=at_once, wanted=lambda: epoch == self._epoch)
 
     def _drop_edit_job(self) -> None:
         """Before the folder goes: cancel a running bulk edit and wait for its thread (its result is
@@ -472,12 +302,9 @@ class EditController(QObject):
         else:
             self._take_in(job, at_once=True)
 
-    def _begin_work(self, label: str, job: _EditJob | _SaveAllJob) -> None:
+    def _begin_work(self, label: str, job: EditJob | SaveJob) -> None:
         self._work_label = label
-        if not self._progress_timer.isActive() and (ui_collector := collector.installed()) is not None:
-            ui_collector.hold_full_collections()
-            self._collector_held.append(ui_collector)
-        self._progress_timer.start()
+        self._progress.begin()
         self.workProgress.emit(label, 0, job.total)
         self._update_save_state()
 
@@ -487,13 +314,12 @@ class EditController(QObject):
             self.workProgress.emit(self._work_label, job.done_count, job.total)
 
     def _end_work(self) -> None:
-        if self._edit_job is None and self._save_job is None and not self._landing and self._progress_timer.isActive():
-            self._progress_timer.stop()
-            _release_collector(self._collector_held)
+        if self._edit_job is None and self._save_job is None and not self._landing and self._progress.shown:
+            self._progress.end()
             self.workFinished.emit()
         self._update_save_state()
 
-    def _restore(self, snapshot: Snapshot, description: str, announce: tuple[str, EditStep] | None = None) -> None:
+    def apply_snapshot(self, snapshot: Snapshot, description: str, announce: tuple[str, EditStep] | None = None) -> None:
         """Set the values of an undo or redo; for BACKGROUND_FROM records or more, off the UI thread
         (the undo stack has moved already, so this work has no Cancel: it must land)."""
         keys = list(snapshot)
@@ -568,8 +394,8 @@ class EditController(QObject):
             return
         step = EditStep(
             "Revert" if len(steps) == 1 else f"Revert {len(steps)} records",
-            _merge_snapshots(s.before for s in steps),
-            _merge_snapshots(s.after for s in steps),
+            merge_snapshots(s.before for s in steps),
+            merge_snapshots(s.after for s in steps),
         )
         self.undoStack.push(EditCommand(self, step))
         self._after_change(list(step.after))
@@ -595,8 +421,8 @@ class EditController(QObject):
         steps = [s for s in steps if s.changed_anything]
         if steps:
             description = "Restore unsaved edits" + (f" of {len(steps)} records" if len(steps) > 1 else "")
-            step = EditStep(description, _merge_snapshots(s.before for s in steps),
-                            _merge_snapshots(s.after for s in steps))
+            step = EditStep(description, merge_snapshots(s.before for s in steps),
+                            merge_snapshots(s.after for s in steps))
             self.undoStack.push(EditCommand(self, step))
         self._after_change([path_key(d.path) for d, _ in restorations])
         return refused
@@ -622,7 +448,7 @@ class EditController(QObject):
                 self._tell(why, [key])
                 return False
         key = "published" if decision == APPROVED else "decision"
-        verb = VERBS[decision] + (f"{_WHAT} as “{reason}”" if reason else "")
+        verb = VERBS[decision] + (f"{WHAT} as “{reason}”" if reason else "")
         return self._edit(paths, key, lambda session: session.decide(paths, decision, reason, note),
                           then=lambda: self._save_each(paths, verb=verb))
 
@@ -642,63 +468,7 @@ class EditController(QObject):
         return self._edit(paths, "published", lambda session: session.set_field(paths, "published", False),
                           then=lambda: self._save_each(paths, verb="Unapproved"))
 
-    # -- saving --------------------------------------------------------------------------------
-
-    def can_save(self, path: str | Path) -> tuple[bool, str]:
-        """Whether Save would write this record now, and if not, why (for Save's tooltip)."""
-        key = path_key(path)
-        if key in self._current and self._input_problem:
-            return False, f"Fix this first: {self._input_problem}"
-        if not self.session.knows(key) or not self.session.is_dirty(key):
-            return False, "No unsaved edits."
-        base = self.session.base(key)
-        if not base.editable:
-            return False, f"{self.story_name(key)} can't be edited: {base.edit_blocker}"
-        introduced = self.session.new_problems(key)
-        if introduced:
-            return False, f"The edit would make {self.story_name(key)} invalid: {introduced[0].message}"
-        return True, ""
-
-    def save(self, paths: Iterable[str | Path] | None = None) -> bool:
-        """Save these records (the current ones by default); True when all of them were saved."""
-        self._take_typed_input()
-        keys = [path_key(p) for p in (self._current if paths is None else paths)]
-        dirty = [k for k in keys if self.session.knows(k) and self.session.is_dirty(k)]
-        if not dirty:
-            self.message.emit("No unsaved edits to save.")
-            return True
-        for key in dirty:
-            ok, why = self.can_save(key)
-            if not ok:
-                self.message.emit(f"Not saved: {why}")
-                self.saveBlocked.emit(why)
-                return False
-        return self._save_each(dirty, verb="Saved")
-
-    def _save_each(self, paths: Iterable[str | Path], verb: str) -> bool:
-        """Save these records one by one; as many as a bulk edit is made off the UI thread for
-        are written there instead (False: not all saved yet), and the outcome is said when done."""
-        keys = [path_key(p) for p in paths]
-        if len(keys) >= BACKGROUND_FROM and self._save_job is None:
-            dirty = [k for k in keys if self.session.knows(k) and self.session.is_dirty(k)]
-            blocked = {k: why for k in dirty for ok, why in [self.can_save(k)] if not ok}
-            self.saveAllStarted.emit(len(dirty))
-            self._start_save_job([k for k in dirty if k not in blocked], blocked, verb)
-            return False
-        failures: dict[str, str] = {}
-        done = []
-        for key in keys:
-            outcome = self._save_one(key)
-            if outcome is True:
-                done.append(key)
-            elif outcome:
-                failures[key] = outcome
-        if failures:
-            edit_dialogs.show_save_failures(self._dialog_parent, failures, saved=len(done))
-        if done and not failures:
-            names = ", ".join(self.story_name(k) for k in done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
-            self._tell(f"{_said(verb, names)}.{self._merged_message(done)}", done)
-        return len(done) == len(keys)
+    # -- telling the editor ---------------------------------------------------------------------
 
     def _tell(self, text: str, keys: Sequence[str | Path]) -> None:
         """A message that names stories: their files go with it (the status bar's tooltip)."""
@@ -713,281 +483,6 @@ class EditController(QObject):
             return _name(key)
         title = " ".join(title.split())
         return f"“{title if len(title) <= 80 else title[:79] + '…'}”"
-
-    def _save_one(self, key: str, *, force: bool = False) -> bool | str | None:
-        """True when saved; a reason when it failed; None when the editor chose not to save."""
-        if not self.session.is_dirty(key):
-            return True
-        try:
-            saved = self.session.save(key, force=force)
-        except FileChangedOnDisk:
-            return self._resolve_changed_on_disk(key)
-        except (SaveError, EditRefused, OSError) as error:
-            return str(error)
-        self.recordSaved.emit(key, saved)
-        self._after_change([key])
-        return True
-
-    def _merge_offer(self, key: str) -> edit_dialogs.MergeOffer:
-        """My edits merged onto the file as it is now. One file read and parsed on the UI thread,
-        as a single save is: the question is about to be asked about that very file."""
-        base = self.session.base(key)
-        theirs = read_document(key)
-        try:
-            result = merge_documents(base, theirs, self.session.edited(key))
-        except MergeRefused as refused:
-            return edit_dialogs.MergeOffer(None, base, theirs, refusal=str(refused))
-        return edit_dialogs.MergeOffer(result, base, theirs)
-
-    def _merge_and_save(self, key: str, offer: edit_dialogs.MergeOffer) -> bool | str | None:
-        assert offer.theirs is not None
-        try:
-            result = merge_documents(offer.base, offer.theirs, self.session.edited(key), resolutions=offer.resolutions)
-        except MergeRefused as refused:
-            return str(refused)
-        if not result.clean:
-            return "changed on disk; the merge still has conflicts"
-        merged = result.document
-        pending = changes_between(offer.theirs, merged)
-        self.session.rebase(key, offer.theirs, pending)
-        try:
-            rebuilt = self.session.edited(key)
-        except EditRefused as refused:
-            return str(refused)
-        if rebuilt.raw != merged.raw:
-            return "the merge could not be written with your edits as they are"
-        if not self.session.is_dirty(key):  # every field taken from disk: the file already is the merge
-            self.recordSaved.emit(key, offer.theirs)
-            self._after_change([key])
-            self._merge_notes[key] = f"Took the version on disk of {self.story_name(key)}."
-            return True
-        outcome = self._save_one(key)
-        if outcome is True:
-            taken = ", ".join(str(k) for k in result.theirs_changed) or "its layout"
-            self._merge_notes[key] = f"Merged {self.story_name(key)}: the change on disk to {taken} is kept with your edits."
-        return outcome
-
-    def _merged_message(self, keys: Iterable[str]) -> str:
-        notes = [self._merge_notes.pop(k) for k in keys if k in self._merge_notes]
-        return (" " + " ".join(notes)) if notes else ""
-
-    def _resolve_changed_on_disk(self, key: str, others: int = 0, for_all: list[str] | None = None) -> bool | str | None:
-        """Ask (or, after "apply to all" in Save All, reuse `for_all`'s answer) and act on it."""
-        offer = self._merge_offer(key)
-        offer.others = others if for_all is not None else 0
-        clean = offer.result is not None and offer.result.clean
-        if for_all and (for_all[0] != "merge" or clean):
-            answer = for_all[0]  # a merge with conflicts still asks: the choice is per field
-        else:
-            answer = edit_dialogs.ask_changed_on_disk(self._dialog_parent, key, merge=offer)
-            if offer.apply_to_all and for_all is not None:
-                for_all[:] = [answer]
-        if answer == "merge" and offer.result is not None:
-            return self._merge_and_save(key, offer)
-        if answer == "overwrite":
-            return self._save_one(key, force=True)
-        if answer == "reload":
-            doc = self.session.reload(key)
-            self.recordSaved.emit(key, doc)  # what is on disk now: the table shows it
-            self._after_change([key])
-            self._tell(f"Reloaded {self.story_name(key)} from disk; your edits to it were dropped.", [key])
-            return None
-        self._tell(f"{self.story_name(key)} was not saved: it changed on disk.", [key])
-        return None
-
-    def merge_from_disk(self, path: str | Path) -> bool:
-        """My edits onto the version now on disk, saved (the changed-on-disk banner's Merge);
-        fields both sides changed are chosen per field. True when the record was saved."""
-        key = path_key(path)
-        if not self.session.knows(key) or not self.session.is_dirty(key):
-            return False
-        offer = self._merge_offer(key)
-        if offer.result is None:
-            self._tell(f"{self.story_name(key)} can't be merged: {offer.refusal}", [key])
-            return False
-        if not offer.result.clean:
-            chosen = edit_dialogs.choose_per_field(self._dialog_parent, offer.result.conflicts)
-            if chosen is None:
-                return False
-            offer.resolutions.update(chosen)
-        outcome = self._merge_and_save(key, offer)
-        if outcome is True:
-            self._tell(self._merged_message([key]).strip() or f"Saved {self.story_name(key)}.", [key])
-            return True
-        if outcome:
-            edit_dialogs.show_save_failures(self._dialog_parent, {key: outcome}, saved=0)
-        return False
-
-    def reload_from_disk(self, path: str | Path) -> None:
-        """Drop my edits to the record and take the version on disk (the banner's Reload)."""
-        key = path_key(path)
-        doc = self.session.reload(key)
-        self.recordSaved.emit(key, doc)  # what is on disk now: the table shows it
-        self._after_change([key])
-        self._tell(f"Reloaded {self.story_name(key)} from disk; your edits to it were dropped.", [key])
-
-    def save_all(self, *, synchronous: bool = False) -> dict[str, str] | None:
-        """Save every record with unsaved edits, each on its own; failures are reported.
-
-        By default the files are written on a worker thread and `saveAllFinished` reports the
-        outcome; `synchronous=True` (closing the window) returns the failures instead.
-        """
-        if self._save_job is not None:
-            self.message.emit("Already saving…")
-            return None
-        self._take_typed_input()
-        keys = self.session.dirty_paths()
-        if not keys:
-            self.message.emit("No unsaved edits to save.")
-            self.saveAllFinished.emit({})
-            return {}
-        blocked = {k: why for k in keys for ok, why in [self.can_save(k)] if not ok}
-        ready = [k for k in keys if k not in blocked]
-        self.saveAllStarted.emit(len(keys))
-        if synchronous:
-            results = []
-            for key in ready:
-                try:
-                    results.append((key, self.session.write(self.session.edited(key))))
-                except Exception as error:
-                    results.append((key, error))
-            return self._finish_save_all(results, blocked)
-        self._start_save_job(ready, blocked, "Saved")
-        return None
-
-    def _start_save_job(self, ready: list[str], blocked: dict[str, str], verb: str) -> None:
-        job = _SaveAllJob([(k, self.session.edited(k)) for k in ready], self.session.write)
-        job.blocked = blocked
-        job.verb = verb
-        self._save_job = job
-        self.message.emit(f"Saving {counted(len(ready), 'record')}…")
-        self._begin_work(f"Saving {counted(len(ready), 'record')}", job)
-        job.task = self._work.run(job.run, on_done=lambda _future: self._finish_job(job))
-
-    def is_saving(self) -> bool:
-        return self._save_job is not None
-
-    def wait_for_save(self) -> dict[str, str] | None:
-        """Block until a running Save All is done and handle its outcome now (closing the
-        window, opening another folder); the failures, or None when none was running."""
-        self._drop_edit_job()  # a bulk edit not landed yet is dropped: nothing of it was applied
-        job = self._save_job
-        if job is None:
-            return None
-        assert job.task is not None
-        self._work.take_over(job.task)
-        return self._finish_job(job, at_once=True)
-
-    def _finish_job(self, job: _SaveAllJob, *, at_once: bool = False) -> dict[str, str] | None:
-        """Take in what a save job wrote, LAND_SLICE records per turn of the event loop (each
-        saved record updates its table row: 1,000 at once held the window for a second), or all
-        now when the caller waits for the outcome."""
-        if job is not self._save_job:
-            return None  # a slice scheduled before wait_for_save took the rest in at once
-        while job.landed < len(job.results):
-            for key, outcome in job.results[job.landed : job.landed + LAND_SLICE]:
-                if isinstance(outcome, Document):
-                    if key in job.summaries:
-                        self.session.remember_summary(outcome, job.summaries[key])
-                    self.session.mark_saved(key, outcome)
-                    self.recordSaved.emit(key, outcome)
-            self._after_change([key for key, outcome in job.results[job.landed : job.landed + LAND_SLICE]
-                                if isinstance(outcome, Document)])
-            job.landed += LAND_SLICE
-            if not at_once and job.landed < len(job.results):
-                QTimer.singleShot(0, self, lambda: self._finish_job(job))
-                return None
-        failures = self._finish_save_all(job.results, job.blocked, verb=job.verb,
-                                         unsaved=len(job.documents) - len(job.results), marked=True)
-        self._end_work()
-        return failures
-
-    def _finish_save_all(self, results: list[tuple[str, Document | Exception]], blocked: dict[str, str], *,
-                         verb: str = "Saved", unsaved: int = 0, marked: bool = False) -> dict[str, str]:
-        """`unsaved`: records a cancelled save never wrote; they keep their edits. `marked`: the
-        saved records were taken in already (`_finish_job`)."""
-        self._save_job = None
-        failures = dict(blocked)
-        saved: list[str] = []
-        changed_on_disk: list[str] = []
-        for key, outcome in results:
-            if isinstance(outcome, Document):
-                if not marked:
-                    self.session.mark_saved(key, outcome)
-                    self.recordSaved.emit(key, outcome)
-                saved.append(key)
-            elif isinstance(outcome, FileChangedOnDisk):
-                changed_on_disk.append(key)
-            else:
-                failures[key] = str(outcome)
-        if not marked:
-            self._after_change(saved)
-        for_all: list[str] = []  # the answer given "for all", once one is
-        for done, key in enumerate(changed_on_disk, 1):  # asked one by one, now that the others are safe on disk
-            outcome = self._resolve_changed_on_disk(key, len(changed_on_disk) - done, for_all)
-            if outcome is True:
-                saved.append(key)
-            elif outcome:
-                failures[key] = outcome
-            else:
-                failures[key] = "changed on disk; not saved" if self.session.is_dirty(key) else "reloaded from disk"
-        real_failures = {k: v for k, v in failures.items() if v != "reloaded from disk"}
-        stopped = f" Cancelled: {counted(unsaved, 'record')} not saved (still unsaved)." if unsaved else ""
-        if real_failures:
-            edit_dialogs.show_save_failures(self._dialog_parent, real_failures, saved=len(saved))
-            not_saved = f"{counted(len(real_failures), 'record')} could not be saved."
-            self.message.emit((f"{_said(verb, counted(len(saved), 'record'))}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
-                              + stopped)
-        else:
-            self.message.emit(f"{_said(verb, counted(len(saved), 'record'))}.{self._merged_message(saved)}{stopped}")
-        self.saveAllFinished.emit(real_failures)
-        return real_failures
-
-    # -- questions -----------------------------------------------------------------------------
-
-    def diffs(self) -> dict[str, str]:
-        """For every record with unsaved edits, the diff its save will write."""
-        return {key: self.session.diff(key) for key in self.session.dirty_paths()}
-
-    def review_changes(self, parent: QWidget | None = None) -> edit_dialogs.ReviewChangesDialog:
-        dialog = edit_dialogs.ReviewChangesDialog(self.diffs(), parent or self._dialog_parent, self._story_names())
-
-        def act(key: str, action: Callable[[], object]) -> None:
-            said: list[str] = []
-
-            def hear(text: str) -> None:
-                said.append(text)
-
-            self.message.connect(hear)
-            try:
-                action()
-            finally:
-                self.message.disconnect(hear)
-            dialog.setDiffs(self.diffs(), self._story_names())
-            dialog.setOutcome(said[-1] if said else "")
-
-        dialog.saveRequested.connect(lambda key: act(key, lambda: self.save([key])))
-        dialog.revertRequested.connect(lambda key: act(key, lambda: self.revert([key])))
-        dialog.open()
-        return dialog
-
-    def _story_names(self) -> dict[str, str]:
-        # Headlines without the quotes a sentence needs: in a list they only add noise.
-        return {key: self.story_name(key).strip("“”") for key in self.session.dirty_paths()}
-
-    def confirm_discard(self, parent: QWidget | None = None) -> bool:
-        """Before closing or opening another folder: True when it may go ahead (everything was
-        saved, or the editor chose to discard); False to stay."""
-        self.wait_for_save()
-        self._take_typed_input()  # a topic typed but not added is an edit too: ask about it
-        count = len(self.session.dirty_paths())
-        if not count:
-            return True
-        answer = edit_dialogs.ask_unsaved(parent or self._dialog_parent, count)
-        if answer == "save":
-            failures = self.save_all(synchronous=True)
-            return not failures and not self.session.dirty_paths()
-        return answer == "discard"
 
     def reset(self) -> None:
         """Forget every record and edit (another folder was opened)."""
@@ -1128,185 +623,3 @@ class EditController(QObject):
         ):
             _connect_while(save, signal, lambda *_args: refresh())
         refresh()
-
-def install_work_progress(window, controller: EditController) -> None:
-    """A progress bar and a Cancel button in the status bar while a bulk edit or a save runs."""
-    progress = QProgressBar()
-    progress.setObjectName("workProgress")
-    progress.setAccessibleName("Progress of the change being made")
-    progress.setMinimumWidth(240)  # room for "Changing 1,000 records: 40%" on one line
-    progress.setMaximumWidth(320)
-    progress.hide()
-    cancel = QToolButton()
-    cancel.setObjectName("cancelWork")
-    cancel.setText("Cancel")
-    cancel.setToolTip("Stop: an edit not finished changes no record; a save keeps what it wrote")
-    cancel.hide()
-    window.statusBar().addPermanentWidget(progress)
-    window.statusBar().addPermanentWidget(cancel)
-
-    def show_progress(label: str, done: int, total: int) -> None:
-        progress.setFormat(f"{label}: %p%")
-        progress.setRange(0, max(total, 1))
-        progress.setValue(done)
-        progress.show()
-        cancel.setVisible(controller.work_cancellable())
-
-    def hide_progress() -> None:
-        progress.hide()
-        cancel.hide()
-
-    controller.workProgress.connect(show_progress)
-    controller.workFinished.connect(hide_progress)
-    controller.workProgress.connect(lambda *_: window.set_background_work(True))
-    controller.workFinished.connect(lambda: window.set_background_work(False))
-    cancel.clicked.connect(controller.cancel_work)
-
-
-def install_editing(window) -> EditController:
-    """Put the form into the review desk and connect every editing command to it.
-
-    `window` is the MainWindow; only its documented hooks ("for the edit form") are used.
-    """
-    from desktop.ui.editing.form import RecordForm
-
-    controller = EditController(window)
-    controller.setObjectName("editController")
-    form = RecordForm()
-    window.form_layout().addWidget(form)
-    form.show()  # at once, even when the window is already on screen
-    window.editController = controller
-    window.recordForm = form
-
-    def summary_of(key: str):
-        row = window.model.row_for_path(key)
-        return None if row is None else window.model.summary_at(row)
-
-    controller.summary_lookup = summary_of
-    controller.connect_form(form)
-
-    def show_selection(paths: list[str]) -> None:
-        controller.set_current(paths)
-        controller.show_in_form(form, paths)
-
-    def on_document_shown(document: Document) -> None:
-        controller.session.adopt(document)
-        key = path_key(document.path)
-        if controller.session.is_dirty(key):  # back on a record with unsaved edits: their problems
-            window.show_record_problems(controller.session.edited(key).problems)
-        if key in controller.current_paths():
-            controller.show_in_form(form, controller.current_paths())
-            controller.set_current(controller.current_paths())  # the decisions follow what the file allows
-
-    completions_due = QTimer(form)
-    completions_due.setSingleShot(True)
-    completions_due.setInterval(0)
-
-    @completions_due.timeout.connect
-    def update_completions() -> None:
-        topics = {topic for summary in window.model.summaries() for topic in summary.topics}
-        form.setCompletions(sorted(topics))
-
-    def refresh_completions(*_args) -> None:
-        # Once per turn of the event loop: Save All of 1,000 records asked after each of them, and
-        # each time walked the topics of every row (10 s at 10,000 rows, bench_bulk.py).
-        completions_due.start()
-
-    window.selectedPathsChanged.connect(show_selection)
-    window.documentShown.connect(on_document_shown)
-    window.folderLoaded.connect(refresh_completions)
-    controller.dirtyChanged.connect(window.set_dirty)
-
-    def show_pending(keys: list[str]) -> None:
-        session = controller.session
-        shown = window.current_path()
-        for key in keys:
-            dirty = session.knows(key) and session.is_dirty(key)
-            window.show_pending(key, session.edited_summary(key) if dirty else None)
-            if shown is not None and key == path_key(shown) and session.knows(key):
-                # The pane's problems follow the unsaved values: fixing 150 to 74 clears that one.
-                window.show_record_problems((session.edited(key) if dirty else session.base(key)).problems)
-
-    controller.recordsChanged.connect(show_pending)
-    form.inputProblemChanged.connect(lambda _first: window.show_typed_problems(form.input_problems()))
-    controller.recordSaved.connect(lambda key, doc: window.refresh_record(controller.session.summary_of(doc), doc))
-    controller.recordSaved.connect(refresh_completions)
-    controller.messageFiles.connect(window.name_files_of_next_status)
-    controller.message.connect(window.show_status)
-
-    def reveal(key: str) -> None:
-        if key in controller.current_paths():
-            return
-        if not window.select_path(key):  # queues follow what is saved: it may be in another one now
-            window.set_queue(Queue.ALL)
-            window.select_path(key)
-
-    controller.revealRequested.connect(reveal)
-    controller.saveBlocked.connect(lambda why: window.show_status(why) if why else None)
-
-    def move_on(following: str | None) -> None:
-        # One rule after every decision and skip: the next record, with the keyboard on the table.
-        if not (following is not None and window.select_path(following)) and not window.step(+1):
-            window.show_queue_end()
-        window.focus_table()
-
-    def decide_next(decision: str, reason: str = "") -> None:
-        paths = controller.current_paths()
-        if not paths:
-            window.show_queue_end()
-            return
-        # Chosen before deciding: in "To review" the decided rows leave the queue.
-        following = _row_after(window, paths)
-        note = form.decisionNote() if decision != APPROVED else ""
-        if controller.decide(paths, decision, reason, note):
-            window.note_decision(decision, len(paths))
-            move_on(following)
-
-    def skip() -> None:
-        paths = controller.current_paths()
-        if not paths:
-            window.show_queue_end()
-            return
-        window.note_decision("skipped", len(paths))
-        move_on(_row_after(window, paths))
-
-    install_work_progress(window, controller)
-    controller.bind_actions(window.registry, go_next=None, parent=window)
-    registry = window.registry
-    registry.connect("actionApproveNext", lambda: decide_next(APPROVED))
-    registry.connect("actionDecline", lambda: decide_next(DECLINED))
-    registry.connect("actionFlag", lambda: decide_next(FLAGGED))
-    registry.connect("actionSkip", skip)
-    for n in range(1, 10):
-        reason_action = registry[f"actionDeclineReason{n}"]
-        reason_action.triggered.connect(lambda _=False, a=reason_action: decide_next(DECLINED, a.data() or ""))
-
-    # Closing, opening another folder or reloading asks about unsaved edits first; once the
-    # new folder starts loading, the old folder's edits and undo history are gone.
-    window.add_leave_guard(lambda _reason: controller.confirm_discard(window))
-    window.folderOpened.connect(lambda _folder: controller.reset())
-
-    # Tab order: link, the form's fields, then the review tabs.
-    pane = window.reviewPane
-    window.setTabOrder(pane.linkButton, form.qualityInput)
-    window.setTabOrder(form.qualityInput, form.heatInput)
-    window.setTabOrder(form.heatInput, form.topicsInput.lineEdit)
-    window.setTabOrder(form.topicsInput.lineEdit, form.publishedInput)
-    window.setTabOrder(form.publishedInput, pane.tabs)
-    show_selection(window.selected_paths())
-    refresh_completions()
-    return controller
-
-
-def _row_after(window, paths: list[str]) -> str | None:
-    """The path of the first row below the current one (in the queue as shown) not in `paths`."""
-    proxy = window.proxy
-    current = window.recordTable.currentIndex()
-    start = current.row() + 1 if current.isValid() else 0
-    chosen = set(paths)
-    for row in range(start, proxy.rowCount()):
-        source_row = proxy.mapToSource(proxy.index(row, 0)).row()
-        path = window.model.summary_at(source_row).path
-        if path not in chosen:
-            return path
-    return None

@@ -208,9 +208,9 @@ def test_the_window_shows_progress_and_a_cancel_while_it_changes_every_selected_
 
 
 def test_saved_records_are_taken_in_a_slice_per_turn_and_all_at_once_when_waited_for(qtbot, paths, monkeypatch):
-    from desktop.ui.editing import controller as editing
+    from desktop.ui.editing import work
 
-    monkeypatch.setattr(editing, "LAND_SLICE", 5)
+    monkeypatch.setattr(work, "LAND_SLICE", 5)
     controller = controller_with(qtbot)
     with qtbot.waitSignal(controller.workFinished, timeout=WAIT_MS):
         controller.edit(paths, "heat", 4)
