@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 from desktop.records import EditStep, Snapshot
 
-if TYPE_CHECKING:
-    from desktop.ui.editing.controller import EditController
+
+class SetsValues(Protocol):
+    """What an undo step asks of the controller (EditController.apply_snapshot)."""
+
+    def apply_snapshot(self, snapshot: Snapshot, description: str,
+                       announce: tuple[str, EditStep] | None = None) -> None: ...
 
 # Consecutive changes of one number on the same records within this time are one undo step:
 # typing "75" or holding an arrow key is one edit to the editor.
@@ -29,7 +33,7 @@ def merge_snapshots(snapshots: Iterable[Snapshot]) -> Snapshot:
 class EditCommand(QUndoCommand):
     """One edit of one or more records; undo sets the values it replaced, redo sets them again."""
 
-    def __init__(self, controller: EditController, step: EditStep, merge_key: tuple | None = None) -> None:
+    def __init__(self, controller: SetsValues, step: EditStep, merge_key: tuple | None = None) -> None:
         super().__init__(step.description)
         self._controller = controller
         self.step = step
