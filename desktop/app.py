@@ -1,4 +1,5 @@
 """Starting the desk: the command `newsdesk [FOLDER]` and the tests build the same window."""
+
 from __future__ import annotations
 
 import sys

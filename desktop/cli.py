@@ -10,6 +10,7 @@
 
 A FOLDER whose name is a command name (validate, list, set) is opened as `./validate`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,11 @@ def _hint_dash_files(args: Sequence[str]) -> None:
     named = args[: args.index("--")] if "--" in args else args
     for argument in named:
         if argument.startswith("-") and argument != "-" and os.path.lexists(argument):
-            print(f"newsdesk: {_printable(argument)} is a file whose name starts with '-', taken as an option; "
-                  f"write ./{_printable(argument)} to name it", file=sys.stderr)
+            print(
+                f"newsdesk: {_printable(argument)} is a file whose name starts with '-', taken as an option; "
+                f"write ./{_printable(argument)} to name it",
+                file=sys.stderr,
+            )
 
 
 def _tolerate_narrow_encodings() -> None:
@@ -140,25 +144,45 @@ def _command_parser() -> argparse.ArgumentParser:
 
     # validate and list read records only: both take files or folders, and --json for JSON lines.
     reading_commands = (
-        ("validate", _run_validate, "check records",
-         "Check records (files, or folders searched recursively) for YAML and schema problems. "
-         "Prints FILE:LINE:COL: message per problem, FILE:LINE:COL: warning: message per warning (the "
-         "same story twice in a folder, a related story listed twice) and a summary; exits 0 when no "
-         "record has an error (warnings alone do not count unless --strict), 1 when any has, 2 on a usage error.",
-         "PATH", "record file or folder", "one JSON object per problem per line"),
-        ("list", _run_list, "one row per record",
-         "One row per record: path, title, provider, publishedDateTime, quality, heat, "
-         "published, topics and number of problems.",
-         "FOLDER", "folder (searched recursively) or record file", "one JSON object per record per line"),
+        (
+            "validate",
+            _run_validate,
+            "check records",
+            "Check records (files, or folders searched recursively) for YAML and schema problems. "
+            "Prints FILE:LINE:COL: message per problem, FILE:LINE:COL: warning: message per warning (the "
+            "same story twice in a folder, a related story listed twice) and a summary; exits 0 when no "
+            "record has an error (warnings alone do not count unless --strict), 1 when any has, 2 on a usage error.",
+            "PATH",
+            "record file or folder",
+            "one JSON object per problem per line",
+        ),
+        (
+            "list",
+            _run_list,
+            "one row per record",
+            "One row per record: path, title, provider, publishedDateTime, quality, heat, "
+            "published, topics and number of problems.",
+            "FOLDER",
+            "folder (searched recursively) or record file",
+            "one JSON object per record per line",
+        ),
     )
     for name, run, summary, description, metavar, paths_help, json_help in reading_commands:
         command = commands.add_parser(name, help=summary, description=description)
         command.add_argument("paths", nargs="+", metavar=metavar, help=paths_help)
         command.add_argument("--json", action="store_true", help=json_help)
-        command.add_argument("--jobs", type=_positive, metavar="N", default=os.cpu_count() or 1,
-                             help="worker processes that read changed files (default: the number of cores)")
-        command.add_argument("--no-index", action="store_true",
-                             help="read every file again instead of trusting the folder's index, and rebuild it")
+        command.add_argument(
+            "--jobs",
+            type=_positive,
+            metavar="N",
+            default=os.cpu_count() or 1,
+            help="worker processes that read changed files (default: the number of cores)",
+        )
+        command.add_argument(
+            "--no-index",
+            action="store_true",
+            help="read every file again instead of trusting the folder's index, and rebuild it",
+        )
         command.set_defaults(run=run)
         if name == "validate":
             _add_check_options(command)
@@ -201,18 +225,33 @@ def _add_check_options(command: argparse.ArgumentParser) -> None:
     from desktop.records import DEFAULT_LINK_MAX_AGE, DEFAULT_LINK_TIMEOUT, DEFAULT_MIN_IMAGE_SIZE
 
     max_age_hours, timeout = DEFAULT_LINK_MAX_AGE / 3600, DEFAULT_LINK_TIMEOUT
-    command.add_argument("--strict", action="store_true",
-                         help="count warnings (duplicates, links, images) as problems: exit 1 on any")
-    command.add_argument("--online", action="store_true",
-                         help="also check every link and image over http(s): dead, moved, wrong size")
-    command.add_argument("--max-age", type=_non_negative, metavar="HOURS", default=max_age_hours,
-                         help=f"with --online: reuse answers younger than this (default {max_age_hours:g}; "
-                              "0 asks again)")
-    command.add_argument("--timeout", type=_non_negative, metavar="SECONDS", default=timeout,
-                         help=f"with --online: give up on an address after this long (default {timeout:g})")
-    command.add_argument("--min-image-size", type=_positive, metavar="PIXELS", default=DEFAULT_MIN_IMAGE_SIZE,
-                         help="with --online: warn about images whose shorter side is smaller "
-                              f"(default {DEFAULT_MIN_IMAGE_SIZE})")
+    command.add_argument(
+        "--strict", action="store_true", help="count warnings (duplicates, links, images) as problems: exit 1 on any"
+    )
+    command.add_argument(
+        "--online", action="store_true", help="also check every link and image over http(s): dead, moved, wrong size"
+    )
+    command.add_argument(
+        "--max-age",
+        type=_non_negative,
+        metavar="HOURS",
+        default=max_age_hours,
+        help=f"with --online: reuse answers younger than this (default {max_age_hours:g}; 0 asks again)",
+    )
+    command.add_argument(
+        "--timeout",
+        type=_non_negative,
+        metavar="SECONDS",
+        default=timeout,
+        help=f"with --online: give up on an address after this long (default {timeout:g})",
+    )
+    command.add_argument(
+        "--min-image-size",
+        type=_positive,
+        metavar="PIXELS",
+        default=DEFAULT_MIN_IMAGE_SIZE,
+        help=f"with --online: warn about images whose shorter side is smaller (default {DEFAULT_MIN_IMAGE_SIZE})",
+    )
 
 
 def _non_negative(word: str) -> float:
@@ -346,8 +385,7 @@ def _run_validate(options: argparse.Namespace) -> int:
         one_folder = len(options.paths) == 1 and Path(options.paths[0]).is_dir()
         cache = folder_cache_path(options.paths[0]) if one_folder else None
         checker = LinkChecker(cache, max_age=options.max_age * 3600, timeout=options.timeout or 0.001)
-    extra = folder_problems(summaries, online=options.online, checker=checker,
-                            min_image_size=options.min_image_size)
+    extra = folder_problems(summaries, online=options.online, checker=checker, min_image_size=options.min_image_size)
     with_problems = with_warnings = 0
     for summary in summaries:
         path = summary.path
@@ -401,8 +439,10 @@ def _run_list(options: argparse.Namespace) -> int:
     width = shutil.get_terminal_size(fallback=(120, 24)).columns
     for line in _aligned_table(_LIST_COLUMNS, rows, width, _SHRINK_STEPS):
         print(line.rstrip())
-    print(f"{counted(len(summaries), 'record')}, {sum(1 for s in summaries if s.published)} published, "
-          f"{sum(1 for s in summaries if s.problem_count)} with problems")
+    print(
+        f"{counted(len(summaries), 'record')}, {sum(1 for s in summaries if s.published)} published, "
+        f"{sum(1 for s in summaries if s.problem_count)} with problems"
+    )
     return EXIT_OK
 
 
@@ -428,8 +468,16 @@ _TITLE, _PROVIDER, _TOPICS = 1, 2, 7
 # until it fits, so the title keeps the most room and the short columns are never cut. Below
 # about 105 columns the table no longer fits and lines wrap: `--json` is the form for scripts.
 _SHRINK_STEPS = (
-    (_TOPICS, 24), (_PROVIDER, 16), (_TITLE, 40), (_TOPICS, 12), (_PROVIDER, 10), (_TITLE, 16), (_TOPICS, 6),
-    (_PROVIDER, 6), (_TITLE, 12), (_TOPICS, 4),
+    (_TOPICS, 24),
+    (_PROVIDER, 16),
+    (_TITLE, 40),
+    (_TOPICS, 12),
+    (_PROVIDER, 10),
+    (_TITLE, 16),
+    (_TOPICS, 6),
+    (_PROVIDER, 6),
+    (_TITLE, 12),
+    (_TOPICS, 4),
 )
 
 
@@ -456,7 +504,10 @@ def _aligned_table(
 ) -> list[str]:
     """Rows padded into columns; the shrinkable columns are truncated (with …) to fit `width`."""
     cells = [[_printable(cell) for cell in row] for row in rows]
-    widths = [max([_display_width(column.heading)] + [_display_width(row[i]) for row in cells]) for i, column in enumerate(columns)]
+    widths = [
+        max([_display_width(column.heading)] + [_display_width(row[i]) for row in cells])
+        for i, column in enumerate(columns)
+    ]
     gap = 2
     excess = sum(widths) + gap * (len(columns) - 1) - width
     for index, narrowest in shrink_steps:
@@ -480,7 +531,9 @@ def _aligned_table(
 def _display_width(text: str) -> int:
     if text.isascii():  # every ASCII character takes one column; most titles are ASCII
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 0 if unicodedata.combining(char) else 1 for char in text)
+    return sum(
+        2 if unicodedata.east_asian_width(char) in "WF" else 0 if unicodedata.combining(char) else 1 for char in text
+    )
 
 
 def _truncate(text: str, width: int) -> str:
@@ -518,7 +571,9 @@ class _Outcome:
 def _run_set(options: argparse.Namespace) -> int:
     requested = _requested_changes(options)
     if not requested:
-        raise UsageError("set: nothing to change: give --quality, --heat, --topics, --add-topic, --remove-topic or --published")
+        raise UsageError(
+            "set: nothing to change: give --quality, --heat, --topics, --add-topic, --remove-topic or --published"
+        )
     outcome = _Outcome()
     for file in options.files:
         try:
@@ -562,7 +617,9 @@ class _Requested:
 
 
 def _requested_changes(options: argparse.Namespace) -> _Requested:
-    scalars = {key: getattr(options, key) for key in ("quality", "heat", "published") if getattr(options, key) is not None}
+    scalars = {
+        key: getattr(options, key) for key in ("quality", "heat", "published") if getattr(options, key) is not None
+    }
     topics = None if options.topics is None else [topic.strip() for topic in options.topics.split(",") if topic.strip()]
     return _Requested(scalars, topics, list(options.topic_steps or ()))
 
@@ -601,7 +658,9 @@ def _changes_for(data: dict[str, Any], requested: _Requested, note: Callable[[st
     # True == 1 in Python, but `published: 1` is not `published: true` in the file.
     from desktop.records import same_value
 
-    changes = {key: value for key, value in requested.scalars.items() if not (key in data and same_value(data[key], value))}
+    changes = {
+        key: value for key, value in requested.scalars.items() if not (key in data and same_value(data[key], value))
+    }
     if requested.topics is not None or requested.topic_steps:
         current = data.get("topics")
         topics = _new_topics(current, requested, note)

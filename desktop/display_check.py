@@ -4,6 +4,7 @@ Qt aborts the process (exit 134) when its platform plugin cannot start, with a m
 names one library at best. This looks first, without Qt, and says what is missing in words an
 editor can act on. Only the standard library: it runs before PySide6 creates anything.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -131,7 +132,11 @@ def display_problem(env: Mapping[str, str] | None = None, platform: str | None =
     plugin = xcb_plugin()
     missing = missing_libraries(plugin) if plugin is not None else []
     if missing:
-        lead = "Qt's X11 (xcb) plugin also needs" if problems else "Newsdesk cannot open its window: Qt's X11 (xcb) plugin needs"
+        lead = (
+            "Qt's X11 (xcb) plugin also needs"
+            if problems
+            else "Newsdesk cannot open its window: Qt's X11 (xcb) plugin needs"
+        )
         problems.append(
             f"{lead} libraries this system lacks ({', '.join(missing)}). "
             f"On Debian or Ubuntu: sudo apt-get install {' '.join(packages_for(missing))}"

@@ -3,6 +3,7 @@
 Kept apart from cli.py, which only registers them; the work is in the Qt-free core
 (`desktop.records.merge_driver`, `desktop.records.gitrepo`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,7 +46,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "on failure the index and work tree are left as they were.",
     )
     publish.add_argument("folder", metavar="FOLDER")
-    publish.add_argument("-m", "--message", metavar="MESSAGE", help="the commit's first line (default: 'Approve N records, edit M')")
+    publish.add_argument(
+        "-m", "--message", metavar="MESSAGE", help="the commit's first line (default: 'Approve N records, edit M')"
+    )
     publish.add_argument("--push", action="store_true", help="push the commit to the branch's upstream")
     publish.set_defaults(run=_run_publish)
 

@@ -1,4 +1,5 @@
 """Where the bundled folders live, in a source checkout and in an installed wheel alike."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Test setup shared by every test: offscreen Qt, and settings and caches kept out of the user's home."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -165,7 +166,6 @@ class NetworkGuard:
         return found
 
 
-
 class SmallDisk:
     """A real, tiny file system (tmpfs) mounted in a test's folder: full and read-only as the kernel
     makes them, with the errors a user's disk gives, not as a mock says."""
@@ -194,8 +194,15 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
     """A 512 KB tmpfs at tmp_path/disk. Needs the right to mount (root, as on CI); skipped without it."""
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "newsdesk-test", str(mount_point)],
-                             capture_output=True, text=True) if shutil.which("mount") else None
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=512k", "newsdesk-test", str(mount_point)],
+            capture_output=True,
+            text=True,
+        )
+        if shutil.which("mount")
+        else None
+    )
     if mounted is None or mounted.returncode != 0:
         pytest.skip(f"cannot mount a small file system here ({mounted.stderr.strip() if mounted else 'no mount'})")
     try:

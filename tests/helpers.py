@@ -1,4 +1,5 @@
 """Helpers shared by the test modules (imported as `helpers`: pytest puts tests/ on sys.path)."""
+
 from __future__ import annotations
 
 import difflib

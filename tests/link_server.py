@@ -10,6 +10,7 @@
 
 `hits[path]` counts requests per path (any method), so a test can show that a cached answer made none.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,9 @@ def png_header(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 def gif_header(width: int, height: int) -> bytes:
@@ -60,8 +63,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer(head=False)
 
-    def _send(self, status: int, body: bytes = b"", content_type: str = "text/html", head: bool = False,
-              location: str | None = None) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str = "text/html",
+        head: bool = False,
+        location: str | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -100,8 +109,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"<html>a page, not a picture</html>", head=head)
         elif (image := _IMAGE.fullmatch(path)) is not None:
             width, height, kind = int(image.group(1)), int(image.group(2)), image.group(3)
-            body, content_type = {"png": (png_header, "image/png"), "gif": (gif_header, "image/gif"),
-                                  "jpg": (jpeg_header, "image/jpeg")}[kind]
+            body, content_type = {
+                "png": (png_header, "image/png"),
+                "gif": (gif_header, "image/gif"),
+                "jpg": (jpeg_header, "image/jpeg"),
+            }[kind]
             self._send(200, body(width, height), content_type, head=head)
         else:
             self._send(404, b"unknown", head=head)

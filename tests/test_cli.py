@@ -1,4 +1,5 @@
 """The `newsdesk` command line, run in-process on copies of the seed records."""
+
 from __future__ import annotations
 
 import difflib
@@ -74,7 +75,10 @@ def test_set_quality_changes_exactly_one_line(seed_copy, capsys, name):
     code, out, err = run(capsys, "set", str(record), "--quality", "77")
     assert (code, err) == (0, "")
     assert "quality" in out and "77" in out
-    assert line_changes(before, record.read_bytes()) == ([f"quality: {data_of_bytes(before)['quality']}\n"], ["quality: 77\n"])
+    assert line_changes(before, record.read_bytes()) == (
+        [f"quality: {data_of_bytes(before)['quality']}\n"],
+        ["quality: 77\n"],
+    )
     assert data_of(record) == {**data_of_bytes(before), "quality": 77}
 
 
@@ -134,8 +138,17 @@ def test_setting_values_to_what_they_are_leaves_the_file_alone(seed_copy, capsys
 
 def test_topics_replace_then_add_and_remove_in_command_line_order(seed_file, capsys):
     code, _, err = run(
-        capsys, "set", str(seed_file), "--topics", "AI, Computer Vision , ,Privacy, ai",
-        "--remove-topic", "privacy", "--add-topic", "Robotics", "--add-topic", "Privacy",
+        capsys,
+        "set",
+        str(seed_file),
+        "--topics",
+        "AI, Computer Vision , ,Privacy, ai",
+        "--remove-topic",
+        "privacy",
+        "--add-topic",
+        "Robotics",
+        "--add-topic",
+        "Privacy",
     )
     assert (code, err) == (0, "")
     assert data_of(seed_file)["topics"] == ["AI", "Computer Vision", "Robotics", "Privacy"]
@@ -182,7 +195,9 @@ def test_several_files_each_all_or_nothing_and_the_summary_names_the_failures(se
     good_one, broken, good_two = (seed_copy / name for name in RECORD_NAMES[1:4])
     break_line(broken, EXCERPT_LINE - 1, 'excerpt: "no closing quote')
     broken_before, broken_stat = broken.read_bytes(), broken.stat()
-    code, out, err = run(capsys, "set", str(good_one), str(broken), str(good_two), "--heat", "12", "--add-topic", "Robotics")
+    code, out, err = run(
+        capsys, "set", str(good_one), str(broken), str(good_two), "--heat", "12", "--add-topic", "Robotics"
+    )
     assert code == 1
     assert data_of(good_one)["heat"] == 12 and "Robotics" in data_of(good_one)["topics"]
     assert data_of(good_two)["heat"] == 12 and "Robotics" in data_of(good_two)["topics"]
@@ -206,7 +221,9 @@ def test_a_file_changed_on_disk_after_reading_is_not_overwritten_unless_forced(s
 
     monkeypatch.setattr(session_module, "read_document", read_then_someone_else_saves)
     code, _, err = run(capsys, "set", str(seed_file), "--quality", "77")
-    assert code == 1 and f"{seed_file}: not changed: " in err and err.count("applying the change to the new version") == 2
+    assert (
+        code == 1 and f"{seed_file}: not changed: " in err and err.count("applying the change to the new version") == 2
+    )
     assert (data_of(seed_file)["quality"], data_of(seed_file)["heat"]) == (40, 35)
 
     # Forced, the edit is made on the file as read (heat 35) and the other save (heat 36) is lost.
@@ -241,8 +258,10 @@ def test_validate_the_seeds_folder(capsys):
     assert errors_in(out) == [SEED_SUMMARY]
     seeds = REPO / "seeds"
     assert f"{seeds / '001_da345ca898c449a9.txt'}:6:9: warning: same story as “Amazon won’t say if" in out
-    assert (f"{seeds / SEED_NAME}:49:13: warning: related story listed twice: "
-            "https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/ (also on line 33)") in out.splitlines()
+    assert (
+        f"{seeds / SEED_NAME}:49:13: warning: related story listed twice: "
+        "https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/ (also on line 33)"
+    ) in out.splitlines()
 
 
 def test_strict_makes_warnings_fail(capsys):
@@ -306,7 +325,9 @@ def test_schema_problems_point_at_the_value_and_json_lines_parse(seed_copy, caps
 def test_validate_files_and_folders_together(seed_copy, capsys):
     nested = seed_copy / "inbox" / "2020"
     nested.mkdir(parents=True)
-    (nested / "note.md").write_text("---\ntitle: \"A note\"\nwebUrl: \"https://example.com/\"\n---\nbody\n", encoding="utf-8")
+    (nested / "note.md").write_text(
+        '---\ntitle: "A note"\nwebUrl: "https://example.com/"\n---\nbody\n', encoding="utf-8"
+    )
     (nested / "ignored.json").write_text("{}", encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(seed_copy), str(seed_copy / SEED_NAME))
     assert (code, errors_in(out)) == (0, ["28 records checked, 0 with problems, 27 with warnings"])
@@ -463,8 +484,9 @@ def test_jobs_must_be_a_positive_number(seed_copy, capsys):
 
 
 def test_no_progress_line_when_output_is_piped(seed_copy):
-    result = subprocess.run([sys.executable, "-m", "desktop", "list", str(seed_copy)], capture_output=True,
-                            cwd=REPO, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "list", str(seed_copy)], capture_output=True, cwd=REPO, timeout=120
+    )
     assert result.returncode == 0
     assert b"Reading records" not in result.stderr and b"\r" not in result.stdout + result.stderr
 
@@ -473,9 +495,16 @@ def test_the_same_story_twice_is_a_warning_on_the_web_address_line(seed_copy, ca
     record = seed_copy / SEED_NAME
     copy = seed_copy / "copy_from_another_feed.txt"
     web_url = "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"
-    text = record.read_text(encoding="utf-8").replace(
-        web_url, "http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition/"
-                 "?utm_source=feedly", 1).replace('title: "Cramer:', 'title: "Jim Cramer on Amazon:', 1)
+    text = (
+        record.read_text(encoding="utf-8")
+        .replace(
+            web_url,
+            "http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition/"
+            "?utm_source=feedly",
+            1,
+        )
+        .replace('title: "Cramer:', 'title: "Jim Cramer on Amazon:', 1)
+    )
     copy.write_text(text, encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(seed_copy))
     assert code == 0
@@ -492,7 +521,8 @@ def test_online_reports_dead_moved_and_wrong_sized_links_as_warnings(tmp_path, c
     path = record_with_links(folder, link_server)
     twin = folder / "twin.txt"
     twin_text = path.read_text(encoding="utf-8").replace(
-        link_server.url("/moved/1"), link_server.url("/moved/1") + "?utm_source=feed", 1)
+        link_server.url("/moved/1"), link_server.url("/moved/1") + "?utm_source=feed", 1
+    )
     twin.write_text(twin_text.replace('title: "Cramer:', 'title: "Another headline:', 1), encoding="utf-8")
 
     code, out, _ = run(capsys, "validate", str(folder))
@@ -502,8 +532,14 @@ def test_online_reports_dead_moved_and_wrong_sized_links_as_warnings(tmp_path, c
     code, out, _ = run(capsys, "validate", "--online", "--max-age", "0", str(folder))
     assert code == 0
     lines = out.splitlines()
-    assert f"{path}:6:9: warning: link {link_server.url('/moved/1')} has moved to {link_server.url('/ok')} (2 redirects)" in lines
-    assert f"{path}:23:10: warning: image {link_server.url('/image/512x288.png')} is 512 x 288, not 1024 x 576 as the record says" in lines
+    assert (
+        f"{path}:6:9: warning: link {link_server.url('/moved/1')} has moved to {link_server.url('/ok')} (2 redirects)"
+        in lines
+    )
+    assert (
+        f"{path}:23:10: warning: image {link_server.url('/image/512x288.png')} is 512 x 288,"
+        " not 1024 x 576 as the record says" in lines
+    )
     assert f"{path}:33:13: warning: link {link_server.url('/gone')} answers 404 Not Found" in lines
     assert lines[-1] == "2 records checked, 0 with problems, 2 with warnings"
     asked = sum(link_server.hits.values())

@@ -1,4 +1,5 @@
 """Launching without a display: a Newsdesk message and exit 3, not Qt's abort (134)."""
+
 from __future__ import annotations
 
 import os

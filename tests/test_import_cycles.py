@@ -1,6 +1,7 @@
 """No two modules of the core, or of the window, import each other (directly or around a ring):
 a cycle is where a newcomer cannot tell which module comes first (issue 12 found two,
 records/reading.py with records/schema.py and ui/images.py with ui/image_viewer.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,7 @@ def test_no_import_cycle_inside(package):
     cycles = [
         (first, second)
         for index, first in enumerate(modules)
-        for second in modules[index + 1:]
+        for second in modules[index + 1 :]
         if graph.find_shortest_chain(importer=first, imported=second)
         and graph.find_shortest_chain(importer=second, imported=first)
     ]

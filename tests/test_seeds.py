@@ -1,4 +1,5 @@
 """The sample records in seeds/: the seed kept byte for byte, the rest reproducible from it."""
+
 from __future__ import annotations
 
 import re
@@ -78,7 +79,10 @@ def test_every_record_keeps_the_seed_layout(path):
 
 def test_each_derived_record_is_its_related_entry_with_its_siblings():
     seed = yaml.safe_load(front_matter(SEEDS / SEED_NAME)[0])
-    seed_article = {key: seed[key] for key in ("title", "excerpt", "publishedDateTime", "webUrl", "type", "provider", "quality", "images")}
+    seed_article = {
+        key: seed[key]
+        for key in ("title", "excerpt", "publishedDateTime", "webUrl", "type", "provider", "quality", "images")
+    }
     for entry, path in zip(seed["related"], RECORDS[1:], strict=True):
         data = yaml.safe_load(front_matter(path)[0])
         assert data["category"] == "news" and data["heat"] == -1

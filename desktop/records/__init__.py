@@ -5,6 +5,7 @@ the core's own (an import-linter contract in pyproject.toml keeps the UI and the
 Names are looked up on first use, so importing one part of the core (a worker process reading
 files) does not load the rest.
 """
+
 from __future__ import annotations
 
 import importlib

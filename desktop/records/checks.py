@@ -1,6 +1,7 @@
 """The checks of a whole folder beyond each record's schema: duplicates (offline, always) and,
 when asked, the health of every link and image (`linkcheck`). Qt-free; the CLI and the window
 both call `folder_problems` with the summaries they already have."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -33,9 +34,14 @@ class Link:
     declared: tuple[Any, Any] | None = None
 
 
-def folder_problems(summaries: Sequence[RecordSummary], *, online: bool = False,
-                    checker: LinkChecker | None = None, min_image_size: int = DEFAULT_MIN_IMAGE_SIZE,
-                    progress: Callable[[int, int], None] | None = None) -> dict[str, list[Problem]]:
+def folder_problems(
+    summaries: Sequence[RecordSummary],
+    *,
+    online: bool = False,
+    checker: LinkChecker | None = None,
+    min_image_size: int = DEFAULT_MIN_IMAGE_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, list[Problem]]:
     """Warnings by record path, beside the problems each summary carries. Without `online` no
     request is made; with it every record's links are checked through `checker`."""
     found = duplicate_problems(summaries)
@@ -45,13 +51,16 @@ def folder_problems(summaries: Sequence[RecordSummary], *, online: bool = False,
     return found
 
 
-def online_problems(summaries: Sequence[RecordSummary], checker: LinkChecker,
-                    min_image_size: int = DEFAULT_MIN_IMAGE_SIZE,
-                    progress: Callable[[int, int], None] | None = None
-                    ) -> tuple[dict[str, list[Problem]], dict[str, LinkResult]]:
+def online_problems(
+    summaries: Sequence[RecordSummary],
+    checker: LinkChecker,
+    min_image_size: int = DEFAULT_MIN_IMAGE_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[str, list[Problem]], dict[str, LinkResult]]:
     """The link and image warnings by record path, and every address's answer (for the window's lists)."""
-    links_by_path = {summary.path: record_links(read_document(Path(summary.path)))
-                     for summary in summaries if summary.editable}
+    links_by_path = {
+        summary.path: record_links(read_document(Path(summary.path))) for summary in summaries if summary.editable
+    }
     results = checker.check(((link.url, link.kind) for links in links_by_path.values() for link in links), progress)
     found: dict[str, list[Problem]] = {}
     for path, links in links_by_path.items():
@@ -75,8 +84,11 @@ def record_links(document: Document) -> list[Link]:
     def add(keys: list[Any], kind: str, declared: tuple[Any, Any] | None = None) -> None:
         value: Any = data
         for key in keys:
-            value = value.get(key) if isinstance(value, dict) else (
-                value[key] if isinstance(value, list) and isinstance(key, int) and key < len(value) else None)
+            value = (
+                value.get(key)
+                if isinstance(value, dict)
+                else (value[key] if isinstance(value, list) and isinstance(key, int) and key < len(value) else None)
+            )
         if not isinstance(value, str) or not value.strip():
             return
         line, column = position_in_file(document.root, keys, document.front_line) or (None, None)
@@ -116,13 +128,18 @@ def link_problems(link: Link, result: LinkResult | None, min_image_size: int = D
     return problems
 
 
-def loaded_image_problems(document: Document, url: str, size: tuple[int, int],
-                          min_image_size: int = DEFAULT_MIN_IMAGE_SIZE) -> list[Problem]:
+def loaded_image_problems(
+    document: Document, url: str, size: tuple[int, int], min_image_size: int = DEFAULT_MIN_IMAGE_SIZE
+) -> list[Problem]:
     """The warnings about an image the window decoded itself (a thumbnail), at each line where the
     record names it: its real size against the declared one, and against the minimum."""
     result = LinkResult(url.strip(), IMAGE, status=200, size=size)
-    return [problem for link in record_links(document) if link.kind == IMAGE and link.url == result.url
-            for problem in link_problems(link, result, min_image_size)]
+    return [
+        problem
+        for link in record_links(document)
+        if link.kind == IMAGE and link.url == result.url
+        for problem in link_problems(link, result, min_image_size)
+    ]
 
 
 def problems_as_typed(document: Document, problems: Sequence[Problem], typed: dict[str, str]) -> list[Problem]:
@@ -131,8 +148,11 @@ def problems_as_typed(document: Document, problems: Sequence[Problem], typed: di
     place of what the file's value had."""
     if not typed:
         return list(problems)
-    kept = [problem for problem in problems
-            if not any(problem.path == f"$.{key}" or problem.path.startswith((f"$.{key}.", f"$.{key}[")) for key in typed)]
+    kept = [
+        problem
+        for problem in problems
+        if not any(problem.path == f"$.{key}" or problem.path.startswith((f"$.{key}.", f"$.{key}[")) for key in typed)
+    ]
     for key, message in typed.items():
         line, column = position_in_file(document.root, [key], document.front_line) or (None, None)
         kept.append(Problem(message, line=line, column=column, path=f"$.{key}"))

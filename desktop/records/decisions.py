@@ -6,6 +6,7 @@ was; declining and flagging add `decision: declined` (or `flagged`), with an opt
 `declineReason` and `decisionNote`. Every decision sets all of these keys at once, so a new
 decision replaces the old one and leaves no stale reason behind.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -38,9 +39,7 @@ def decision_of(data: Mapping[str, Any] | None) -> str:
     return written if written in (DECLINED, FLAGGED) else ""
 
 
-def decision_changes(
-    data: Mapping[str, Any] | None, decision: str, reason: str = "", note: str = ""
-) -> dict[str, Any]:
+def decision_changes(data: Mapping[str, Any] | None, decision: str, reason: str = "", note: str = "") -> dict[str, Any]:
     """The top-level changes that record `decision` on a record whose data is `data`.
 
     `published` is only written when it must change (declining an approved record), so declining

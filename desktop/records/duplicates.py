@@ -5,6 +5,7 @@ AMP copies) and with small edits to its title. Both are found through indexes, n
 every pair: a dict of normalised addresses, and for titles a token index looked up through each
 title's rarest words. 100,000 records take seconds (tests/benchmarks/bench_duplicates.py).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -22,11 +23,40 @@ from .model import DUPLICATE, WARNING, Problem, RecordSummary
 TITLE_SIMILARITY = 0.9
 
 # Query parameters that say where a reader came from, not what they read.
-_TRACKING_PARAMETERS = frozenset({
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "icid",
-    "ref", "ref_src", "referrer", "source", "src", "share", "smid", "igshid", "_ga", "_gl", "spm",
-    "ito", "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "mbid", "cid",
-})
+_TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "ocid",
+        "cmpid",
+        "cmp",
+        "icid",
+        "ref",
+        "ref_src",
+        "referrer",
+        "source",
+        "src",
+        "share",
+        "smid",
+        "igshid",
+        "_ga",
+        "_gl",
+        "spm",
+        "ito",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "mbid",
+        "cid",
+    }
+)
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_")
 # How an AMP copy marks itself in the query (`?amp`, `?amp=1`, `?_amp`, `?outputType=amp`).
 _AMP_PARAMETERS = frozenset({"amp", "_amp", "amp_js_v", "usqp", "outputtype", "amp_gsa"})
@@ -57,7 +87,7 @@ def normalized_url(url: str) -> str:
             return normalized_url("https://" + inner.group(1) + (f"?{parts.query}" if parts.query else ""))
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
             break
     port = parts.port if parts.port not in (None, 80, 443) else None
     lowered = path.rstrip("/")
@@ -94,8 +124,11 @@ def similar_titles(a: str, b: str) -> bool:
     if 2 * min(len(a), len(b)) < TITLE_SIMILARITY * (len(a) + len(b)):  # ratio's upper bound
         return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return (matcher.real_quick_ratio() >= TITLE_SIMILARITY and matcher.quick_ratio() >= TITLE_SIMILARITY
-            and matcher.ratio() >= TITLE_SIMILARITY)
+    return (
+        matcher.real_quick_ratio() >= TITLE_SIMILARITY
+        and matcher.quick_ratio() >= TITLE_SIMILARITY
+        and matcher.ratio() >= TITLE_SIMILARITY
+    )
 
 
 # Each title is looked up through this many of its rarest words: two titles this similar share
@@ -185,8 +218,15 @@ def _duplicate_problem(summary: RecordSummary, other: RecordSummary, why: str) -
         at, key, reason = summary.title_at, "$.title", "a nearly identical title"
     line, column = at if at is not None else (None, None)
     title = f"“{other.title}” ({name})" if other.title else name
-    return Problem(f"same story as {title}: {reason}", line=line, column=column, path=key, code=DUPLICATE,
-                   level=WARNING, other_path=other.path)
+    return Problem(
+        f"same story as {title}: {reason}",
+        line=line,
+        column=column,
+        path=key,
+        code=DUPLICATE,
+        level=WARNING,
+        other_path=other.path,
+    )
 
 
 def related_duplicates(summary: RecordSummary) -> list[Problem]:
@@ -198,8 +238,16 @@ def related_duplicates(summary: RecordSummary) -> list[Problem]:
         if not key:
             continue
         if key in first_line:
-            found.append(Problem(f"related story listed twice: {url} (also on line {first_line[key]})",
-                                 line=line, column=column, path="$.related", code=DUPLICATE, level=WARNING))
+            found.append(
+                Problem(
+                    f"related story listed twice: {url} (also on line {first_line[key]})",
+                    line=line,
+                    column=column,
+                    path="$.related",
+                    code=DUPLICATE,
+                    level=WARNING,
+                )
+            )
         else:
             first_line[key] = line
     return found

@@ -5,6 +5,7 @@ the front matter, and writes the new value the way the file already writes its v
 flow or block lists, indentation, line endings). The result is parsed again and must give exactly
 the intended data, every other value unchanged; anything else is refused, never written.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -391,7 +392,9 @@ class _FrontEditor:
             if votes:
                 return votes.most_common(1)[0][0]
         if siblings is not None:  # a list: the items of the file's other lists of strings
-            sequences = [node for _, node in _walk(self.root) if isinstance(node, yaml.SequenceNode)] if self.root else []
+            sequences = (
+                [node for _, node in _walk(self.root) if isinstance(node, yaml.SequenceNode)] if self.root else []
+            )
             votes = Counter(item.style or None for node in sequences for item in node.value if usable(item))
             if votes:
                 return votes.most_common(1)[0][0]
@@ -469,9 +472,7 @@ class _FrontEditor:
                 pad = " "
         if not values:
             return "[]"
-        texts = [
-            self._scalar(v, items[i] if i < len(items) else None, items, flow=True) for i, v in enumerate(values)
-        ]
+        texts = [self._scalar(v, items[i] if i < len(items) else None, items, flow=True) for i, v in enumerate(values)]
         return "[" + pad + sep.join(texts) + pad + "]"
 
     def _block_lines(self, values: list, key_column: int) -> str:
@@ -577,7 +578,9 @@ class _FrontEditor:
 
         def item_lines(i: int, j: int) -> tuple[int, int]:
             start = _line_start(self.front, items[i].start_mark.index)
-            end = _next_line_start(self.front, max(_content_end(self.front, items[j - 1]) - 1, items[j - 1].start_mark.index))
+            end = _next_line_start(
+                self.front, max(_content_end(self.front, items[j - 1]) - 1, items[j - 1].start_mark.index)
+            )
             return start, end
 
         def new_lines(vals: list) -> str:
@@ -591,7 +594,9 @@ class _FrontEditor:
                 common = min(i2 - i1, j2 - j1)
                 for n in range(common):
                     item = items[i1 + n]
-                    edits.append((item.start_mark.index, item.end_mark.index, self._scalar(values[j1 + n], item, items)))
+                    edits.append(
+                        (item.start_mark.index, item.end_mark.index, self._scalar(values[j1 + n], item, items))
+                    )
                 i1, j1 = i1 + common, j1 + common
             if i1 < i2:
                 start, end = item_lines(i1, i2)
@@ -652,8 +657,10 @@ class _FrontEditor:
         if at > 0 and not self.front[:at].endswith("\n"):
             lead = self.nl
         # A new section gets a blank line before it where the file already breaks a section.
-        if key in SECTION_KEYS and self.pairs and (
-            _is_blank_line(self.front, at) if at < len(self.front) else self._uses_sections()
+        if (
+            key in SECTION_KEYS
+            and self.pairs
+            and (_is_blank_line(self.front, at) if at < len(self.front) else self._uses_sections())
         ):
             lead += self.nl
         return self.front[:at] + lead + entry + self.front[at:]

@@ -1,4 +1,5 @@
 """The one base of the errors the core raises on purpose."""
+
 from __future__ import annotations
 
 

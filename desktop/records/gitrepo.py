@@ -8,6 +8,7 @@
 A failure raises GitError with a sentence saying why; publish then leaves the index and the work
 tree as they were.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,15 +39,23 @@ def git_available() -> bool:
     return shutil.which("git") is not None
 
 
-def run_git(args: Sequence[str], cwd: str | os.PathLike[str], *, stdin: str | None = None,
-            check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_git(
+    args: Sequence[str], cwd: str | os.PathLike[str], *, stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     """`git ARGS` in `cwd`. Raises GitError when git is missing, or (with `check`) when it fails."""
     environment = dict(os.environ)
     environment["GIT_TERMINAL_PROMPT"] = "0"  # a push needing a password fails instead of hanging
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8",
-            errors="replace", env=environment, timeout=GIT_TIMEOUT,
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=environment,
+            timeout=GIT_TIMEOUT,
         )
     except FileNotFoundError:
         raise GitError("git is not installed (no `git` command found).") from None
@@ -105,7 +114,9 @@ class SetupReport:
     def lines(self) -> list[str]:
         out = []
         if self.added_patterns:
-            out.append(f"{self.attributes_file}: added {', '.join(p + ' merge=' + MERGE_DRIVER for p in self.added_patterns)}")
+            out.append(
+                f"{self.attributes_file}: added {', '.join(p + ' merge=' + MERGE_DRIVER for p in self.added_patterns)}"
+            )
         if self.kept_patterns:
             out.append(f"{self.attributes_file}: already had {', '.join(self.kept_patterns)}")
         for name in self.config_changed:
@@ -117,8 +128,10 @@ class SetupReport:
             "different fields of a record no longer conflict."
         )
         if self.added_patterns:
-            out.append(f"Commit {self.attributes_file.name} so every clone uses it; each clone runs "
-                       "`newsdesk git-setup` once too (git does not share its config).")
+            out.append(
+                f"Commit {self.attributes_file.name} so every clone uses it; each clone runs "
+                "`newsdesk git-setup` once too (git does not share its config)."
+            )
         return out
 
 
@@ -133,7 +146,8 @@ def setup_merge_driver(folder: str | os.PathLike[str]) -> SetupReport:
     except (OSError, UnicodeDecodeError) as error:
         raise GitError(f"{attributes} cannot be read: {error}") from None
     registered = {
-        parts[0] for parts in (line.split() for line in existing.splitlines())
+        parts[0]
+        for parts in (line.split() for line in existing.splitlines())
         if parts and f"merge={MERGE_DRIVER}" in parts[1:]
     }
     missing = []
@@ -237,7 +251,7 @@ def identity(root: Path) -> tuple[str, str]:
     name, email = values
     if not name or not email:
         raise GitError(
-            "git has no identity to commit with: set it with `git config user.name \"Your Name\"` and "
+            'git has no identity to commit with: set it with `git config user.name "Your Name"` and '
             "`git config user.email you@example.com`. Nothing was committed."
         )
     return name, email
@@ -269,11 +283,15 @@ def _describe_record(root: Path, path: Path) -> tuple[PublishedRecord | None, st
     if new.body != old.body:
         return None, "the text after its front matter changed, which the desk does not edit"
     approved = new.data.get("published") is True and old.data.get("published") is not True
-    edited = [change_words(key, old.data.get(key), value) for key, value in changes.items()
-              if not (approved and key == "published")]
+    edited = [
+        change_words(key, old.data.get(key), value)
+        for key, value in changes.items()
+        if not (approved and key == "published")
+    ]
     title = new.data.get("title")
-    return PublishedRecord(path, _one_line(title) if isinstance(title, str) and title.strip() else path.name,
-                           approved, edited), ""
+    return PublishedRecord(
+        path, _one_line(title) if isinstance(title, str) and title.strip() else path.name, approved, edited
+    ), ""
 
 
 def publish_message(records: Sequence[PublishedRecord], approver: tuple[str, str], subject: str | None = None) -> str:
@@ -327,8 +345,10 @@ def publish(folder: str | os.PathLike[str], *, message: str | None = None, push:
         else:
             records.append(record)
     if conflicted:
-        raise GitError(f"{counted(len(conflicted), 'record')} still {'has' if len(conflicted) == 1 else 'have'} "
-                       f"merge conflicts ({', '.join(sorted(conflicted)[:5])}): resolve them first. Nothing was committed.")
+        raise GitError(
+            f"{counted(len(conflicted), 'record')} still {'has' if len(conflicted) == 1 else 'have'} "
+            f"merge conflicts ({', '.join(sorted(conflicted)[:5])}): resolve them first. Nothing was committed."
+        )
     if not records:
         raise GitError("no record has saved approvals or field edits to publish.")
     records.sort(key=lambda r: r.path.relative_to(root).as_posix())
@@ -337,7 +357,9 @@ def publish(folder: str | os.PathLike[str], *, message: str | None = None, push:
     # --only: exactly these files go in, whatever else is staged; the index stays as it was for the rest.
     done = run_git(["commit", "--only", "--cleanup=verbatim", "-F", "-", "--", *paths], root, stdin=text, check=False)
     if done.returncode != 0:
-        raise GitError(f"git refused the commit: {_git_said(done) or 'exit ' + str(done.returncode)}. Nothing was committed.")
+        raise GitError(
+            f"git refused the commit: {_git_said(done) or 'exit ' + str(done.returncode)}. Nothing was committed."
+        )
     commit = run_git(["rev-parse", "HEAD"], root).stdout.strip()
     result = PublishResult(commit, text, records, skipped)
     if push:
@@ -390,8 +412,9 @@ def record_history(path: str | os.PathLike[str], *, limit: int = HISTORY_LIMIT) 
     root = _require_repo(path.parent)
     relative = path.resolve().relative_to(root).as_posix()
     # One commit more than shown: the oldest shown one is compared with it, not taken for the first.
-    done = run_git(["log", "--follow", f"-n{limit + 1}", "--format=%x01%H%x00%an%x00%aI", "--name-only",
-                    "--", relative], root)
+    done = run_git(
+        ["log", "--follow", f"-n{limit + 1}", "--format=%x01%H%x00%an%x00%aI", "--name-only", "--", relative], root
+    )
     commits = []
     for block in done.stdout.split("\x01")[1:]:
         head, _, names = block.partition("\n")
@@ -427,7 +450,8 @@ class SyncResult:
         came = "Already up to date" if not self.pulled else f"Pulled {counted(self.pulled, 'commit')}"
         if self.conflicted:
             names = ", ".join(sorted(p.name for p in self.conflicted)[:5])
-            return f"{came}; {counted(len(self.conflicted), 'record')} to resolve field by field (Git > Resolve Conflict): {names}."
+            to_resolve = counted(len(self.conflicted), "record")
+            return f"{came}; {to_resolve} to resolve field by field (Git > Resolve Conflict): {names}."
         return came + "."
 
 
@@ -441,14 +465,19 @@ def sync(folder: str | os.PathLike[str]) -> SyncResult:
         raise GitError("this branch has no upstream to sync with (set one with `git branch --set-upstream-to`).")
     # The driver's config only: it acts where .gitattributes (committed by `newsdesk git-setup`) says so.
     run_git(["config", "--local", f"merge.{MERGE_DRIVER}.driver", driver_command()], root)
-    run_git(["config", "--local", f"merge.{MERGE_DRIVER}.name", "Newsdesk: merge record front matter field by field"], root)
+    run_git(
+        ["config", "--local", f"merge.{MERGE_DRIVER}.name", "Newsdesk: merge record front matter field by field"], root
+    )
     before = run_git(["rev-parse", "HEAD"], root).stdout.strip()
     fetched = run_git(["fetch", "--quiet"], root, check=False)
     if fetched.returncode != 0:
         raise GitError(f"git fetch failed: {_git_said(fetched)}")
     pulled = run_git(["pull", "--no-edit"], root, check=False)
-    conflicted = [path for code, path in _status(root, Path(folder).resolve())
-                  if code in _UNMERGED and path.suffix.lower() in RECORD_SUFFIXES]
+    conflicted = [
+        path
+        for code, path in _status(root, Path(folder).resolve())
+        if code in _UNMERGED and path.suffix.lower() in RECORD_SUFFIXES
+    ]
     if pulled.returncode != 0 and not conflicted:
         raise GitError(f"git pull failed: {_git_said(pulled)}")
     after = run_git(["rev-parse", "HEAD"], root).stdout.strip()
@@ -465,7 +494,9 @@ def conflict_versions(path: str | os.PathLike[str]) -> tuple[bytes, bytes, bytes
     relative = path.resolve().relative_to(root).as_posix()
     versions = []
     for stage in (1, 2, 3):
-        shown = subprocess.run(["git", "show", f":{stage}:{relative}"], cwd=root, capture_output=True, timeout=GIT_TIMEOUT)
+        shown = subprocess.run(
+            ["git", "show", f":{stage}:{relative}"], cwd=root, capture_output=True, timeout=GIT_TIMEOUT
+        )
         if shown.returncode != 0:
             raise GitError(f"{path.name} has no conflict to resolve (stage {stage} is missing).")
         versions.append(shown.stdout)

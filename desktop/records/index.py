@@ -9,6 +9,7 @@ same. The index is a cache, never the truth: a database that is corrupt, truncat
 another version is rebuilt (or bypassed) with a notice, and an entry that cannot be decoded is
 read again from its file.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -88,8 +89,12 @@ class RecordIndex:
         if self._connection is None:
             return {}
         try:
-            return {row[0]: row[1:] for row in self._connection.execute(
-                "SELECT relpath, size, mtime_ns, ctime_ns, inode, indexed_ns, sha256, summary FROM records")}
+            return {
+                row[0]: row[1:]
+                for row in self._connection.execute(
+                    "SELECT relpath, size, mtime_ns, ctime_ns, inode, indexed_ns, sha256, summary FROM records"
+                )
+            }
         except sqlite3.Error as error:
             self._give_up(f"could not be read ({error})")
             return {}
@@ -113,29 +118,50 @@ class RecordIndex:
 
     # --------------------------------------------------------------------------- writing
 
-    def store(self, entries: Iterable[tuple[ListedFile, IndexEntry]], *,
-              keep_only: Iterable[str | os.PathLike[str]] | None = None) -> None:
+    def store(
+        self,
+        entries: Iterable[tuple[ListedFile, IndexEntry]],
+        *,
+        keep_only: Iterable[str | os.PathLike[str]] | None = None,
+    ) -> None:
         """Record fresh entries in one transaction; with `keep_only`, forget every other file."""
         if self._connection is None:
             return
         now = time.time_ns()
-        rows = [(self._relative(listed.text), listed.size, listed.mtime_ns, listed.ctime_ns, listed.inode, now,
-                 entry.sha256, summary_to_json(entry.summary)) for listed, entry in entries]
+        rows = [
+            (
+                self._relative(listed.text),
+                listed.size,
+                listed.mtime_ns,
+                listed.ctime_ns,
+                listed.inode,
+                now,
+                entry.sha256,
+                summary_to_json(entry.summary),
+            )
+            for listed, entry in entries
+        ]
         touched, self._pending_touch = self._pending_touch, []
         try:
             with self._connection:
                 self._connection.executemany(
-                    "INSERT OR REPLACE INTO records (relpath, size, mtime_ns, ctime_ns, inode, indexed_ns, sha256, summary) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                    "INSERT OR REPLACE INTO records"
+                    " (relpath, size, mtime_ns, ctime_ns, inode, indexed_ns, sha256, summary) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
                 # Racily clean entries hashed the same: no longer racy once time has moved on.
                 self._connection.executemany(
                     "UPDATE records SET indexed_ns = ? WHERE relpath = ? AND mtime_ns < ? - ?",
-                    [(stamp, relpath, stamp, RACY_NS) for stamp, relpath in touched])
+                    [(stamp, relpath, stamp, RACY_NS) for stamp, relpath in touched],
+                )
                 if keep_only is not None:
                     present = {self._relative(path) for path in keep_only}
                     stored = [row[0] for row in self._connection.execute("SELECT relpath FROM records")]
-                    self._connection.executemany("DELETE FROM records WHERE relpath = ?",
-                                                 [(relpath,) for relpath in stored if relpath not in present])
+                    self._connection.executemany(
+                        "DELETE FROM records WHERE relpath = ?",
+                        [(relpath,) for relpath in stored if relpath not in present],
+                    )
         except sqlite3.Error as error:
             self._give_up(f"could not be written ({error})")
 
@@ -144,8 +170,9 @@ class RecordIndex:
             return
         try:
             with self._connection:
-                self._connection.executemany("DELETE FROM records WHERE relpath = ?",
-                                             [(self._relative(path),) for path in paths])
+                self._connection.executemany(
+                    "DELETE FROM records WHERE relpath = ?", [(self._relative(path),) for path in paths]
+                )
         except sqlite3.Error as error:
             self._give_up(f"could not be written ({error})")
 
@@ -193,15 +220,18 @@ class RecordIndex:
                     connection.execute("DROP TABLE IF EXISTS records")
                     connection.execute(
                         "CREATE TABLE records (relpath TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-                        "ctime_ns INTEGER, inode INTEGER, indexed_ns INTEGER, sha256 TEXT, summary TEXT)")
+                        "ctime_ns INTEGER, inode INTEGER, indexed_ns INTEGER, sha256 TEXT, summary TEXT)"
+                    )
                     connection.execute("INSERT INTO meta (key, value) VALUES ('version', ?)", (expected,))
-                    connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('folder', ?)",
-                                       (str(self.folder),))
+                    connection.execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('folder', ?)", (str(self.folder),)
+                    )
             elif version[0] != expected:
                 raise _Foreign("was made by another version of Newsdesk")
             else:
-                connection.execute("SELECT relpath, size, mtime_ns, ctime_ns, inode, indexed_ns, sha256, summary "
-                                   "FROM records LIMIT 1").fetchall()
+                connection.execute(
+                    "SELECT relpath, size, mtime_ns, ctime_ns, inode, indexed_ns, sha256, summary FROM records LIMIT 1"
+                ).fetchall()
         except BaseException:
             connection.close()
             raise
@@ -226,7 +256,7 @@ class RecordIndex:
         # `..`, and hidden names are not listed): cut the prefix instead of normalising both, which
         # cost 30 us a file. Anything else takes the long way.
         if text.startswith(self._listed_prefix):
-            rest = text[len(self._listed_prefix):]
+            rest = text[len(self._listed_prefix) :]
             if os.sep + "." not in os.sep + rest:
                 return rest
         try:
@@ -303,8 +333,15 @@ class FolderScan:
     `store`) on its own threads.
     """
 
-    def __init__(self, folder: str | os.PathLike[str], *, use_index: bool = True, rebuild: bool = False,
-                 jobs: int | None = None, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        use_index: bool = True,
+        rebuild: bool = False,
+        jobs: int | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.folder = Path(folder)
         self.use_index = use_index
         self.rebuild = rebuild
@@ -335,8 +372,9 @@ class FolderScan:
                 index.close()
         return [found[listed.text] for listed in files]
 
-    def _summarize(self, files: list[ListedFile], done: int, total: int,
-                   progress: Callable[[int, int], None] | None) -> Iterator[ScanResult]:
+    def _summarize(
+        self, files: list[ListedFile], done: int, total: int, progress: Callable[[int, int], None] | None
+    ) -> Iterator[ScanResult]:
         paths = [listed.text for listed in files]
         if self.jobs == 1 or len(paths) < IN_PROCESS_BELOW:
             for chunk in _chunks(paths, 50):

@@ -19,6 +19,7 @@ blindly: the edits are merged field by field onto it (`merge.merge_documents`, t
 file as it is now with the journal's original values put back), and where the file changed a
 field the editor changed too, the editor is asked.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -130,7 +131,9 @@ def _line(item: JournalEntry | Cleared) -> bytes:
             "path": item.path,
             "changes": {k: _encode(v) for k, v in item.changes.items()},
             "original": {k: _encode(v) for k, v in item.original.items()},
-            "against": None if stamp is None else {"size": stamp.size, "mtime_ns": stamp.mtime_ns, "sha256": stamp.sha256},
+            "against": None
+            if stamp is None
+            else {"size": stamp.size, "mtime_ns": stamp.mtime_ns, "sha256": stamp.sha256},
             "at": time.time_ns(),
         }
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
@@ -145,7 +148,9 @@ def _parse(line: bytes) -> JournalEntry | Cleared:
     if record.get("op") != "edit":
         raise ValueError("an unknown operation")
     against = record.get("against")
-    stamp = None if against is None else FileStamp(int(against["size"]), int(against["mtime_ns"]), str(against["sha256"]))
+    stamp = (
+        None if against is None else FileStamp(int(against["size"]), int(against["mtime_ns"]), str(against["sha256"]))
+    )
     return JournalEntry(
         record["path"],
         {str(k): _decode(v) for k, v in record["changes"].items()},
@@ -353,7 +358,9 @@ def plan_restoration(entry: JournalEntry, reader: Callable[[str], Document] = re
         base = apply_edits(disk, entry.original)
         mine = apply_edits(base, entry.changes)
     except EditRefused as refused:
-        return Restoration(entry, UNRESTORABLE, disk, reason=f"it changed on disk, and the edits can't be merged onto it: {refused}")
+        return Restoration(
+            entry, UNRESTORABLE, disk, reason=f"it changed on disk, and the edits can't be merged onto it: {refused}"
+        )
     return resolve(Restoration(entry, MERGED, disk, base=base, mine=mine))
 
 
@@ -376,8 +383,12 @@ def resolve(restoration: Restoration, resolutions: Mapping[Any, str] | None = No
     except EditRefused as refused:
         return Restoration(restoration.entry, UNRESTORABLE, disk, reason=str(refused))
     if rebuilt.raw != result.document.raw:
-        return Restoration(restoration.entry, UNRESTORABLE, disk,
-                           reason="the merged edits could not be written onto the file as it is now")
+        return Restoration(
+            restoration.entry,
+            UNRESTORABLE,
+            disk,
+            reason="the merged edits could not be written onto the file as it is now",
+        )
     return Restoration(restoration.entry, MERGED if pending else ALREADY_THERE, disk, pending, base=base, mine=mine)
 
 

@@ -9,6 +9,7 @@ database, see index.py; an sqlite file in the user's cache when no one folder is
 address checked within `max_age` seconds is not asked again. Qt-free; the window runs it on a
 worker thread.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -96,9 +97,17 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 class LinkChecker:
     """Checks addresses with limits and a dated cache; `requests` counts what went on the wire."""
 
-    def __init__(self, cache_path: Path | None = None, *, max_age: float = DEFAULT_LINK_MAX_AGE,
-                 timeout: float = DEFAULT_LINK_TIMEOUT, per_host: int = PER_HOST, overall: int = OVERALL,
-                 max_redirects: int = MAX_REDIRECTS, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        cache_path: Path | None = None,
+        *,
+        max_age: float = DEFAULT_LINK_MAX_AGE,
+        timeout: float = DEFAULT_LINK_TIMEOUT,
+        per_host: int = PER_HOST,
+        overall: int = OVERALL,
+        max_redirects: int = MAX_REDIRECTS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.cache_path = cache_path if cache_path is not None else default_cache_path()
         self.max_age = max_age
         self.timeout = timeout
@@ -119,8 +128,9 @@ class LinkChecker:
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
 
-    def check(self, links: Iterable[tuple[str, str]], progress: Callable[[int, int], None] | None = None
-              ) -> dict[str, LinkResult]:
+    def check(
+        self, links: Iterable[tuple[str, str]], progress: Callable[[int, int], None] | None = None
+    ) -> dict[str, LinkResult]:
         """{url: result} for (url, kind) pairs; cached answers younger than max_age are reused."""
         wanted = dict.fromkeys(links)
         cached = self._cached(wanted)
@@ -190,8 +200,10 @@ class LinkChecker:
     def _connect(self) -> sqlite3.Connection:
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.cache_path, timeout=10)
-        connection.execute("CREATE TABLE IF NOT EXISTS links (url TEXT, kind TEXT, checked_at REAL, result TEXT, "
-                           "PRIMARY KEY (url, kind))")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS links (url TEXT, kind TEXT, checked_at REAL, result TEXT, "
+            "PRIMARY KEY (url, kind))"
+        )
         return connection
 
     def _cached(self, wanted: dict[tuple[str, str], None]) -> dict[str, LinkResult]:
@@ -203,8 +215,9 @@ class LinkChecker:
             connection = self._connect()
             try:
                 for url, kind in wanted:
-                    row = connection.execute("SELECT result FROM links WHERE url = ? AND kind = ? AND checked_at >= ?",
-                                             (url, kind, oldest)).fetchone()
+                    row = connection.execute(
+                        "SELECT result FROM links WHERE url = ? AND kind = ? AND checked_at >= ?", (url, kind, oldest)
+                    ).fetchone()
                     if row is not None:
                         found[url] = LinkResult.from_json(row[0])
             finally:
@@ -222,8 +235,10 @@ class LinkChecker:
             connection = self._connect()
             try:
                 with connection:
-                    connection.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
-                                           [(r.url, r.kind, r.checked_at, r.as_json()) for r in lasting])
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
+                        [(r.url, r.kind, r.checked_at, r.as_json()) for r in lasting],
+                    )
             finally:
                 connection.close()
         except (sqlite3.Error, OSError):
@@ -242,8 +257,14 @@ class LinkChecker:
         current, redirects = url, 0
         while True:
             if urlsplit(current).scheme.lower() not in ("http", "https"):
-                return LinkResult(url, kind, final_url=current, redirects=redirects, checked_at=checked_at,
-                                  error="not an http(s) address")
+                return LinkResult(
+                    url,
+                    kind,
+                    final_url=current,
+                    redirects=redirects,
+                    checked_at=checked_at,
+                    error="not an http(s) address",
+                )
             with self._host_limit(current):
                 answer = self._ask(current, kind)
             status, reason, headers, body, error = answer
@@ -252,8 +273,16 @@ class LinkChecker:
                 redirects += 1
                 current = urljoin(current, location)
                 if redirects > self.max_redirects:
-                    return LinkResult(url, kind, status, reason, current, redirects, checked_at=checked_at,
-                                      error=f"more than {self.max_redirects} redirects")
+                    return LinkResult(
+                        url,
+                        kind,
+                        status,
+                        reason,
+                        current,
+                        redirects,
+                        checked_at=checked_at,
+                        error=f"more than {self.max_redirects} redirects",
+                    )
                 continue
             content_type = (headers.get("Content-Type", "") if headers is not None else "").split(";")[0].strip()
             size = image_size(body) if kind == IMAGE and body else None
@@ -352,9 +381,9 @@ def _jpeg_size(head: bytes) -> tuple[int, int] | None:
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
             position += 2
             continue
-        length = struct.unpack(">H", head[position + 2:position + 4])[0]
+        length = struct.unpack(">H", head[position + 2 : position + 4])[0]
         if marker in _JPEG_SIZE_MARKERS:
-            height, width = struct.unpack(">HH", head[position + 5:position + 9])
+            height, width = struct.unpack(">HH", head[position + 5 : position + 9])
             return width, height
         position += 2 + length
     return None

@@ -12,6 +12,7 @@ different values, that key is a conflict, reported with its three values, and no
 A list of distinct plain values (`topics`) merges as a set when each side only added at the end
 and removed: editor A adding one topic and editor B another is not a conflict.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -169,8 +170,9 @@ def fully_described(base: Document, side: Document) -> bool:
     _check_mergeable(base, "the base version")
     _check_mergeable(side, "the other version")
     try:
-        rebuilt = apply_changes(base, changes_between(base, side), source=side,
-                                body=side.body if side.body != base.body else None)
+        rebuilt = apply_changes(
+            base, changes_between(base, side), source=side, body=side.body if side.body != base.body else None
+        )
     except MergeRefused:
         return False
     return rebuilt.raw == side.raw
@@ -261,13 +263,18 @@ def _identity(value: Any) -> tuple[str, str] | None:
 def _set_edit(base: list, side: list) -> tuple[list, set] | None:
     """(items added at the end, identities removed) when `side` is `base` with only that done."""
     base_ids, side_ids = [_identity(v) for v in base], [_identity(v) for v in side]
-    if None in base_ids or None in side_ids or len(set(base_ids)) != len(base_ids) or len(set(side_ids)) != len(side_ids):
+    if (
+        None in base_ids
+        or None in side_ids
+        or len(set(base_ids)) != len(base_ids)
+        or len(set(side_ids)) != len(side_ids)
+    ):
         return None
     removed = set(base_ids) - set(side_ids)
     kept = [i for i in base_ids if i not in removed]
     if side_ids[: len(kept)] != kept:
         return None  # reordered: not a set edit
-    return side[len(kept):], removed
+    return side[len(kept) :], removed
 
 
 def _merge_sets(base: Any, theirs: Any, mine: Any) -> list | None:

@@ -10,6 +10,7 @@ nothing only if the side applied is fully described by its values (its author ch
 or layout besides), so the side that is is applied; when neither is, or the file is not YAML
 front matter, git's own line merge (`git merge-file`) is used and its result taken as git would.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -40,8 +41,9 @@ class DriverOutcome:
     summary: str  # one line for git's output
 
 
-def run_merge_driver(base_file: str, ours_file: str, theirs_file: str, name: str | None = None,
-                     marker_size: int = 7) -> DriverOutcome:
+def run_merge_driver(
+    base_file: str, ours_file: str, theirs_file: str, name: str | None = None, marker_size: int = 7
+) -> DriverOutcome:
     label = name or ours_file
     try:
         base_raw, ours_raw, theirs_raw = (Path(f).read_bytes() for f in (base_file, ours_file, theirs_file))
@@ -60,7 +62,9 @@ def run_merge_driver(base_file: str, ours_file: str, theirs_file: str, name: str
     if conflicts:
         listed = "; ".join(_conflict_words(c) for c in conflicts)
         return DriverOutcome(CONFLICTS, f"{label}: both sides changed {listed}; resolve it between the markers")
-    return DriverOutcome(CLEAN, f"{label}: merged field by field (ours: {_keys(ours_changed)}; theirs: {_keys(theirs_changed)})")
+    return DriverOutcome(
+        CLEAN, f"{label}: merged field by field (ours: {_keys(ours_changed)}; theirs: {_keys(theirs_changed)})"
+    )
 
 
 def _keys(keys) -> str:
@@ -138,14 +142,30 @@ def _with_markers(doc: Document, ours: Document, theirs: Document, conflicts: li
 def _line_merge(base_file: str, ours_file: str, theirs_file: str, label: str, size: int, why: str) -> DriverOutcome:
     try:
         done = subprocess.run(
-            ["git", "merge-file", "-p", f"--marker-size={size}", "-L", "ours", "-L", "base", "-L", "theirs",
-             ours_file, base_file, theirs_file],
-            capture_output=True, timeout=120,
+            [
+                "git",
+                "merge-file",
+                "-p",
+                f"--marker-size={size}",
+                "-L",
+                "ours",
+                "-L",
+                "base",
+                "-L",
+                "theirs",
+                ours_file,
+                base_file,
+                theirs_file,
+            ],
+            capture_output=True,
+            timeout=120,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         return DriverOutcome(FAILED, f"{label}: {why}, and git merge-file could not run: {error}")
     if done.returncode < 0 or done.returncode > 127:
-        return DriverOutcome(FAILED, f"{label}: {why}, and git merge-file failed: {done.stderr.decode(errors='replace').strip()}")
+        return DriverOutcome(
+            FAILED, f"{label}: {why}, and git merge-file failed: {done.stderr.decode(errors='replace').strip()}"
+        )
     try:
         atomic_write(ours_file, done.stdout)
     except SaveError as error:

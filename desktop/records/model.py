@@ -1,4 +1,5 @@
 """The data types every part of Newsdesk shares. Qt-free, and cheap to pickle across processes."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

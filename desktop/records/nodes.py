@@ -1,4 +1,5 @@
 """Finding values in a record's YAML node tree: where in the file a key or a list item is."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence

@@ -4,6 +4,7 @@ The YAML front matter is composed once into a node tree (kept as `Document.root`
 knows its line, column and character span) and the data is constructed from that same tree with
 PyYAML's safe constructor: one parse, and no tag ever builds anything but plain values.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -106,8 +107,12 @@ def load_file(path: Path) -> tuple[bytes, os.stat_result]:
             kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a FIFO, device or socket"
             raise OSError(errno.EINVAL, f"it is not a regular file but {kind}", str(path))
         if status.st_size > MAX_FILE_BYTES:
-            raise OSError(errno.EFBIG, f"it is too large to be a record ({status.st_size / 2**20:,.0f} MB; "
-                                       f"records over {MAX_FILE_BYTES // 2**20} MB are not read)", str(path))
+            raise OSError(
+                errno.EFBIG,
+                f"it is too large to be a record ({status.st_size / 2**20:,.0f} MB; "
+                f"records over {MAX_FILE_BYTES // 2**20} MB are not read)",
+                str(path),
+            )
         # At most one byte beyond the bound: a file that grew after the fstat is refused too.
         raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
@@ -238,8 +243,9 @@ def yaml_error_problem(error: yaml.YAMLError, front_text: str, front_line: int) 
         if index < 0:
             return Problem(message, code=SYNTAX)
         line_start = front_text.rfind("\n", 0, index) + 1
-        return Problem(message, line=front_text.count("\n", 0, index) + front_line, column=index - line_start + 1,
-                       code=SYNTAX)
+        return Problem(
+            message, line=front_text.count("\n", 0, index) + front_line, column=index - line_start + 1, code=SYNTAX
+        )
 
     if isinstance(error, yaml.constructor.ConstructorError) and "constructor for the tag" in problem:
         tag = _quoted_part(problem)
@@ -298,24 +304,39 @@ def locate_front_matter(document: Document) -> bool:
     raw = document.raw
     for bom, encoding in _OTHER_BOMS:
         if raw.startswith(bom):
-            _block(document, Problem(f"the file is {encoding} encoded; records must be UTF-8", code=ENCODING),
-                   f"The file is {encoding} encoded; Newsdesk reads and writes UTF-8 records only.")
+            _block(
+                document,
+                Problem(f"the file is {encoding} encoded; records must be UTF-8", code=ENCODING),
+                f"The file is {encoding} encoded; Newsdesk reads and writes UTF-8 records only.",
+            )
             return False
     byte_order = _utf16_without_bom(raw)
     if byte_order is not None:
-        _block(document, Problem(f"the file is UTF-16 text without a byte-order mark ({byte_order}); records must "
-                                 "be UTF-8", code=ENCODING),
-               "The file is UTF-16 encoded; Newsdesk reads and writes UTF-8 records only.")
+        _block(
+            document,
+            Problem(
+                f"the file is UTF-16 text without a byte-order mark ({byte_order}); records must be UTF-8",
+                code=ENCODING,
+            ),
+            "The file is UTF-16 encoded; Newsdesk reads and writes UTF-8 records only.",
+        )
         return False
     document.bom = raw.startswith(UTF8_BOM)
-    body = raw[len(UTF8_BOM):] if document.bom else raw
+    body = raw[len(UTF8_BOM) :] if document.bom else raw
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _byte_position(body, error.start)
-        _block(document, Problem(f"the file is not valid UTF-8 (byte 0x{body[error.start]:02x} cannot be decoded)",
-                                 line=line, column=column, code=ENCODING),
-               "The file is not valid UTF-8 text, so it cannot be edited safely.")
+        _block(
+            document,
+            Problem(
+                f"the file is not valid UTF-8 (byte 0x{body[error.start]:02x} cannot be decoded)",
+                line=line,
+                column=column,
+                code=ENCODING,
+            ),
+            "The file is not valid UTF-8 text, so it cannot be edited safely.",
+        )
         return False
     document.text = text
     first_newline = text.find("\n")
@@ -332,13 +353,23 @@ def locate_front_matter(document: Document) -> bool:
         document.format, closing = "json", _JSON_CLOSE
     elif "\r" in first_line and _front_matter_fence(first_line.split("\r", 1)[0]):
         # Classic Mac OS line ends: without a \n the whole file is one line to YAML, git and us.
-        _block(document, Problem("the file has CR-only line endings (old Mac style); records need LF or CRLF line "
-                                 "endings", line=1, column=len(first_line.split("\r", 1)[0]) + 1, code=ENCODING),
-               "The file has CR-only line endings; convert them to LF (or CRLF) in a text editor first.")
+        _block(
+            document,
+            Problem(
+                "the file has CR-only line endings (old Mac style); records need LF or CRLF line endings",
+                line=1,
+                column=len(first_line.split("\r", 1)[0]) + 1,
+                code=ENCODING,
+            ),
+            "The file has CR-only line endings; convert them to LF (or CRLF) in a text editor first.",
+        )
         return False
     else:
-        _block(document, Problem("the file has no front matter: its first line is not ---", code=NO_FRONT_MATTER),
-               "The file has no front matter (it does not start with a --- line), so there is nothing to edit.")
+        _block(
+            document,
+            Problem("the file has no front matter: its first line is not ---", code=NO_FRONT_MATTER),
+            "The file has no front matter (it does not start with a --- line), so there is nothing to edit.",
+        )
         return False
 
     front_start = first_line_end + 1 if first_newline >= 0 else len(text)
@@ -348,9 +379,16 @@ def locate_front_matter(document: Document) -> bool:
         document.front_end = len(text)
         fence = first_line.strip()
         expected = {"yaml": "--- (or ...)", "toml": fence, "json": "}"}[document.format]
-        _block(document, Problem(f"the front matter that starts with {fence} on line 1 is never closed "
-                                 f"(no {expected} line follows)", line=1, column=1, code=UNCLOSED),
-               "The front matter is never closed, so where the data ends is unknown.")
+        _block(
+            document,
+            Problem(
+                f"the front matter that starts with {fence} on line 1 is never closed (no {expected} line follows)",
+                line=1,
+                column=1,
+                code=UNCLOSED,
+            ),
+            "The front matter is never closed, so where the data ends is unknown.",
+        )
         return False
     document.front_end = front_end
     return True
@@ -361,7 +399,7 @@ def _front_matter_fence(line: str) -> bool:
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
-    """"little-endian" or "big-endian" when `raw` starts like UTF-16 text with no byte-order mark.
+    """ "little-endian" or "big-endian" when `raw` starts like UTF-16 text with no byte-order mark.
 
     Text of ASCII characters in UTF-16 has a NUL byte beside every character; UTF-8 text
     never has NULs in its first line, so a NUL at every other byte is not a guess.
@@ -418,30 +456,45 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
                 message = f"the front matter nests values more than {MAX_DEPTH} levels deep from here"
                 blocker = "The front matter is nested too deeply to read safely"
             else:
-                message = (f"the front matter expands YAML aliases (*name) to more than {MAX_NODES:,} values "
-                           "from here; a record never needs that many (an alias bomb?)")
+                message = (
+                    f"the front matter expands YAML aliases (*name) to more than {MAX_NODES:,} values "
+                    "from here; a record never needs that many (an alias bomb?)"
+                )
                 blocker = "The front matter expands YAML aliases to too many values to read safely"
             _block(document, _problem_at(message, node.start_mark, front_line), f"{blocker}; fix it in a text editor.")
             return
         duplicates = list(_duplicate_keys(root, front_line)) if root is not None else []
         data = construct(loader, root)
     except yaml.YAMLError as error:
-        _block(document, yaml_error_problem(error, front_text, front_line),
-               "The front matter is not valid YAML; fix it in a text editor first.")
+        _block(
+            document,
+            yaml_error_problem(error, front_text, front_line),
+            "The front matter is not valid YAML; fix it in a text editor first.",
+        )
         document.problems.extend(duplicates)
         return
     except RecursionError:
-        _block(document, Problem("the front matter is nested too deeply to read", code=SYNTAX),
-               "The front matter is nested too deeply to read.")
+        _block(
+            document,
+            Problem("the front matter is nested too deeply to read", code=SYNTAX),
+            "The front matter is nested too deeply to read.",
+        )
         return
     except ValueError:  # Python refuses to read an integer longer than sys.get_int_max_str_digits()
         overlong = _overlong_integer(root)
         if overlong is None:
             raise
         digits = len(overlong.value.lstrip("+-"))
-        _block(document, _problem_at(f"this number has {digits:,} digits; Newsdesk reads numbers of at most "
-                                     f"{sys.get_int_max_str_digits():,} digits", overlong.start_mark, front_line),
-               "The front matter has a number too long to read; fix it in a text editor.")
+        _block(
+            document,
+            _problem_at(
+                f"this number has {digits:,} digits; Newsdesk reads numbers of at most "
+                f"{sys.get_int_max_str_digits():,} digits",
+                overlong.start_mark,
+                front_line,
+            ),
+            "The front matter has a number too long to read; fix it in a text editor.",
+        )
         document.problems.extend(duplicates)
         return
     finally:
@@ -452,17 +505,26 @@ def _parse_yaml(document: Document, previous: Document | None = None) -> None:
         return
     if not isinstance(root, yaml.MappingNode):
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        _block(document, _problem_at(f"the front matter must be a set of `key: value` lines, not {kind}",
-                                     root.start_mark, front_line, code=NOT_A_MAPPING),
-               "The front matter is not a set of `key: value` lines, so it cannot be edited.")
+        _block(
+            document,
+            _problem_at(
+                f"the front matter must be a set of `key: value` lines, not {kind}",
+                root.start_mark,
+                front_line,
+                code=NOT_A_MAPPING,
+            ),
+            "The front matter is not a set of `key: value` lines, so it cannot be edited.",
+        )
         return
     document.root = root
     document.data = data
     if duplicates:
         document.problems.extend(duplicates)
         names = ", ".join(sorted({problem.path for problem in duplicates}))
-        document.edit_blocker = (f"The front matter repeats a key ({names}); YAML keeps only the last one, so "
-                                 "remove the duplicate in a text editor before editing here.")
+        document.edit_blocker = (
+            f"The front matter repeats a key ({names}); YAML keeps only the last one, so "
+            "remove the duplicate in a text editor before editing here."
+        )
     _add_schema_problems(document, previous)
 
 
@@ -506,8 +568,9 @@ def _parse_json(document: Document) -> None:
     try:
         data = JSONHandler().load(json_text)
     except json.JSONDecodeError as error:
-        document.problems.append(Problem(f"JSON syntax error: {error.msg}", line=error.lineno,
-                                         column=error.colno, code=SYNTAX))
+        document.problems.append(
+            Problem(f"JSON syntax error: {error.msg}", line=error.lineno, column=error.colno, code=SYNTAX)
+        )
         return
     document.data = data
     _add_schema_problems(document)
@@ -626,7 +689,11 @@ def _duplicate_keys(root: yaml.Node, front_line: int) -> Iterable[Problem]:
                         yield _problem_at(
                             f"the key {key_node.value!r} appears twice (first on line {first.line + front_line}); "
                             "YAML would silently keep only this last one",
-                            key_node.start_mark, front_line, code=DUPLICATE_KEY, path=child_path)
+                            key_node.start_mark,
+                            front_line,
+                            code=DUPLICATE_KEY,
+                            path=child_path,
+                        )
                     else:
                         first_seen[identity] = key_node
                     children.append((value_node, child_path))
@@ -749,8 +816,11 @@ def _runaway_string(error: yaml.YAMLError, front_text: str, mark: Any) -> tuple[
         for token in yaml.scan(front_text, Loader=SafeLoader):
             if token.start_mark.line > mark.line:
                 break
-            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
-                    and token.end_mark.line > token.start_mark.line):
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.end_mark.line > token.start_mark.line
+            ):
                 spanned = front_text[token.start_mark.index : token.end_mark.index]
                 after = front_text[token.end_mark.index : token.end_mark.index + 1]
                 glued = after != "" and after not in " \t\r\n,:]}#"

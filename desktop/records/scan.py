@@ -1,4 +1,5 @@
 """Finding record files in a folder and summarising them for the record table and `newsdesk list`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,8 +104,13 @@ def list_record_files(folder: str | os.PathLike[str]) -> list[ListedFile]:
             except (OSError, ValueError):  # vanished while listed, a dangling link, another drive
                 continue
             if stat.S_ISREG(status.st_mode):
-                listed = ListedFile(os.path.join(directory, entry.name), status.st_size, status.st_mtime_ns,
-                                    status.st_ctime_ns, status.st_ino)
+                listed = ListedFile(
+                    os.path.join(directory, entry.name),
+                    status.st_size,
+                    status.st_mtime_ns,
+                    status.st_ctime_ns,
+                    status.st_ino,
+                )
                 found.append((parts + (entry.name,), listed))
     found.sort(key=lambda item: item[0])
     return [listed for _, listed in found]
@@ -184,8 +190,11 @@ def read_summary(path: Path) -> ScanResult:
     summary = summarize_front_matter(document) if locate_front_matter(document) else None
     if summary is None:
         summary = summarize_document(parse_document(raw, path))
-    return ScanResult(summary, hashlib.sha256(raw).hexdigest(),
-                      (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino))
+    return ScanResult(
+        summary,
+        hashlib.sha256(raw).hexdigest(),
+        (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino),
+    )
 
 
 def index_paths(paths: Iterable[str]) -> list[ScanResult]:

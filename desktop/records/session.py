@@ -10,6 +10,7 @@ touched before and after. Restoring either side (`restore`) is all an undo stack
 because it restores values rather than diffs it stays right across saves: undoing an edit that
 was already saved makes the record dirty again with the old value, as in a text editor.
 """
+
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,5 @@
 """Saving records: atomically, keeping permissions, and never over a file that changed on disk."""
+
 from __future__ import annotations
 
 import contextlib
@@ -178,8 +179,10 @@ def save_lock(path: str | os.PathLike[str]) -> Iterator[None]:
                 if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                     raise SaveError(f"Could not save {path}: {_reason(error)}.") from error
                 if time.monotonic() > deadline:
-                    raise SaveError(f"Could not save {path}: another program has been saving it for "
-                                    f"{LOCK_WAIT_SECONDS:.0f} seconds.") from None
+                    raise SaveError(
+                        f"Could not save {path}: another program has been saving it for "
+                        f"{LOCK_WAIT_SECONDS:.0f} seconds."
+                    ) from None
                 time.sleep(0.01)
                 continue
             try:
@@ -197,8 +200,11 @@ def _temporary_files_of(target: Path) -> list[Path]:
     """Temporary files `atomic_write` left beside `target` (a save killed between writing and renaming)."""
     pattern = re.compile(re.escape(f".{target.name}.") + r"[A-Za-z0-9_]{8}\.tmp")
     try:
-        return [Path(target.parent, entry.name) for entry in os.scandir(target.parent)
-                if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)]
+        return [
+            Path(target.parent, entry.name)
+            for entry in os.scandir(target.parent)
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+        ]
     except OSError:
         return []
 

@@ -6,6 +6,7 @@ seed, never re-serialized, so quoting and escapes stay exactly as the seed write
 out in the seed's key order and style, and given an editorial state from `DESK_STATE`. The
 output is deterministic: running the script again reproduces `seeds/` byte for byte.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -186,7 +187,9 @@ def derive_records(seed_text: str) -> dict[str, str]:
             lines += ["\n", "images:\n", *_block(source, fields["images"], 2)]
 
         # Siblings: the other related entries and the seed article (the story's other coverage).
-        siblings = [(position, _entry_lines(source, other)) for position, other in enumerate(entries) if position != index]
+        siblings = [
+            (position, _entry_lines(source, other)) for position, other in enumerate(entries) if position != index
+        ]
         siblings.append((seed_rank - 0.5, _seed_as_related(source)))
         siblings.sort(key=lambda sibling: sibling[0])
         lines += ["\n", "related:\n"]

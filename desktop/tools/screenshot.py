@@ -2,6 +2,7 @@
 
 Settings go to a temporary folder, so the picture never depends on (or changes) the user's desk.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,13 +19,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, default=None, help="folder of records (default: the bundled seeds)")
     parser.add_argument("--size", default="1400x900", help="window size, WIDTHxHEIGHT (default 1400x900)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the records")
-    parser.add_argument("--queue", choices=("all", "review", "approved", "attention"), default="all",
-                        help="queue shown (default: all)")
-    parser.add_argument("--select", default="", metavar="FIRST-LAST",
-                        help="select these table rows (1-based, e.g. 2-6) to show a bulk edit")
+    parser.add_argument(
+        "--queue", choices=("all", "review", "approved", "attention"), default="all", help="queue shown (default: all)"
+    )
+    parser.add_argument(
+        "--select",
+        default="",
+        metavar="FIRST-LAST",
+        help="select these table rows (1-based, e.g. 2-6) to show a bulk edit",
+    )
     parser.add_argument("--tab", choices=("review", "source"), default="review", help="review pane tab shown")
-    parser.add_argument("--web-images", action="store_true",
-                        help="fetch the records' web images (default off: the picture never depends on the network)")
+    parser.add_argument(
+        "--web-images",
+        action="store_true",
+        help="fetch the records' web images (default off: the picture never depends on the network)",
+    )
     args = parser.parse_args(argv)
     width, height = (int(part) for part in args.size.lower().split("x"))
 
@@ -66,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.select:
         first, _, last = args.select.partition("-")
         top, bottom = int(first) - 1, int(last or first) - 1
-        selection = QItemSelection(window.proxy.index(top, 0), window.proxy.index(bottom, window.proxy.columnCount() - 1))
+        selection = QItemSelection(
+            window.proxy.index(top, 0), window.proxy.index(bottom, window.proxy.columnCount() - 1)
+        )
         window.recordTable.selectionModel().setCurrentIndex(
             window.proxy.index(top, 1), QItemSelectionModel.SelectionFlag.NoUpdate
         )

@@ -1,8 +1,11 @@
-"""Write the README's keyboard shortcut table from the action registry: `python -m desktop.tools.shortcuts_table README.md`.
+"""Write the README's keyboard shortcut table from the action registry.
+
+    python -m desktop.tools.shortcuts_table README.md
 
 The help dialog reads the same registry, so the README, the help and the keys that work cannot
 drift apart; a test fails when the README's table is not what this writes.
 """
+
 from __future__ import annotations
 
 import os

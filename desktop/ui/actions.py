@@ -1,4 +1,5 @@
 """Every command of the window, defined once: menus, toolbar and the shortcuts help read from here."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -32,31 +33,72 @@ REDO_KEYS = ("Ctrl+Shift+Z", "Ctrl+Y", "Alt+Shift+Backspace")
 ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionOpenFolder", "&Open Folder…", "File", (Key.Open,), "Open a folder of records", toolbar=True),
     ActionSpec("actionReload", "&Reload", "File", ("F5",), "Read the folder again from disk", toolbar=True),
-    ActionSpec("actionRebuildIndex", "Re&build Index", "File", (), "Forget the folder's index and read every file again"),
+    ActionSpec(
+        "actionRebuildIndex", "Re&build Index", "File", (), "Forget the folder's index and read every file again"
+    ),
     ActionSpec("actionSave", "&Save", "File", (Key.Save,), "Write this record's edits to disk", toolbar=True),
     ActionSpec("actionSaveAll", "Save A&ll", "File", ("Ctrl+Shift+S",), "Write every unsaved record to disk"),
     ActionSpec("actionRevert", "Re&vert Record", "File", (), "Drop this record's unsaved edits"),
-    ActionSpec("actionReviewChanges", "Review &Changes…", "File", ("Ctrl+D",), "Show the diff each save will write", toolbar=True),
+    ActionSpec(
+        "actionReviewChanges",
+        "Review &Changes…",
+        "File",
+        ("Ctrl+D",),
+        "Show the diff each save will write",
+        toolbar=True,
+    ),
     ActionSpec("actionQuit", "&Quit", "File", (Key.Quit, "Ctrl+Q"), "Close Newsdesk"),
     ActionSpec("actionUndo", "&Undo", "Edit", UNDO_KEYS, "Undo the last edit"),
     ActionSpec("actionRedo", "&Redo", "Edit", REDO_KEYS, "Redo the last undone edit"),
     ActionSpec("actionFind", "&Find…", "Edit", (Key.Find,), "Search titles, excerpts, providers and topics"),
-    ActionSpec("actionPreferences", "&Preferences…", "Edit", (Key.Preferences, "Ctrl+,"),
-               "Decline reasons, link checks and web images"),
-    ActionSpec("actionApproveNext", "&Approve && Next", "Review", ("Ctrl+Return",), "Approve for publication, save, go to the next record", toolbar=True),
+    ActionSpec(
+        "actionPreferences",
+        "&Preferences…",
+        "Edit",
+        (Key.Preferences, "Ctrl+,"),
+        "Decline reasons, link checks and web images",
+    ),
+    ActionSpec(
+        "actionApproveNext",
+        "&Approve && Next",
+        "Review",
+        ("Ctrl+Return",),
+        "Approve for publication, save, go to the next record",
+        toolbar=True,
+    ),
     ActionSpec("actionUnapprove", "&Unapprove", "Review", ("Ctrl+Shift+Return",), "Withdraw approval and save"),
-    ActionSpec("actionDecline", "&Decline && Next", "Review", ("Ctrl+Shift+D",), "Decline without a reason, save, go to the next record", toolbar=True),
-    ActionSpec("actionFlag", "&Flag && Next", "Review", ("Ctrl+Shift+F",), "Flag for later, save, go to the next record", toolbar=True),
-    ActionSpec("actionSkip", "S&kip", "Review", ("Ctrl+Shift+N",), "Go to the next record without deciding", toolbar=True),
+    ActionSpec(
+        "actionDecline",
+        "&Decline && Next",
+        "Review",
+        ("Ctrl+Shift+D",),
+        "Decline without a reason, save, go to the next record",
+        toolbar=True,
+    ),
+    ActionSpec(
+        "actionFlag",
+        "&Flag && Next",
+        "Review",
+        ("Ctrl+Shift+F",),
+        "Flag for later, save, go to the next record",
+        toolbar=True,
+    ),
+    ActionSpec(
+        "actionSkip", "S&kip", "Review", ("Ctrl+Shift+N",), "Go to the next record without deciding", toolbar=True
+    ),
     *(
         ActionSpec(f"actionDeclineReason{n}", f"Reason {n}", "Decline reasons", (f"Alt+{n}",), "", listed=False)
         for n in range(1, 10)
     ),
     ActionSpec("actionNextRecord", "&Next Record", "Review", ("Alt+Down",), "Go to the next record in the queue"),
-    ActionSpec("actionPreviousRecord", "&Previous Record", "Review", ("Alt+Up",), "Go to the previous record in the queue"),
+    ActionSpec(
+        "actionPreviousRecord", "&Previous Record", "Review", ("Alt+Up",), "Go to the previous record in the queue"
+    ),
     ActionSpec("actionPublish", "&Publish", "Git", (), "Commit the saved approvals and field edits as one git commit"),
     ActionSpec("actionSync", "S&ync", "Git", (), "Fetch and pull the others' commits; records merge field by field"),
-    ActionSpec("actionResolveConflict", "&Resolve Conflict…", "Git", (), "Choose per field between your version and theirs"),
+    ActionSpec(
+        "actionResolveConflict", "&Resolve Conflict…", "Git", (), "Choose per field between your version and theirs"
+    ),
     ActionSpec("actionQueueAll", "&All Records", "View", ("Ctrl+1",), "Show every record"),
     ActionSpec("actionQueueToReview", "&To Review", "View", ("Ctrl+2",), "Show records not yet decided"),
     ActionSpec("actionQueueApproved", "A&pproved", "View", ("Ctrl+3",), "Show records approved for publication"),
@@ -64,18 +106,28 @@ ACTION_SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("actionQueueFlagged", "&Flagged", "View", ("Ctrl+5",), "Show records flagged for later"),
     ActionSpec("actionQueueNeedsAttention", "&Needs Attention", "View", ("Ctrl+6",), "Show records with problems"),
     ActionSpec(
-        "actionWarningsOnly", "Only Records with Wa&rnings", "View", (),
+        "actionWarningsOnly",
+        "Only Records with Wa&rnings",
+        "View",
+        (),
         "Narrow the queue to records with warnings: the same story twice, a related story listed twice",
         checkable=True,
     ),
     ActionSpec(
-        "actionCheckLinks", "Check &Links Online", "View", (),
+        "actionCheckLinks",
+        "Check &Links Online",
+        "View",
+        (),
         "Ask every link and image of the folder whether it still answers (off: nothing is requested)",
         checkable=True,
     ),
     ActionSpec(
-        "actionLoadWebImages", "Load &Web Images", "View", (),
-        "Fetch the record's images from the web (off: nothing is requested from the internet)", checkable=True,
+        "actionLoadWebImages",
+        "Load &Web Images",
+        "View",
+        (),
+        "Fetch the record's images from the web (off: nothing is requested from the internet)",
+        checkable=True,
     ),
     ActionSpec("actionShortcuts", "&Keyboard Shortcuts", "Help", (Key.HelpContents,), "List every keyboard shortcut"),
     ActionSpec("actionAbout", "&About Newsdesk", "Help", (), ""),

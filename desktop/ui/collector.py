@@ -13,6 +13,7 @@ Cycles holding Qt objects are too easy to make to forbid them all, so the collec
 where Qt objects may die: automatic collection is turned off, and a timer on the UI thread
 runs the same generational collections Python would have run, when its counts ask for them.
 """
+
 from __future__ import annotations
 
 import gc

@@ -1,4 +1,5 @@
 """Small dialogs of the Help menu."""
+
 from __future__ import annotations
 
 from importlib import metadata

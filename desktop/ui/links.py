@@ -1,4 +1,5 @@
 """The one way Newsdesk opens a link: only http and https ever reach the system browser."""
+
 from __future__ import annotations
 
 import functools
@@ -64,8 +65,9 @@ def link_mark_icon(kind: str, size: int = 16, ratio: float = 1.0) -> QIcon:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor(_MARK_COLOURS[kind]))
     painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
-    pen = QPen(QColor("white"), max(1.5, size / 9), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-               Qt.PenJoinStyle.RoundJoin)
+    pen = QPen(
+        QColor("white"), max(1.5, size / 9), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
     painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     s = size / 16

@@ -1,4 +1,5 @@
 """The review desk: queues on the left, the record table in the middle, the review pane on the right."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -300,7 +301,9 @@ class MainWindow(QMainWindow):
         self.stopLinkCheckButton = QToolButton()
         self.stopLinkCheckButton.setObjectName("stopLinkCheck")
         self.stopLinkCheckButton.setText("Stop")
-        self.stopLinkCheckButton.setToolTip("Stop checking links: the answers so far are kept, the rest asked next time")
+        self.stopLinkCheckButton.setToolTip(
+            "Stop checking links: the answers so far are kept, the rest asked next time"
+        )
         self.stopLinkCheckButton.hide()
         self.stopLinkCheckButton.clicked.connect(self.stop_link_check)
         bar.addPermanentWidget(self.linkProgress)
@@ -514,9 +517,13 @@ class MainWindow(QMainWindow):
 
     def _check_folder(self) -> None:
         self._hide_link_progress()
-        self.checker.check(self.model.summaries(), online=self.registry["actionCheckLinks"].isChecked(),
-                           folder=self._folder, max_age_hours=self.settings.value(LINK_MAX_AGE_HOURS),
-                           min_image_size=self.settings.value(MIN_IMAGE_SIZE))
+        self.checker.check(
+            self.model.summaries(),
+            online=self.registry["actionCheckLinks"].isChecked(),
+            folder=self._folder,
+            max_age_hours=self.settings.value(LINK_MAX_AGE_HOURS),
+            min_image_size=self.settings.value(MIN_IMAGE_SIZE),
+        )
 
     def stop_link_check(self) -> None:
         """Ask no more addresses; what was answered is shown and kept for the next check."""
@@ -539,8 +546,10 @@ class MainWindow(QMainWindow):
         broken, moved = marks[links.BROKEN], marks[links.MOVED]
         answers = f"{broken:,} not answering, {moved:,} moved" if broken or moved else "all answering"
         if stopped:
-            self.show_status(f"Link check stopped: {done:,} of {total:,} addresses checked ({answers}); "
-                             "the rest are asked next time.")
+            self.show_status(
+                f"Link check stopped: {done:,} of {total:,} addresses checked ({answers}); "
+                "the rest are asked next time."
+            )
         else:
             self.show_status(f"Links checked: {counted(total, 'address', 'addresses')}, {answers}.")
 
@@ -625,9 +634,12 @@ class MainWindow(QMainWindow):
         dirty = self.model.dirty_paths()
         current_index = self.recordTable.currentIndex()
         was_in_view = current_index.isValid() and self.recordTable.viewport().rect().intersects(
-            self.recordTable.visualRect(current_index))
+            self.recordTable.visualRect(current_index)
+        )
         # A record with unsaved edits keeps its row even when its file went away: the edits are still there.
-        gone = [s.path for s in self.model.summaries() if path_key(s.path) not in listed and path_key(s.path) not in dirty]
+        gone = [
+            s.path for s in self.model.summaries() if path_key(s.path) not in listed and path_key(s.path) not in dirty
+        ]
         self.model.remove_paths(gone)
         touched = list(gone)
         fresh = []
@@ -917,7 +929,9 @@ class MainWindow(QMainWindow):
         if after.load_web_images != before.load_web_images:
             self.set_web_images_enabled(after.load_web_images)
         checks_changed = (after.link_max_age_hours, after.min_image_size) != (
-            before.link_max_age_hours, before.min_image_size)
+            before.link_max_age_hours,
+            before.min_image_size,
+        )
         if after.min_image_size != before.min_image_size:
             self._image_warnings.clear()  # measured against the old minimum; the thumbnails shown measure again
             self.reviewPane.imageStrip.reload()

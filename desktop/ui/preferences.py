@@ -3,6 +3,7 @@
 The dialog only edits values; `Preferences` is what it hands back, and the window applies it
 through the same actions the menus use, so a preference and its menu item never disagree.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,14 +47,23 @@ class Preferences:
 
     @classmethod
     def stored(cls, settings: DeskSettings) -> Preferences:
-        return cls(tuple(settings.decline_reasons()), bool(settings.value(CHECK_LINKS)),
-                   settings.value(LINK_MAX_AGE_HOURS), settings.value(MIN_IMAGE_SIZE),
-                   bool(settings.value(LOAD_WEB_IMAGES)))
+        return cls(
+            tuple(settings.decline_reasons()),
+            bool(settings.value(CHECK_LINKS)),
+            settings.value(LINK_MAX_AGE_HOURS),
+            settings.value(MIN_IMAGE_SIZE),
+            bool(settings.value(LOAD_WEB_IMAGES)),
+        )
 
     @classmethod
     def defaults(cls) -> Preferences:
-        return cls(tuple(default_decline_reasons()), DEFAULTS[CHECK_LINKS], DEFAULTS[LINK_MAX_AGE_HOURS],
-                   DEFAULTS[MIN_IMAGE_SIZE], DEFAULTS[LOAD_WEB_IMAGES])
+        return cls(
+            tuple(default_decline_reasons()),
+            DEFAULTS[CHECK_LINKS],
+            DEFAULTS[LINK_MAX_AGE_HOURS],
+            DEFAULTS[MIN_IMAGE_SIZE],
+            DEFAULTS[LOAD_WEB_IMAGES],
+        )
 
     def store(self, settings: DeskSettings) -> None:
         settings.set_decline_reasons(list(self.decline_reasons))
@@ -106,17 +116,24 @@ class PreferencesDialog(QDialog):
         checks.addRow("Ask a link again &after:", self.maxAgeSpin)
         checks.addRow("Warn about images &smaller than:", self.minSizeSpin)
         checks.addRow(self.webImagesBox)
-        for label, field in ((checks.labelForField(self.maxAgeSpin), self.maxAgeSpin),
-                             (checks.labelForField(self.minSizeSpin), self.minSizeSpin)):
+        for label, field in (
+            (checks.labelForField(self.maxAgeSpin), self.maxAgeSpin),
+            (checks.labelForField(self.minSizeSpin), self.minSizeSpin),
+        ):
             if isinstance(label, QLabel):
                 label.setBuddy(field)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-                                   | QDialogButtonBox.StandardButton.RestoreDefaults, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults,
+            self,
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(
-            lambda: self.show_values(Preferences.defaults()))
+            lambda: self.show_values(Preferences.defaults())
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(reasons_box)
@@ -133,8 +150,13 @@ class PreferencesDialog(QDialog):
         self.webImagesBox.setChecked(values.load_web_images)
 
     def values(self) -> Preferences:
-        return Preferences(tuple(self._reasons()), self.checkLinksBox.isChecked(), self.maxAgeSpin.value(),
-                           self.minSizeSpin.value(), self.webImagesBox.isChecked())
+        return Preferences(
+            tuple(self._reasons()),
+            self.checkLinksBox.isChecked(),
+            self.maxAgeSpin.value(),
+            self.minSizeSpin.value(),
+            self.webImagesBox.isChecked(),
+        )
 
     def _reasons(self) -> list[str]:
         lines = [line.strip() for line in self.reasonsEdit.toPlainText().splitlines()]
@@ -143,9 +165,13 @@ class PreferencesDialog(QDialog):
     def _update_hint(self) -> None:
         reasons = self._reasons()
         keys = min(len(reasons), MAX_DECLINE_REASONS)
-        text = (f"One per line. Alt+1 to Alt+{keys} (1 to {keys} in the table) decline with the reason on "
-                "that line." if keys > 1 else "One per line. Alt+1 (1 in the table) declines with it." if keys else
-                "No reasons: Decline & Next declines without one.")
+        text = (
+            f"One per line. Alt+1 to Alt+{keys} (1 to {keys} in the table) decline with the reason on that line."
+            if keys > 1
+            else "One per line. Alt+1 (1 in the table) declines with it."
+            if keys
+            else "No reasons: Decline & Next declines without one."
+        )
         if len(reasons) > MAX_DECLINE_REASONS:
             text += f" Only the first {MAX_DECLINE_REASONS} have a key; the rest are not kept."
         self.reasonsHint.setText(text)

@@ -1,4 +1,5 @@
 """The desk's memory between launches: one QSettings file, every key and its default listed here."""
+
 from __future__ import annotations
 
 import json
@@ -49,10 +50,18 @@ DEFAULTS: dict[str, Any] = {
     MIN_IMAGE_SIZE: DEFAULT_MIN_IMAGE_SIZE,
     # Reasons on the number keys (1 is the first), as a JSON list: few and short, so that giving
     # a reason costs one key and no reading.
-    DECLINE_REASONS: json.dumps([
-        "Off topic", "Duplicate story", "Low quality", "Paywalled", "Broken link", "Opinion, not news",
-        "Outdated", "Press release",
-    ]),
+    DECLINE_REASONS: json.dumps(
+        [
+            "Off topic",
+            "Duplicate story",
+            "Low quality",
+            "Paywalled",
+            "Broken link",
+            "Opinion, not news",
+            "Outdated",
+            "Press release",
+        ]
+    ),
 }
 
 

@@ -11,6 +11,7 @@ QImageReader::format() (the SVG plugin's probe makes a connection) and the UI th
 QObject::disconnect. So workers only put results in a Python queue, and a timer on the UI thread
 collects them while results are expected.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -200,8 +201,13 @@ class TaskRunner(QObject):
     the work in the calling thread (`CallingThreadExecutor`), a folder's parsing a process pool.
     """
 
-    def __init__(self, parent: QObject | None = None, *, make_pool: Callable[[], Executor] | None = None,
-                 name: str = "newsdesk-task") -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        make_pool: Callable[[], Executor] | None = None,
+        name: str = "newsdesk-task",
+    ) -> None:
         super().__init__(parent)
         self._make_pool = make_pool or (lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix=name))
         self._pool: Executor | None = None
@@ -219,8 +225,13 @@ class TaskRunner(QObject):
     def closed(self) -> bool:
         return self._closed
 
-    def run(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Future], None] | None = None,
-            on_update: Callable[[Any], None] | None = None) -> Task:
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Future], None] | None = None,
+        on_update: Callable[[Any], None] | None = None,
+    ) -> Task:
         task = Task(on_done, on_update)
         if self._closed:
             task.cancel()

@@ -10,6 +10,7 @@ window. The baseline, in the same process on the same records: the same edit and
 UI thread (`EditSession.set_field` and `save_all(synchronous=True)`), which hold it for their whole
 duration.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = [window.model.summary_at(row).path for row in range(options.edit)]
 
         edit_s, edit_stall = timed_with_heartbeat(
-            app, lambda: controller.edit(paths, "quality", 55), lambda: not controller.is_busy())
+            app, lambda: controller.edit(paths, "quality", 55), lambda: not controller.is_busy()
+        )
         assert sorted(controller.dirty_paths()) == sorted(paths)
         save_s, save_stall = timed_with_heartbeat(app, controller.save_all, lambda: not controller.is_busy())
         assert not controller.dirty_paths()

@@ -15,6 +15,7 @@ full re-parse of the result to verify it), so a ratio above 1 is the price of th
 It also counts the lines each way of changing one value changes in the seed, and the memory of
 holding summaries versus full Documents (tracemalloc).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -112,11 +113,10 @@ def bench_seed(repeats: int) -> None:
     edit = median_ms(lambda: apply_edits(doc, {"quality": 77}), repeats)
     row("  edit + verify vs naive loads+dumps", "", f"ours/base {ratio(edit, naive)}")
 
-    ours_text = (apply_edits(doc, {"quality": 77}).text or "")
+    ours_text = apply_edits(doc, {"quality": 77}).text or ""
     naive_text = frontmatter.dumps(_with_quality(frontmatter.loads(text), 77))
     row("lines changed by quality 77: ours", str(changed_lines(text, ours_text)))
-    row("lines changed by quality 77: naive", str(changed_lines(text, naive_text)),
-        f"of {len(text.splitlines())}")
+    row("lines changed by quality 77: naive", str(changed_lines(text, naive_text)), f"of {len(text.splitlines())}")
     row("lines changed by a naive no-op round trip", str(changed_lines(text, naive_round_trip(text))))
 
     with tempfile.TemporaryDirectory() as folder:
@@ -158,9 +158,11 @@ def bench_corpus(repeats: int) -> None:
         if doc.format != "yaml" or doc.text is None:
             continue
         ok = True
-        for name, load in (("pure", lambda doc=doc: yaml.safe_load(doc.front_text)),
-                           ("libyaml", lambda doc=doc: yaml.load(doc.front_text, Loader=yaml.CSafeLoader)),
-                           ("frontmatter", lambda doc=doc: naive_round_trip(doc.text))):
+        for name, load in (
+            ("pure", lambda doc=doc: yaml.safe_load(doc.front_text)),
+            ("libyaml", lambda doc=doc: yaml.load(doc.front_text, Loader=yaml.CSafeLoader)),
+            ("frontmatter", lambda doc=doc: naive_round_trip(doc.text)),
+        ):
             try:
                 load()
             except Exception:
@@ -169,9 +171,11 @@ def bench_corpus(repeats: int) -> None:
         if ok:
             subset.append((path, raw, doc.front_text, doc.text))
     total_bytes = sum(len(raw) for _, raw in raws)
-    print(f"Corpus: {len(files)} files, {total_bytes / 1e6:.1f} MB; baselines on the {len(subset)} YAML ones "
-          f"all of them read (pure/libyaml/frontmatter failed on {failures['pure']}/{failures['libyaml']}/"
-          f"{failures['frontmatter']})")
+    print(
+        f"Corpus: {len(files)} files, {total_bytes / 1e6:.1f} MB; baselines on the {len(subset)} YAML ones "
+        f"all of them read (pure/libyaml/frontmatter failed on {failures['pure']}/{failures['libyaml']}/"
+        f"{failures['frontmatter']})"
+    )
     runs = max(3, repeats // 10)
     whole = median_ms(lambda: [parse_document(raw, path) for path, raw in raws], runs)
     row("parse_document, every file", ms(whole), f"{whole / len(raws) * 1000:.0f} us/file")
@@ -222,7 +226,11 @@ def bench_folder(copies: int, repeats: int) -> None:
         print(f"Memory held for {copies} records (tracemalloc)")
         summaries_current, summaries_peak = traced(lambda: summarize_paths(paths))
         documents_current, documents_peak = traced(lambda: [read_document(path) for path in paths])
-        row("RecordSummary list: held / peak", f"{summaries_current / 1e6:.1f} MB", f"peak {summaries_peak / 1e6:.1f} MB")
+        row(
+            "RecordSummary list: held / peak",
+            f"{summaries_current / 1e6:.1f} MB",
+            f"peak {summaries_peak / 1e6:.1f} MB",
+        )
         row("Document list: held / peak", f"{documents_current / 1e6:.1f} MB", f"peak {documents_peak / 1e6:.1f} MB")
         row("Documents / summaries (held)", ratio(documents_current, summaries_current))
         print()
@@ -246,8 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=1000, help="seed copies in the temporary folder")
     parser.add_argument("--repeats", type=int, default=30, help="timed runs per single-record figure")
     options = parser.parse_args(argv)
-    print(f"Python {sys.version.split()[0]}, PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}), "
-          f"python-frontmatter {version('python-frontmatter')}; medians of perf_counter runs\n")
+    print(
+        f"Python {sys.version.split()[0]}, PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}), "
+        f"python-frontmatter {version('python-frontmatter')}; medians of perf_counter runs\n"
+    )
     bench_seed(options.repeats)
     bench_corpus(options.repeats)
     bench_folder(options.copies, options.repeats)

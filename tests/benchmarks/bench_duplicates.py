@@ -9,6 +9,7 @@ every pair of titles with the same `similar_titles`, timed on `--baseline` recor
 pairs to the full count. It prints the planted duplicates found, as a check that speed cost no
 finds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,11 @@ def corpus(count: int, seed: int = 7) -> tuple[list[RecordSummary], list[tuple[i
         else:
             title = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(6, 14)))
             url = f"https://host{rng.randrange(500)}.example/story/{position}"
-        summaries.append(RecordSummary(path=f"/feed/{position:06d}.txt", title=title, web_url=url,
-                                       title_at=(3, 8), web_url_at=(6, 9)))
+        summaries.append(
+            RecordSummary(
+                path=f"/feed/{position:06d}.txt", title=title, web_url=url, title_at=(3, 8), web_url_at=(6, 9)
+            )
+        )
     return summaries, planted
 
 
@@ -54,7 +58,7 @@ def all_pairs_seconds(summaries: list[RecordSummary]) -> float:
     titles = [normalized_title(summary.title) for summary in summaries]
     started = time.perf_counter()
     for i, title in enumerate(titles):
-        for other in titles[i + 1:]:
+        for other in titles[i + 1 :]:
             similar_titles(title, other)
     return time.perf_counter() - started
 

@@ -17,6 +17,7 @@ one process and on the same files:
 Each figure is printed beside the naive baseline as a ratio. Wall-clock time (time.perf_counter):
 the machine is shared and noisy, so compare ratios from one run, not figures across runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -100,21 +101,34 @@ def main(argv: list[str] | None = None) -> int:
 
         def row(label: str, seconds: float, note: str = "") -> None:
             ratio = seconds / naive_total
-            print(f"{label:<44} {seconds:9.2f} s  {seconds / len(paths) * 1000:7.3f} ms/record  "
-                  f"1/{1 / ratio:6.1f} of naive  {note}")
+            print(
+                f"{label:<44} {seconds:9.2f} s  {seconds / len(paths) * 1000:7.3f} ms/record  "
+                f"1/{1 / ratio:6.1f} of naive  {note}"
+            )
 
-        print(f"{len(paths):,} seed-sized records, {options.jobs} worker processes, "
-              f"naive and per-record paths on {len(sample):,} of them")
-        print(f"{'naive: python-frontmatter load (scaled to all)':<44} {naive_total:9.2f} s  "
-              f"{naive_per * 1000:7.3f} ms/record  baseline")
-        print(f"{'exact path, one process (scaled)':<44} {exact_s / len(sample) * len(paths):9.2f} s  "
-              f"{exact_s / len(sample) * 1000:7.3f} ms/record  {naive_s / exact_s:5.2f}x naive's speed")
-        print(f"{'fast path, one process (scaled)':<44} {fast_s / len(sample) * len(paths):9.2f} s  "
-              f"{fast_s / len(sample) * 1000:7.3f} ms/record  {naive_s / fast_s:5.2f}x naive's speed")
+        print(
+            f"{len(paths):,} seed-sized records, {options.jobs} worker processes, "
+            f"naive and per-record paths on {len(sample):,} of them"
+        )
+        print(
+            f"{'naive: python-frontmatter load (scaled to all)':<44} {naive_total:9.2f} s  "
+            f"{naive_per * 1000:7.3f} ms/record  baseline"
+        )
+        print(
+            f"{'exact path, one process (scaled)':<44} {exact_s / len(sample) * len(paths):9.2f} s  "
+            f"{exact_s / len(sample) * 1000:7.3f} ms/record  {naive_s / exact_s:5.2f}x naive's speed"
+        )
+        print(
+            f"{'fast path, one process (scaled)':<44} {fast_s / len(sample) * len(paths):9.2f} s  "
+            f"{fast_s / len(sample) * 1000:7.3f} ms/record  {naive_s / fast_s:5.2f}x naive's speed"
+        )
         row("cold open, empty index (newsdesk list)", cold_s, f"parsed {cold_scan.parsed:,}")
         row("warm open, index valid", warm_s, f"parsed {warm_scan.parsed:,}")
-        row("warm open after 10 outside changes", changed_s,
-            f"parsed {changed_scan.parsed}, rows that differ {differing}")
+        row(
+            "warm open after 10 outside changes",
+            changed_s,
+            f"parsed {changed_scan.parsed}, rows that differ {differing}",
+        )
         assert changed_scan.parsed == 10 and differing == 10
     return 0
 

@@ -6,6 +6,7 @@ beside the per-character rule it replaces (the baseline), in the same process.
 The rows are the seed records' own list rows, repeated; one in ten titles is given CJK and
 combining characters, so the slow rule still runs where it must.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,13 +42,17 @@ def main(argv: list[str] | None = None) -> int:
         return time.perf_counter() - start, lines
 
     for _ in range(2):  # alternate, so neither side gets the quieter moment of a noisy machine
-        with mock.patch.object(cli, "_display_width", per_character_width), \
-                mock.patch.object(cli, "_truncate", per_character_truncate):
+        with (
+            mock.patch.object(cli, "_display_width", per_character_width),
+            mock.patch.object(cli, "_truncate", per_character_truncate),
+        ):
             baseline, expected = lay_out()
         fast, lines = lay_out()
         assert lines == expected, "the shortcut changed the table"
-        print(f"{options.records} rows: per-character widths {baseline * 1000:.0f} ms (baseline), "
-              f"ASCII shortcut {fast * 1000:.0f} ms ({baseline / fast:.1f}x faster), same lines")
+        print(
+            f"{options.records} rows: per-character widths {baseline * 1000:.0f} ms (baseline), "
+            f"ASCII shortcut {fast * 1000:.0f} ms ({baseline / fast:.1f}x faster), same lines"
+        )
     return 0
 
 

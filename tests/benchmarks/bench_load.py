@@ -10,6 +10,7 @@ its ticks: how long the UI thread could not react to the editor. The issue's bar
 comparison the same window then loads the same files with one QThread parsing in this process
 (the approach the issue measured freezing the event loop, since parsing holds the GIL).
 """
+
 from __future__ import annotations
 
 import os
@@ -208,10 +209,14 @@ def main(argv: list[str]) -> int:
     ):
         fmt = "{:.0f}" if key in ("rows", "stall_ms") else "{:.2f}"
         print(f"{label:28}{fmt.format(window[key]) + ' ' + unit:>24}{fmt.format(thread[key]) + ' ' + unit:>18}")
-    print(f"naive python-frontmatter script (scaled from 500): {naive_s:.2f} s; "
-          f"cold open 1/{naive_s / window['total_s']:.1f} of it, warm open 1/{naive_s / warm['total_s']:.1f} "
-          f"({warm['total_s']:.2f} s, longest stall {warm['stall_ms']:.0f} ms)")
-    print(f"peak RSS: UI process {rss_window:.0f} MiB (after the process-pool load), largest worker {rss_workers:.0f} MiB")
+    print(
+        f"naive python-frontmatter script (scaled from 500): {naive_s:.2f} s; "
+        f"cold open 1/{naive_s / window['total_s']:.1f} of it, warm open 1/{naive_s / warm['total_s']:.1f} "
+        f"({warm['total_s']:.2f} s, longest stall {warm['stall_ms']:.0f} ms)"
+    )
+    print(
+        f"peak RSS: UI process {rss_window:.0f} MiB (after the process-pool load), largest worker {rss_workers:.0f} MiB"
+    )
     print(
         f"ratios pool/QThread: total time {window['total_s'] / thread['total_s']:.2f}, "
         f"longest stall {window['stall_ms'] / max(thread['stall_ms'], 0.001):.2f}"

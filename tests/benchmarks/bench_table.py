@@ -11,6 +11,7 @@ events it posts (the view's repaint), so the figure is how long the window could
 The baseline, in the same process and on the same model, is the approach the desk had before:
 QSortFilterProxyModel with a Python `filterAcceptsRow` and `lessThan`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,26 @@ from desktop.records.model import Problem, RecordSummary  # noqa: E402
 from desktop.ui.folder.loader import HIT_SLICE  # noqa: E402
 from desktop.ui.table.model import SORT_ROLE, Column, Queue, RecordFilterProxy, RecordTableModel  # noqa: E402
 
-WORDS = ("police", "facial", "recognition", "amazon", "climate", "vaccine", "election", "market", "ai",
-         "privacy", "court", "energy", "startup", "football", "museum", "ethics", "rocket", "bank")
+WORDS = (
+    "police",
+    "facial",
+    "recognition",
+    "amazon",
+    "climate",
+    "vaccine",
+    "election",
+    "market",
+    "ai",
+    "privacy",
+    "court",
+    "energy",
+    "startup",
+    "football",
+    "museum",
+    "ethics",
+    "rocket",
+    "bank",
+)
 
 
 class BaselineProxy(QSortFilterProxyModel):
@@ -58,7 +77,8 @@ class BaselineProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
         model = self.sourceModel()
         return self.queue.holds(model.summary_at(source_row)) and (
-            not self.needle or model.matches(source_row, self.needle))
+            not self.needle or model.matches(source_row, self.needle)
+        )
 
     def lessThan(self, left, right) -> bool:
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
@@ -70,13 +90,21 @@ def summaries(count: int) -> list[RecordSummary]:
     rows = []
     for number in range(count):
         title = " ".join(rng.choice(WORDS) for _ in range(6)).capitalize()
-        rows.append(RecordSummary(
-            path=f"/feed/{number:06}.md", title=title, excerpt=" ".join(rng.choice(WORDS) for _ in range(30)),
-            provider=rng.choice(("TechCrunch", "BBC", "Reuters", "AP")), domain="example.com",
-            published_at=f"2020-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}T10:00:00Z",
-            quality=rng.randint(0, 100), heat=rng.randint(-1, 100), published=rng.random() < 0.3,
-            topics=tuple(rng.sample(("AI", "Vision", "Privacy", "Health", "Sport"), 2)),
-            problems=(Problem("quality must be at most 100"),) if rng.random() < 0.05 else ()))
+        rows.append(
+            RecordSummary(
+                path=f"/feed/{number:06}.md",
+                title=title,
+                excerpt=" ".join(rng.choice(WORDS) for _ in range(30)),
+                provider=rng.choice(("TechCrunch", "BBC", "Reuters", "AP")),
+                domain="example.com",
+                published_at=f"2020-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}T10:00:00Z",
+                quality=rng.randint(0, 100),
+                heat=rng.randint(-1, 100),
+                published=rng.random() < 0.3,
+                topics=tuple(rng.sample(("AI", "Vision", "Privacy", "Health", "Sport"), 2)),
+                problems=(Problem("quality must be at most 100"),) if rng.random() < 0.05 else (),
+            )
+        )
     return rows
 
 
@@ -100,8 +128,10 @@ def run(app, rows: list[RecordSummary], proxy) -> dict[str, float]:
     view.setModel(proxy)
     view.horizontalHeader().setSelectionModel(QItemSelectionModel(proxy, view))
     view.show()
-    slices = [timed(app, lambda start=start: model.append_summaries(rows[start : start + HIT_SLICE]))
-              for start in range(0, len(rows), HIT_SLICE)]
+    slices = [
+        timed(app, lambda start=start: model.append_summaries(rows[start : start + HIT_SLICE]))
+        for start in range(0, len(rows), HIT_SLICE)
+    ]
     figures = {f"load, longest {HIT_SLICE}-row slice": max(slices), "load, all slices": sum(slices)}
     view.setCurrentIndex(proxy.index(len(rows) // 2 if proxy.rowCount() > len(rows) // 2 else 0, 1))
     figures["sort by quality"] = timed(app, lambda: proxy.sort(Column.QUALITY, Qt.SortOrder.DescendingOrder))
@@ -113,10 +143,10 @@ def run(app, rows: list[RecordSummary], proxy) -> dict[str, float]:
     figures["switch queue (All)"] = timed(app, lambda: proxy.set_queue(Queue.ALL))
     figures["select all"] = timed(app, view.selectAll)
     selection = view.selectionModel()
-    figures["selected rows, by ranges"] = timed(
-        app, lambda: sum(span.height() for span in selection.selection()))
+    figures["selected rows, by ranges"] = timed(app, lambda: sum(span.height() for span in selection.selection()))
     figures["edit 1 row (sorted, moves)"] = timed(
-        app, lambda: model.update_summary(rows[5].__class__(**{**rows[5].__dict__, "title": "Zz last"})))
+        app, lambda: model.update_summary(rows[5].__class__(**{**rows[5].__dict__, "title": "Zz last"}))
+    )
     selection.clear()
     view.close()
     view.deleteLater()
@@ -127,8 +157,12 @@ def run(app, rows: list[RecordSummary], proxy) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--baseline-max", type=int, default=10_000,
-                        help="rows above this skip the baseline (it needs minutes at 100,000)")
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=10_000,
+        help="rows above this skip the baseline (it needs minutes at 100,000)",
+    )
     options = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     for count in options.rows:

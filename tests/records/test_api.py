@@ -1,4 +1,5 @@
 """The core's public surface: what desktop.records exports, and its one error base."""
+
 from __future__ import annotations
 
 import subprocess

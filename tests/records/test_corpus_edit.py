@@ -1,5 +1,6 @@
 """Editing real front-matter files from public projects: `heat: 5` adds exactly one line and changes no other
 byte, or the file is left byte-identical with a reason that is about the file, not about the editor."""
+
 from __future__ import annotations
 
 import collections

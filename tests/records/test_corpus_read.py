@@ -1,5 +1,6 @@
 """Every real front-matter file in ../shared/corpus is read without an exception, and whatever cannot be read
 or edited says why."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,16 @@ pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present in this checkout"),
 ]
-WHOLE_FILE_CODES = {model.ENCODING, model.NO_FRONT_MATTER, model.UNCLOSED, model.SYNTAX, model.DUPLICATE_KEY,
-                    model.NOT_A_MAPPING, model.UNSUPPORTED, model.IO}
+WHOLE_FILE_CODES = {
+    model.ENCODING,
+    model.NO_FRONT_MATTER,
+    model.UNCLOSED,
+    model.SYNTAX,
+    model.DUPLICATE_KEY,
+    model.NOT_A_MAPPING,
+    model.UNSUPPORTED,
+    model.IO,
+}
 
 
 def corpus_files() -> list[Path]:
@@ -48,13 +57,16 @@ def test_every_corpus_file_is_read_and_every_unreadable_one_says_why():
     assert unreadable >= 10
 
 
-@pytest.mark.parametrize("relative, code, line", [
-    ("jekyll/test/source/_encodings/Unicode16LECRLFandBOM.md", model.ENCODING, None),
-    ("jekyll/test/source/_broken/bad_post.md", model.SYNTAX, 3),
-    ("jekyll-nonmd/test/fixtures/exploit_front_matter.erb", model.SYNTAX, 2),
-    ("hugoDocs/archetypes/default.md", model.SYNTAX, 2),
-    ("python-frontmatter/tests/empty/no-frontmatter.txt", model.NO_FRONT_MATTER, None),
-])
+@pytest.mark.parametrize(
+    "relative, code, line",
+    [
+        ("jekyll/test/source/_encodings/Unicode16LECRLFandBOM.md", model.ENCODING, None),
+        ("jekyll/test/source/_broken/bad_post.md", model.SYNTAX, 3),
+        ("jekyll-nonmd/test/fixtures/exploit_front_matter.erb", model.SYNTAX, 2),
+        ("hugoDocs/archetypes/default.md", model.SYNTAX, 2),
+        ("python-frontmatter/tests/empty/no-frontmatter.txt", model.NO_FRONT_MATTER, None),
+    ],
+)
 def test_known_unreadable_files(relative, code, line):
     document = read_document(CORPUS / relative)
 
@@ -69,12 +81,15 @@ def test_the_ruby_hash_exploit_is_refused_by_name():
     assert document.data is None
 
 
-@pytest.mark.parametrize("relative", [
-    "jekyll/test/source/_posts/2014-03-03-yaml-with-dots.md",
-    "jekyll/test/source/_posts/2015-12-27-extra-spaces.markdown",
-    "jekyll/test/source/win/_posts/2009-05-24-yaml-linebreak.markdown",
-    "jekyll/test/source/_encodings/UTF8CRLFandBOM.md",
-])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "jekyll/test/source/_posts/2014-03-03-yaml-with-dots.md",
+        "jekyll/test/source/_posts/2015-12-27-extra-spaces.markdown",
+        "jekyll/test/source/win/_posts/2009-05-24-yaml-linebreak.markdown",
+        "jekyll/test/source/_encodings/UTF8CRLFandBOM.md",
+    ],
+)
 def test_quirky_but_valid_yaml_files_are_editable(relative):
     document = read_document(CORPUS / relative)
 
@@ -92,8 +107,11 @@ def python_frontmatter_cases() -> list[Path]:
 def test_python_frontmatter_expected_results(expected_file):
     expected = json.loads(expected_file.read_text(encoding="utf-8"))
     stem = expected_file.name[: -len(".result.json")]
-    source = next(path for path in expected_file.parent.iterdir()
-                  if path.name.startswith(stem + ".") and not path.name.endswith(".result.json"))
+    source = next(
+        path
+        for path in expected_file.parent.iterdir()
+        if path.name.startswith(stem + ".") and not path.name.endswith(".result.json")
+    )
     document = read_document(source)
     content = expected.pop("content")
 

@@ -1,4 +1,5 @@
 """Decisions in the record: decline and flag as added keys, approval as `published`, one replacing another."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,7 +39,10 @@ def test_a_new_decision_replaces_the_old_one_and_leaves_no_stale_reason(seed_fil
     decide_and_save(seed_file, DECLINED, "Duplicate story")
     decide_and_save(seed_file, FLAGGED, note="Ask the legal desk")
 
-    assert changed_lines(original, seed_file.read_bytes()) == ['+decision: "flagged"', '+decisionNote: "Ask the legal desk"']
+    assert changed_lines(original, seed_file.read_bytes()) == [
+        '+decision: "flagged"',
+        '+decisionNote: "Ask the legal desk"',
+    ]
     assert decision_of(read_document(seed_file).data) == FLAGGED
 
     decide_and_save(seed_file, APPROVED)

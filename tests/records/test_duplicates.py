@@ -1,5 +1,6 @@
 """The same story twice in a folder: by normalised web address, by near-identical title, and
 within one record's related list."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,29 +18,35 @@ SEED = REPO / "seeds" / "000_fbf05e2be9931d54.txt"
 WEB_URL = "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"
 
 
-@pytest.mark.parametrize("variant", [
-    "http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
-    WEB_URL + "/",
-    WEB_URL + "?utm_source=twitter&utm_medium=social",
-    WEB_URL + "?fbclid=abc#comments",
-    WEB_URL + "/amp/",
-    WEB_URL + ".amp",
-    WEB_URL + "?amp=1",
-    "https://amp.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
-    "https://www-thestreet-com.cdn.ampproject.org/c/s/www.thestreet.com/streetlightning/news/"
-    "jim-cramer-amazon-facial-recognition-rekognition/amp/",
-    "HTTPS://WWW.THESTREET.COM/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+        WEB_URL + "/",
+        WEB_URL + "?utm_source=twitter&utm_medium=social",
+        WEB_URL + "?fbclid=abc#comments",
+        WEB_URL + "/amp/",
+        WEB_URL + ".amp",
+        WEB_URL + "?amp=1",
+        "https://amp.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+        "https://www-thestreet-com.cdn.ampproject.org/c/s/www.thestreet.com/streetlightning/news/"
+        "jim-cramer-amazon-facial-recognition-rekognition/amp/",
+        "HTTPS://WWW.THESTREET.COM/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+    ],
+)
 def test_variants_of_one_address_normalise_alike(variant):
     assert normalized_url(variant) == normalized_url(WEB_URL) != ""
 
 
-@pytest.mark.parametrize("other", [
-    WEB_URL + "-2",
-    WEB_URL + "?page=2",
-    "https://www.thestreet.com/streetlightning/news/JIM-cramer-amazon-facial-recognition-rekognition",
-    "https://www.thestreet.org/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
-])
+@pytest.mark.parametrize(
+    "other",
+    [
+        WEB_URL + "-2",
+        WEB_URL + "?page=2",
+        "https://www.thestreet.com/streetlightning/news/JIM-cramer-amazon-facial-recognition-rekognition",
+        "https://www.thestreet.org/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+    ],
+)
 def test_a_different_story_stays_different(other):
     assert normalized_url(other) != normalized_url(WEB_URL)
 
@@ -59,8 +66,11 @@ def test_titles_differing_by_a_word_are_the_same_story_and_others_are_not():
 def record(folder: Path, name: str, *, title: str | None = None, web_url: str | None = None) -> Path:
     text = SEED.read_text(encoding="utf-8")
     if title is not None:
-        text = text.replace("title: \"Cramer: Amazon Facial Recognition Software Is 'Last Thing We Need Right Now'\"",
-                            f'title: "{title}"', 1)
+        text = text.replace(
+            "title: \"Cramer: Amazon Facial Recognition Software Is 'Last Thing We Need Right Now'\"",
+            f'title: "{title}"',
+            1,
+        )
     if web_url is not None:
         text = text.replace(f'webUrl: "{WEB_URL}"', f'webUrl: "{web_url}"', 1)
     path = folder / name
@@ -71,15 +81,21 @@ def record(folder: Path, name: str, *, title: str | None = None, web_url: str | 
 def duplicates_by_file(folder: Path) -> dict[str, list]:
     summaries = [summarize_file(path) for path in sorted(folder.iterdir())]
     extra = folder_problems(summaries)
-    return {Path(summary.path).name: [p for p in all_problems(summary, extra) if p.path in ("$.webUrl", "$.title")]
-            for summary in summaries}
+    return {
+        Path(summary.path).name: [p for p in all_problems(summary, extra) if p.path in ("$.webUrl", "$.title")]
+        for summary in summaries
+    }
 
 
 def test_the_same_story_from_two_feeds_warns_on_both_records_naming_the_other(tmp_path):
     first = record(tmp_path, "a.txt", title="One story")
-    second = record(tmp_path, "b.txt", title="Quite another headline for it",
-                    web_url="http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition/"
-                            "?utm_source=feed")
+    second = record(
+        tmp_path,
+        "b.txt",
+        title="Quite another headline for it",
+        web_url="http://thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition/"
+        "?utm_source=feed",
+    )
     record(tmp_path, "c.txt", title="Unrelated", web_url="https://example.com/unrelated")
     found = duplicates_by_file(tmp_path)
     assert found["c.txt"] == []
@@ -92,10 +108,18 @@ def test_the_same_story_from_two_feeds_warns_on_both_records_naming_the_other(tm
 
 
 def test_near_identical_titles_warn_at_the_title(tmp_path):
-    record(tmp_path, "a.txt", title="Amazon issues a 12-month ban on police use of facial recognition",
-           web_url="https://one.example/a")
-    record(tmp_path, "b.txt", title="Amazon issues 12-month ban on police use of facial recognition",
-           web_url="https://two.example/b")
+    record(
+        tmp_path,
+        "a.txt",
+        title="Amazon issues a 12-month ban on police use of facial recognition",
+        web_url="https://one.example/a",
+    )
+    record(
+        tmp_path,
+        "b.txt",
+        title="Amazon issues 12-month ban on police use of facial recognition",
+        web_url="https://two.example/b",
+    )
     record(tmp_path, "c.txt", title="Amazon bans police use", web_url="https://three.example/c")
     found = duplicates_by_file(tmp_path)
     assert found["c.txt"] == []
@@ -117,7 +141,7 @@ def test_the_seed_lists_one_related_story_twice(tmp_path):
 
 def test_a_record_that_does_not_parse_takes_no_part(tmp_path):
     record(tmp_path, "a.txt")
-    (tmp_path / "b.txt").write_text('---\ntitle: [x\n---\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
     assert duplicates_by_file(tmp_path) == {"a.txt": [], "b.txt": []}
 
 
@@ -131,8 +155,10 @@ def test_copies_of_one_story_are_compared_once_not_with_each_other(monkeypatch):
     compared = []
     real = duplicates.similar_titles
     monkeypatch.setattr(duplicates, "similar_titles", lambda a, b: compared.append((a, b)) or real(a, b))
-    copies = [RecordSummary(path=f"/feed/{number}.md", title="Amazon halts police use of its facial-recognition tech")
-              for number in range(2000)]
+    copies = [
+        RecordSummary(path=f"/feed/{number}.md", title="Amazon halts police use of its facial-recognition tech")
+        for number in range(2000)
+    ]
     copies.append(RecordSummary(path="/feed/near.md", title="Amazon halts police use of its facial recognition tech"))
     found = duplicates.duplicate_pairs(copies)
     assert len(compared) <= 2, "one comparison per pair of distinct titles"

@@ -1,4 +1,5 @@
 """The minimal-diff editor on real files: only the changed value's characters change, in the file's style."""
+
 from __future__ import annotations
 
 import difflib
@@ -138,7 +139,7 @@ def test_values_that_cannot_be_written_are_refused(tmp_path):
         ("---\ntitle: [unclosed\nquality: 1\n---\n", "not valid YAML"),
         ("---\nquality: 1\nquality: 2\n---\n", "repeats a key"),
         ("---\n- a\n- b\n---\n", "key: value"),
-        ("+++\ntitle = \"x\"\n+++\n", "TOML"),
+        ('+++\ntitle = "x"\n+++\n', "TOML"),
         ("no front matter here\n", "front matter"),
     ],
 )
@@ -165,10 +166,10 @@ def test_publishing_is_refused_while_the_result_has_problems(seed_file):
 
 
 def test_a_record_with_problems_elsewhere_can_still_be_edited(tmp_path):
-    doc = record(tmp_path, "---\ntitle: \"\"\nquality: 1\n---\n")
+    doc = record(tmp_path, '---\ntitle: ""\nquality: 1\n---\n')
     assert doc.problems
     new = apply_edits(doc, {"quality": 2})
-    assert new.raw == b"---\ntitle: \"\"\nquality: 2\n---\n"
+    assert new.raw == b'---\ntitle: ""\nquality: 2\n---\n'
 
 
 def test_unpublishing_a_record_with_problems_is_allowed(tmp_path):
@@ -246,7 +247,7 @@ def test_empty_flow_list_fills_as_a_block_when_the_file_has_no_other_lists(tmp_p
 
 
 def test_missing_keys_go_after_their_predecessor_in_the_seed_order(tmp_path):
-    content = "---\ntitle: x\nwebUrl: \"https://a.example/\"\ntype: article\ncustom: 1\n---\nbody\n"
+    content = '---\ntitle: x\nwebUrl: "https://a.example/"\ntype: article\ncustom: 1\n---\nbody\n'
     new = edit(tmp_path, content, {"heat": 3, "quality": 2, "extra": "y"})
     assert new == (
         b'---\ntitle: x\nwebUrl: "https://a.example/"\ntype: article\nquality: 2\nheat: 3\ncustom: 1\n'
@@ -274,7 +275,9 @@ def test_strings_keep_the_quoting_of_the_value(tmp_path):
     assert new == b"---\ntitle: 'Don''t'\nsubtitle: \"new\"\ntype: blog\n---\n"
 
 
-@pytest.mark.parametrize("value", ["true", "1", "a: b", "#x", "null", "- x", "2020-06-11", " pad", "x #y", "", "1.5", "~"])
+@pytest.mark.parametrize(
+    "value", ["true", "1", "a: b", "#x", "null", "- x", "2020-06-11", " pad", "x #y", "", "1.5", "~"]
+)
 def test_plain_strings_that_would_change_meaning_are_double_quoted(tmp_path, value):
     new = apply_edits(record(tmp_path, "---\ntype: article\n---\n"), {"type": value})
     assert new.data["type"] == value
@@ -287,10 +290,13 @@ def test_double_quoted_strings_escape_what_they_must(tmp_path):
 
 
 def test_new_strings_follow_the_file_majority(tmp_path):
-    assert edit(tmp_path, "---\ntitle: \"x\"\nwebUrl: \"y\"\n---\n", {"excerpt": "z"}) == (
+    assert edit(tmp_path, '---\ntitle: "x"\nwebUrl: "y"\n---\n', {"excerpt": "z"}) == (
         b'---\ntitle: "x"\nexcerpt: "z"\nwebUrl: "y"\n---\n'
     )
-    assert edit(tmp_path, "---\ntitle: x\nauthor: y\n---\n", {"excerpt": "z"}) == b"---\ntitle: x\nexcerpt: z\nauthor: y\n---\n"
+    assert (
+        edit(tmp_path, "---\ntitle: x\nauthor: y\n---\n", {"excerpt": "z"})
+        == b"---\ntitle: x\nexcerpt: z\nauthor: y\n---\n"
+    )
 
 
 def test_block_scalar_value_is_replaced_whole(tmp_path):
@@ -332,7 +338,9 @@ def test_four_space_indentation_is_followed(tmp_path):
 
 
 def test_indentless_lists_are_followed(tmp_path):
-    assert edit(tmp_path, "---\ntags:\n- a\n- b\n---\n", {"tags": ["a", "b", "c"]}) == b"---\ntags:\n- a\n- b\n- c\n---\n"
+    assert (
+        edit(tmp_path, "---\ntags:\n- a\n- b\n---\n", {"tags": ["a", "b", "c"]}) == b"---\ntags:\n- a\n- b\n- c\n---\n"
+    )
     assert edit(tmp_path, "---\ntags:\n- a\n---\n", {"topics": ["x"]}) == b"---\ntags:\n- a\ntopics:\n- x\n---\n"
 
 
@@ -344,12 +352,15 @@ def test_body_with_fence_lines_is_untouched(tmp_path):
 
 
 def test_no_final_newline(tmp_path):
-    assert edit(tmp_path, "---\nquality: 1\n---\nbody", {"quality": 2, "heat": 0}) == b"---\nquality: 2\nheat: 0\n---\nbody"
+    assert (
+        edit(tmp_path, "---\nquality: 1\n---\nbody", {"quality": 2, "heat": 0})
+        == b"---\nquality: 2\nheat: 0\n---\nbody"
+    )
     assert edit(tmp_path, "---\nquality: 1\n---", {"quality": 3}) == b"---\nquality: 3\n---"
 
 
 def test_non_ascii_text_before_the_value(tmp_path):
-    content = "---\ntitle: \"Ünïcödé 😀 — ü\"\nexcerpt: 日本語のテキスト\nquality: 40\n---\nbödy\n"
+    content = '---\ntitle: "Ünïcödé 😀 — ü"\nexcerpt: 日本語のテキスト\nquality: 40\n---\nbödy\n'
     doc = record(tmp_path, content)
     # Marks are character offsets into front_text, so they point at the value itself.
     node = node_at(doc.root, ["quality"])
@@ -363,8 +374,14 @@ def test_several_edits_at_once(seed_file):
     doc = read_document(seed_file)
     new = apply_edits(doc, {"quality": 90, "heat": 70, "published": True, "topics": ["AI", "Robotics"]})
     removed, added = line_changes(doc.raw, new.raw)
-    assert removed == [b"quality: 40\n", b"heat: -1\n", b"published: false\n", b"  - Natural Language Processing\n",
-                       b"  - AWS AI\n", b"  - Computer Vision\n"]
+    assert removed == [
+        b"quality: 40\n",
+        b"heat: -1\n",
+        b"published: false\n",
+        b"  - Natural Language Processing\n",
+        b"  - AWS AI\n",
+        b"  - Computer Vision\n",
+    ]
     assert added == [b"quality: 90\n", b"heat: 70\n", b"published: true\n", b"  - Robotics\n"]
 
 

@@ -1,5 +1,6 @@
 """Random sequences of edits on variants of the seed record always read back as intended, and change only the
 lines of the fields they edit."""
+
 from __future__ import annotations
 
 import difflib
@@ -114,7 +115,9 @@ def test_random_edit_sequences_read_back_as_intended(raw, data):
         assert reread.data == intended
         assert all(type(reread.data[k]) is type(intended[k]) for k in EDITED_KEYS if k in intended)
         assert reread.raw.startswith(b"\xef\xbb\xbf") == raw.startswith(b"\xef\xbb\xbf")
-        assert (b"\r\n" in raw) == (b"\r\n" in new.raw) and (b"\r\n" not in raw or b"\n" not in new.raw.replace(b"\r\n", b""))
+        assert (b"\r\n" in raw) == (b"\r\n" in new.raw) and (
+            b"\r\n" not in raw or b"\n" not in new.raw.replace(b"\r\n", b"")
+        )
         assert secured_line in new.raw.splitlines(keepends=True)
         assert_only_edited_lines_changed(doc, new, changes.keys())
         doc = new

@@ -1,5 +1,6 @@
 """The scan's fast path (rapidyaml and the compiled schema check) gives the exact path's summary, or
 steps aside: over the seeds, the corpus, hand-picked YAML 1.1 traps and mutated seeds."""
+
 from __future__ import annotations
 
 import random
@@ -82,8 +83,8 @@ TRAPS = {
     "merge key": "base: &b {x: 1}\nmore:\n  <<: *b\n",
     "duplicate key": "quality: 1\nquality: 2\n",
     "tab": "excerpt: a\tb\n",
-    "line separator": "excerpt: \"a\u2028b\"\n",
-    "next line": "excerpt: \"a\x85b\"\n",
+    "line separator": 'excerpt: "a\u2028b"\n',
+    "next line": 'excerpt: "a\x85b"\n',
     "at sign": "excerpt: @handle\n",
     "backtick": "excerpt: `code`\n",
     "flow indicator starting a key": "]quality: 1\n",
@@ -139,15 +140,39 @@ def test_mutated_seeds_agree_with_the_exact_path(tmp_path_factory, seed, count):
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 120) | st.floats(allow_nan=False) | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 120)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
     | st.sampled_from(["https://a.example/x", "2020-06-11T16:07:00Z", "a.com", " ", "http://", "x y"]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["title", "webUrl", "name", "domain", "url", "width", "topics", "quality", "x"]), children,
-        max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["title", "webUrl", "name", "domain", "url", "width", "topics", "quality", "x"]),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
-RECORD_KEYS = st.sampled_from(["title", "webUrl", "quality", "heat", "published", "topics", "provider", "images",
-                               "related", "publishedDateTime", "secured", "category", "other"])
+RECORD_KEYS = st.sampled_from(
+    [
+        "title",
+        "webUrl",
+        "quality",
+        "heat",
+        "published",
+        "topics",
+        "provider",
+        "images",
+        "related",
+        "publishedDateTime",
+        "secured",
+        "category",
+        "other",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -193,8 +218,12 @@ def test_the_seed_summary_knows_where_its_links_are():
     )
 
 
-_TIMESTAMP_RESOLVER = next(pattern for patterns in __import__("yaml").resolver.Resolver.yaml_implicit_resolvers.values()
-                           for tag, pattern in patterns if tag == "tag:yaml.org,2002:timestamp")
+_TIMESTAMP_RESOLVER = next(
+    pattern
+    for patterns in __import__("yaml").resolver.Resolver.yaml_implicit_resolvers.values()
+    for tag, pattern in patterns
+    if tag == "tag:yaml.org,2002:timestamp"
+)
 
 
 @given(st.from_regex(_TIMESTAMP_RESOLVER, fullmatch=True).filter(lambda text: "\n" not in text and '"' not in text))

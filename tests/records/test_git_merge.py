@@ -1,5 +1,6 @@
 """`newsdesk merge` as git's merge driver and `newsdesk git-setup`, with a real bare repository and
 two clones acting as two editors."""
+
 from __future__ import annotations
 
 import sys
@@ -103,7 +104,11 @@ def test_git_setup_keeps_existing_attributes(record_remote):
     attributes.write_text("*.png binary\n*.md merge=newsdesk", encoding="utf-8")
     assert main(["git-setup", str(ana / "records")]) == 0
     assert attributes.read_text(encoding="utf-8").splitlines() == [
-        "*.png binary", "*.md merge=newsdesk", "*.txt merge=newsdesk", "*.markdown merge=newsdesk"]
+        "*.png binary",
+        "*.md merge=newsdesk",
+        "*.txt merge=newsdesk",
+        "*.markdown merge=newsdesk",
+    ]
 
 
 def test_git_setup_outside_a_repository_says_so(isolated_git, tmp_path, capsys):
@@ -169,4 +174,5 @@ def test_driver_conflict_on_the_body_marks_only_the_body(tmp_path):
     assert main(["merge", *files]) == 1
     assert Path(files[1]).read_bytes() == (
         b"---\ntitle: A\nwebUrl: https://a.example/\nquality: 5\n---\n"
-        b"<<<<<<< ours\ntwo\n=======\nthree\n>>>>>>> theirs\n")
+        b"<<<<<<< ours\ntwo\n=======\nthree\n>>>>>>> theirs\n"
+    )

@@ -1,4 +1,5 @@
 """A record's history in git, reduced to field changes with author and date (the History tab's lines)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Hostile files, faults and races: a clear message, the original bytes intact, and no hang."""
+
 from __future__ import annotations
 
 import errno
@@ -26,8 +27,14 @@ SEED_NAME = SEED.name
 
 def newsdesk(*argv: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """A real `newsdesk` process; the timeout turns a hang into a failure instead of a stuck suite."""
-    return subprocess.run([sys.executable, "-m", "desktop", *argv], capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 # --------------------------------------------------------------------------- what is read
@@ -129,10 +136,13 @@ def test_the_command_line_answers_an_alias_bomb_at_once(tmp_path):
     assert bomb.read_bytes() == before
 
 
-@pytest.mark.parametrize("depth, expected", [
-    (500, "nests values more than 100 levels deep"),  # deeper than the fast path's emitter: it crashed `validate`
-    (5000, "exceeded maximum nesting depth"),  # libyaml's own bound
-])
+@pytest.mark.parametrize(
+    "depth, expected",
+    [
+        (500, "nests values more than 100 levels deep"),  # deeper than the fast path's emitter: it crashed `validate`
+        (5000, "exceeded maximum nesting depth"),  # libyaml's own bound
+    ],
+)
 def test_deep_nesting_is_a_problem_on_its_line(tmp_path, depth, expected):
     record = tmp_path / "deep.md"
     record.write_text("---\ntitle: x\ndeep: " + "[" * depth + "]" * depth + "\n---\n", encoding="utf-8")
@@ -269,10 +279,20 @@ def test_a_save_racing_another_save_of_the_same_file_never_loses_an_edit(seed_fi
 def test_two_set_processes_on_one_file_both_land(seed_file):
     command = [sys.executable, "-m", "desktop", "set", str(seed_file)]
     for round_number in range(4):
-        first = subprocess.Popen([*command, "--quality", str(50 + round_number)], cwd=REPO, text=True,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        second = subprocess.Popen([*command, "--add-topic", f"Race {round_number}"], cwd=REPO, text=True,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        first = subprocess.Popen(
+            [*command, "--quality", str(50 + round_number)],
+            cwd=REPO,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        second = subprocess.Popen(
+            [*command, "--add-topic", f"Race {round_number}"],
+            cwd=REPO,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         results = [(process.wait(timeout=60), *process.communicate()) for process in (first, second)]
         assert [code for code, _, _ in results] == [0, 0], results
         data = read_document(seed_file).data
@@ -323,8 +343,13 @@ elif moment == "after rename, before the folder sync":
 store.save_document(apply_edits(read_document(path), {"quality": 77}))
 """
 
-KILL_MOMENTS = ["after creating the temporary file", "halfway through writing", "after writing, before fsync",
-                 "after fsync, before rename", "after rename, before the folder sync"]
+KILL_MOMENTS = [
+    "after creating the temporary file",
+    "halfway through writing",
+    "after writing, before fsync",
+    "after fsync, before rename",
+    "after rename, before the folder sync",
+]
 
 
 def temporary_files(folder: Path) -> list[str]:
@@ -335,8 +360,9 @@ def temporary_files(folder: Path) -> list[str]:
 def test_a_save_killed_at_any_moment_leaves_old_or_new_bytes_and_its_temp_file_goes(seed_file, moment):
     old = seed_file.read_bytes()
     new = old.replace(b"quality: 40\n", b"quality: 77\n")
-    killed = subprocess.run([sys.executable, "-c", KILLED_SAVE, str(seed_file), moment], cwd=REPO,
-                            capture_output=True, timeout=60)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_SAVE, str(seed_file), moment], cwd=REPO, capture_output=True, timeout=60
+    )
     assert killed.returncode == -9, killed.stderr
     assert seed_file.read_bytes() == (new if "after rename" in moment else old)
     # The killed save's temporary file, if any, is no record: `list` ignores it, the next save removes it.
@@ -379,7 +405,6 @@ def test_a_full_disk_from_the_command_line_keeps_the_original(seed_file, monkeyp
     assert seed_file.read_bytes() == before and temporary_files(seed_file.parent) == []
 
 
-
 def test_a_real_full_disk_from_the_command_line_keeps_the_original(small_disk):
     record = small_disk.path / SEED_NAME
     record.write_bytes(SEED.read_bytes())
@@ -414,11 +439,18 @@ def test_a_file_size_limit_smaller_than_the_record_keeps_the_original(seed_file)
     def limit_file_size() -> None:  # in the child: writes past 4 KB fail with EFBIG (Python ignores SIGXFSZ)
         resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 
-    result = subprocess.run([sys.executable, "-m", "desktop", "set", str(seed_file), "--quality", "5"], cwd=REPO,
-                            capture_output=True, text=True, timeout=30, preexec_fn=limit_file_size)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "set", str(seed_file), "--quality", "5"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=limit_file_size,
+    )
     assert result.returncode == 1
     assert f"Could not save {seed_file}: the file would be larger than this system allows." in result.stderr
     assert seed_file.read_bytes() == before and temporary_files(seed_file.parent) == []
+
 
 def test_a_read_only_file_is_not_replaced(seed_file, monkeypatch):
     # Renaming over a file needs only the folder's permission: without a check, a file made
@@ -429,7 +461,9 @@ def test_a_read_only_file_is_not_replaced(seed_file, monkeypatch):
     before = seed_file.read_bytes()
     document = apply_edits(read_document(seed_file), {"quality": 5})
     real_access = os.access
-    monkeypatch.setattr(store.os, "access", lambda path, mode, **kw: False if mode == os.W_OK else real_access(path, mode))
+    monkeypatch.setattr(
+        store.os, "access", lambda path, mode, **kw: False if mode == os.W_OK else real_access(path, mode)
+    )
     with pytest.raises(store.SaveError, match="the file is read-only"):
         store.save_document(document)
     assert seed_file.read_bytes() == before and temporary_files(seed_file.parent) == []
@@ -464,22 +498,44 @@ def test_a_file_name_with_a_newline_and_an_rtl_override_is_printed_escaped(seed_
 def test_a_file_name_starting_with_a_dash_gets_a_hint(seed_file):
     dashed = seed_file.with_name("-x.md")
     seed_file.rename(dashed)
-    result = subprocess.run([sys.executable, "-m", "desktop", "set", "-x.md", "--quality", "5"], cwd=dashed.parent,
-                            capture_output=True, text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "set", "-x.md", "--quality", "5"],
+        cwd=dashed.parent,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert result.returncode == 2 and "write ./-x.md to name it" in result.stderr
     assert read_document(dashed).data["quality"] == 40
-    result = subprocess.run([sys.executable, "-m", "desktop", "set", "./-x.md", "--quality", "5"], cwd=dashed.parent,
-                            capture_output=True, text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "set", "./-x.md", "--quality", "5"],
+        cwd=dashed.parent,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert result.returncode == 0 and read_document(dashed).data["quality"] == 5
 
 
-@pytest.mark.parametrize("written, shown", [
-    ("1.0e+309", "inf"), (".inf", "inf"), ("-.inf", "-inf"), (".nan", "nan"), ("18446744073709551616", "18446744073709551616"),
-    ("true", "true"), ("40.0", "40.0"), ("-0.0", "-0.0"),
-])
+@pytest.mark.parametrize(
+    "written, shown",
+    [
+        ("1.0e+309", "inf"),
+        (".inf", "inf"),
+        ("-.inf", "-inf"),
+        (".nan", "nan"),
+        ("18446744073709551616", "18446744073709551616"),
+        ("true", "true"),
+        ("40.0", "40.0"),
+        ("-0.0", "-0.0"),
+    ],
+)
 def test_numeric_edge_values_are_problems_not_numbers(seed_file, written, shown):
-    seed_file.write_text(seed_file.read_text(encoding="utf-8").replace("quality: 40", f"quality: {written}"),
-                         encoding="utf-8")
+    seed_file.write_text(
+        seed_file.read_text(encoding="utf-8").replace("quality: 40", f"quality: {written}"), encoding="utf-8"
+    )
     problems = [p for p in read_document(seed_file).problems if p.path == "$.quality"]
     assert [(p.line, p.column) for p in problems] == [(8, 10)] and f"(found {shown})" in problems[0].message
     listed = newsdesk("list", "--json", "--no-index", str(seed_file))
@@ -518,7 +574,9 @@ HOSTILE_ADDRESSES = {
 @pytest.mark.parametrize("written, shown", HOSTILE_ADDRESSES.values(), ids=HOSTILE_ADDRESSES)
 def test_a_hostile_web_address_is_a_problem_shown_escaped(seed_file, written, shown):
     text = seed_file.read_text(encoding="utf-8")
-    seed_file.write_text(text.replace('webUrl: "https://www.thestreet.com/', f'webUrl: "{written}#', 1), encoding="utf-8")
+    seed_file.write_text(
+        text.replace('webUrl: "https://www.thestreet.com/', f'webUrl: "{written}#', 1), encoding="utf-8"
+    )
     problems = [p for p in read_document(seed_file).problems if p.path == "$.webUrl"]
     assert len(problems) == 1 and (problems[0].line, problems[0].column) == (6, 9)
     message = problems[0].message
@@ -527,24 +585,43 @@ def test_a_hostile_web_address_is_a_problem_shown_escaped(seed_file, written, sh
     assert message.isprintable() and len(message) < 300
 
 
-@pytest.mark.parametrize("url", ["https://medium.com/@newsdesk/a-story", "http://a.io", "https://example.com?q=1#top",
-                                 "https://example.com/" + "a" * 8000])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://medium.com/@newsdesk/a-story",
+        "http://a.io",
+        "https://example.com?q=1#top",
+        "https://example.com/" + "a" * 8000,
+    ],
+)
 def test_an_ordinary_web_address_with_an_at_sign_or_a_long_path_is_no_problem(seed_file, url):
     text = seed_file.read_text(encoding="utf-8")
     start = text.index('webUrl: "') + len('webUrl: "')
-    seed_file.write_text(text[:start] + url + text[text.index('"', start):], encoding="utf-8")
+    seed_file.write_text(text[:start] + url + text[text.index('"', start) :], encoding="utf-8")
     assert [p for p in read_document(seed_file).problems if p.path == "$.webUrl"] == []
 
 
 # --------------------------------------------------------------------------- standard tags that change a value's kind
 
 TYPE_CHANGING_TAGS = {
-    "a set for a list": ("topics:\n  - Natural Language Processing\n  - AI\n", "topics: !!set\n  ? Natural Language Processing\n  ? AI\nformerTopics:\n",
-                         "$.topics", "topics must be a list of topic names (found a set of keys)"),
-    "binary data for a title": ('title: "', 'title: !!binary "aGVsbG8="\nformerTitle: "', "$.title",
-                                "title must be a title that is not blank (found binary data (!!binary))"),
-    "binary data for the secured blob": ('secured: "', 'secured: !!binary "aGVsbG8="\nformerSecured: "', "$.secured",
-                                         "secured must be text (found binary data (!!binary))"),
+    "a set for a list": (
+        "topics:\n  - Natural Language Processing\n  - AI\n",
+        "topics: !!set\n  ? Natural Language Processing\n  ? AI\nformerTopics:\n",
+        "$.topics",
+        "topics must be a list of topic names (found a set of keys)",
+    ),
+    "binary data for a title": (
+        'title: "',
+        'title: !!binary "aGVsbG8="\nformerTitle: "',
+        "$.title",
+        "title must be a title that is not blank (found binary data (!!binary))",
+    ),
+    "binary data for the secured blob": (
+        'secured: "',
+        'secured: !!binary "aGVsbG8="\nformerSecured: "',
+        "$.secured",
+        "secured must be text (found binary data (!!binary))",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """Hostile values: huge, long and odd ones are reported on their line, never hang or crash, and survive an edit."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,12 +15,15 @@ def with_line(seed_file, old: str, new: str) -> str:
     return seed_file.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("written, words", [
-    ("1e309", '(found "1e309")'),  # YAML 1.1 needs a dot and a signed exponent for a float: text
-    ("1.0e+309", "(found inf)"),
-    ("1_000", "(found 1000)"),
-    ("0x1F0", "(found 496)"),
-])
+@pytest.mark.parametrize(
+    "written, words",
+    [
+        ("1e309", '(found "1e309")'),  # YAML 1.1 needs a dot and a signed exponent for a float: text
+        ("1.0e+309", "(found inf)"),
+        ("1_000", "(found 1000)"),
+        ("0x1F0", "(found 496)"),
+    ],
+)
 def test_numeric_edge_values_are_reported_on_their_line(seed_file, written, words):
     with_line(seed_file, "quality: 40", f"quality: {written}")
     problems = [p for p in read_document(seed_file).problems if p.path == "$.quality"]
@@ -35,7 +39,6 @@ def test_saving_another_field_keeps_a_numeric_edge_value_as_written(seed_file, w
     result = newsdesk("set", str(seed_file), "--heat", "5")
     assert result.returncode == 0, result.stdout + result.stderr
     assert seed_file.read_bytes() == before.replace(b"heat: -1\n", b"heat: 5\n")
-
 
 
 def test_a_number_too_long_for_python_is_reported_on_its_line_by_every_command(seed_file):

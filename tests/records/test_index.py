@@ -1,4 +1,5 @@
 """The folder index: a second open reads only what changed, and the index is never trusted over a file."""
+
 from __future__ import annotations
 
 import os
@@ -105,8 +106,9 @@ def test_a_damaged_database_is_rebuilt_with_a_notice(folder, cache, damage):
     for suffix in ("-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     content = database.read_bytes()
-    database.write_bytes({"garbage": b"this is not a database" * 500, "truncated": content[: len(content) // 3],
-                          "empty": b""}[damage])
+    database.write_bytes(
+        {"garbage": b"this is not a database" * 500, "truncated": content[: len(content) // 3], "empty": b""}[damage]
+    )
     again = scan(folder, cache)
     assert again.summaries == exact(folder)
     if damage != "empty":  # an empty file is a new database to SQLite: nothing to say

@@ -1,4 +1,5 @@
 """The journal of unsaved edits: appended and fsynced lines that survive a kill, and what a restore does."""
+
 from __future__ import annotations
 
 import json
@@ -76,7 +77,10 @@ def test_a_torn_last_line_is_ignored_and_the_next_entry_starts_on_its_own_line(s
 
     torn.write([edit(second, {"quality": 13})])
     again = Journal(path)
-    assert {p: e.changes for p, e in again.entries().items()} == {str(first): {"quality": 77}, str(second): {"quality": 13}}
+    assert {p: e.changes for p, e in again.entries().items()} == {
+        str(first): {"quality": 77},
+        str(second): {"quality": 13},
+    }
 
 
 def test_a_garbled_line_in_the_middle_is_named_and_the_rest_still_read(seed_copy, tmp_path):
@@ -112,7 +116,9 @@ def test_a_long_journal_is_rewritten_with_its_live_entries_only(seed_copy, tmp_p
         journal.write([edit(first, {"quality": quality})])
     assert len(path.read_bytes().splitlines()) < 10
     assert {p: e.changes for p, e in Journal(path).entries().items()} == {
-        str(first): {"quality": 19}, str(second): {"heat": 3}}
+        str(first): {"quality": 19},
+        str(second): {"heat": 3},
+    }
 
 
 def test_an_unchanged_file_gets_its_edits_back_as_they_were(seed_copy, tmp_path):
@@ -219,4 +225,5 @@ def test_entries_written_before_a_kill_are_there(seed_copy, tmp_path):
     os.waitpid(pid, 0)
     os.close(read_r)
     assert {p: e.changes for p, e in Journal(path).entries().items()} == {
-        str(p): {"quality": 30 + i} for i, p in enumerate(records)}
+        str(p): {"quality": 30 + i} for i, p in enumerate(records)
+    }

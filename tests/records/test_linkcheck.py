@@ -1,4 +1,5 @@
 """Link and image checks against a real HTTP server on 127.0.0.1; nothing reaches another host."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,9 +27,18 @@ def test_headers_give_the_real_size():
 
 
 def test_each_answer_is_told_apart(tmp_path, link_server):
-    links = {name: link_server.url(path) for name, path in {
-        "ok": "/ok", "moved": "/moved/2", "gone": "/gone", "broken": "/broken", "no_head": "/no-head",
-        "reset": "/reset", "loop": "/moved/9"}.items()}
+    links = {
+        name: link_server.url(path)
+        for name, path in {
+            "ok": "/ok",
+            "moved": "/moved/2",
+            "gone": "/gone",
+            "broken": "/broken",
+            "no_head": "/no-head",
+            "reset": "/reset",
+            "loop": "/moved/9",
+        }.items()
+    }
     results = checker(tmp_path).check((url, PAGE) for url in links.values())
     ok, moved, gone, broken, no_head, reset, loop = (results[links[name]] for name in links)
     assert (ok.status, ok.broken, ok.redirects) == (200, False, 0)
@@ -58,7 +68,11 @@ def test_failures_are_named_as_an_editor_reads_them():
 
 
 def test_a_second_check_within_the_cache_age_makes_no_request(tmp_path, link_server):
-    urls = [(link_server.url("/ok"), PAGE), (link_server.url("/gone"), PAGE), (link_server.url("/image/10x10.png"), IMAGE)]
+    urls = [
+        (link_server.url("/ok"), PAGE),
+        (link_server.url("/gone"), PAGE),
+        (link_server.url("/image/10x10.png"), IMAGE),
+    ]
     first = checker(tmp_path).check(urls)
     hits = sum(link_server.hits.values())
     again = checker(tmp_path)
@@ -96,19 +110,27 @@ def test_requests_to_one_host_are_limited(tmp_path, link_server, monkeypatch):
 
 def record_with_links(folder: Path, server) -> Path:
     text = SEED.read_text(encoding="utf-8")
-    text = text.replace("https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
-                        server.url("/moved/1"), 1)
-    text = text.replace("https://imageproxy.themaven.net/https%3A%2F%2Fimages.saymedia-content.com%2F.image%2F"
-                        "MTcxOTIxMjQ0MTY4Mzk4MTQ2%2Famazon1.jpg?w=1024&q=40&h=576&auto=format&fit=max",
-                        server.url("/image/512x288.png"), 1)
+    text = text.replace(
+        "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition",
+        server.url("/moved/1"),
+        1,
+    )
+    text = text.replace(
+        "https://imageproxy.themaven.net/https%3A%2F%2Fimages.saymedia-content.com%2F.image%2F"
+        "MTcxOTIxMjQ0MTY4Mzk4MTQ2%2Famazon1.jpg?w=1024&q=40&h=576&auto=format&fit=max",
+        server.url("/image/512x288.png"),
+        1,
+    )
     # Every other address of the seed points at the local server too: dead, fine, or an image.
     for old, new in (("https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/", server.url("/gone")),):
         text = text.replace(old, new)
     import re
 
-    text = re.sub(r'(url|webUrl|ampWebUrl|cdnAmpWebUrl): "https://[^"]+"',
-                  lambda match: f'{match.group(1)}: "{server.url("/image/1200x630.jpg" if match.group(1) == "url" else "/ok")}"',
-                  text)
+    text = re.sub(
+        r'(url|webUrl|ampWebUrl|cdnAmpWebUrl): "https://[^"]+"',
+        lambda match: f'{match.group(1)}: "{server.url("/image/1200x630.jpg" if match.group(1) == "url" else "/ok")}"',
+        text,
+    )
     path = folder / "links.txt"
     path.write_text(text, encoding="utf-8")
     return path
@@ -139,7 +161,9 @@ def test_without_online_no_request_is_made(tmp_path, link_server):
 def test_a_page_given_as_an_image_and_a_tiny_image_are_warned_about(tmp_path, link_server):
     from desktop.records.checks import Link, link_problems
 
-    results = checker(tmp_path).check([(link_server.url("/not-an-image"), IMAGE), (link_server.url("/image/40x30.gif"), IMAGE)])
+    results = checker(tmp_path).check(
+        [(link_server.url("/not-an-image"), IMAGE), (link_server.url("/image/40x30.gif"), IMAGE)]
+    )
     page = Link(link_server.url("/not-an-image"), IMAGE, "$.images[0].url", 20, 10, (40, 30))
     tiny = Link(link_server.url("/image/40x30.gif"), IMAGE, "$.images[1].url", 25, 10, (40, 30))
     [not_image] = link_problems(page, results[page.url])

@@ -1,5 +1,6 @@
 """Field-level three-way merge of one record: different keys merge, the same key changed two ways is
 a conflict with its three values, and each side's change stays the lines it was."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,7 +43,9 @@ def test_different_fields_merge_and_each_change_stays_its_own_line():
     assert result.theirs_changed == ["heat"] and result.mine_changed == ["quality"]
     merged = result.document
     assert merged.data == {**base.data, "quality": 77, "heat": 50}
-    assert changed_blocks(base.raw, merged.raw) == [("replace", [b"quality: 40\n", b"heat: -1\n"], [b"quality: 77\n", b"heat: 50\n"])]
+    assert changed_blocks(base.raw, merged.raw) == [
+        ("replace", [b"quality: 40\n", b"heat: -1\n"], [b"quality: 77\n", b"heat: 50\n"])
+    ]
     # Saved over theirs: the stamp says which version on disk it was merged onto.
     assert merged.stamp == theirs.stamp and merged.path == theirs.path
 
@@ -78,7 +81,10 @@ def test_a_conflict_resolved_per_field_takes_that_side(choice, quality):
     result = merge_documents(base, theirs, mine, resolutions={"quality": choice})
     assert result.clean
     assert (result.document.data["quality"], result.document.data["heat"], result.document.data["published"]) == (
-        quality, 5, True)
+        quality,
+        5,
+        True,
+    )
 
 
 def test_topics_added_on_both_sides_merge_as_a_set():
@@ -93,7 +99,9 @@ def test_topics_added_on_both_sides_merge_as_a_set():
 def test_topics_reordered_on_one_side_and_added_on_the_other_is_a_conflict():
     base = seed()
     topics = base.data["topics"]
-    result = merge_documents(base, apply_edits(base, {"topics": topics + ["X"]}), apply_edits(base, {"topics": topics[::-1]}))
+    result = merge_documents(
+        base, apply_edits(base, {"topics": topics + ["X"]}), apply_edits(base, {"topics": topics[::-1]})
+    )
     assert [c.key for c in result.conflicts] == ["topics"]
 
 

@@ -1,5 +1,6 @@
 """`newsdesk publish`: one commit of exactly the records with saved approvals and field edits, a message
 a person reads, an Approved-by trailer per approval; failures say why and change nothing."""
+
 from __future__ import annotations
 
 import stat
@@ -85,8 +86,13 @@ def test_edits_and_approvals_are_counted_apart(record_remote):
     result = publish(ana / "records")
     lines = result.message.splitlines()
     assert lines[0] == "Approve 2 records, edit 1"
-    assert f"Approved, edited quality {quality(first)} -> 99: {read_document(first).data['title']} ({first.name})" in lines
-    assert f"Edited quality {quality(third)} -> 12, heat -1 -> 3: {read_document(third).data['title']} ({third.name})" in lines
+    assert (
+        f"Approved, edited quality {quality(first)} -> 99: {read_document(first).data['title']} ({first.name})" in lines
+    )
+    assert (
+        f"Edited quality {quality(third)} -> 12, heat -1 -> 3: {read_document(third).data['title']} ({third.name})"
+        in lines
+    )
     assert lines.count("Approved-by: Ana <ana@example.com>") == 2
 
 

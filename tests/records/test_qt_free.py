@@ -1,4 +1,5 @@
 """The records core must run where Qt is absent: worker processes, the command line, CI without a display."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,13 @@ print(json.dumps({"imported": imported, "qt": qt}))
 
 
 def test_no_records_module_imports_qt():
-    result = subprocess.run([sys.executable, "-c", PROBE, str(REPO / "seeds" / "000_fbf05e2be9931d54.txt")],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(REPO / "seeds" / "000_fbf05e2be9931d54.txt")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,4 +1,5 @@
 """Reading records exactly: fences, encodings, line endings, node spans, and every way a file can be bad."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,16 @@ from desktop.records.reading import parse_document, read_document, scalar_text
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_fbf05e2be9931d54.txt"
-WHOLE_FILE_CODES = {model.ENCODING, model.NO_FRONT_MATTER, model.UNCLOSED, model.SYNTAX, model.DUPLICATE_KEY,
-                    model.NOT_A_MAPPING, model.UNSUPPORTED, model.IO}
+WHOLE_FILE_CODES = {
+    model.ENCODING,
+    model.NO_FRONT_MATTER,
+    model.UNCLOSED,
+    model.SYNTAX,
+    model.DUPLICATE_KEY,
+    model.NOT_A_MAPPING,
+    model.UNSUPPORTED,
+    model.IO,
+}
 
 VALID = 'title: "A title"\nwebUrl: "https://example.com/a"\n'
 
@@ -68,8 +77,9 @@ def test_seed_stamp_describes_the_file_as_read(seed_file):
     raw = seed_file.read_bytes()
 
     assert document.raw == raw
-    assert document.stamp == model.FileStamp(size=len(raw), mtime_ns=os.stat(seed_file).st_mtime_ns,
-                                             sha256=hashlib.sha256(raw).hexdigest())
+    assert document.stamp == model.FileStamp(
+        size=len(raw), mtime_ns=os.stat(seed_file).st_mtime_ns, sha256=hashlib.sha256(raw).hexdigest()
+    )
 
 
 def test_node_spans_are_character_offsets_even_after_non_ascii_text(seed_file):
@@ -79,8 +89,17 @@ def test_node_spans_are_character_offsets_even_after_non_ascii_text(seed_file):
     # The related titles contain curly apostrophes (3 bytes each in UTF-8) before later values.
     assert span(document, ["related", 0, "title"]) == '"Amazon’s facial recognition moratorium has major loopholes"'
     assert span(document, ["related", 0, "quality"]) == "91"
-    assert span(document, ["secured"]).startswith('"63+6DTvFBTMORaL81YHk') and span(document, ["secured"]).endswith('=="')
-    for keys in (["quality"], ["heat"], ["published"], ["publishedDateTime"], ["topics", 3], ["related", 25, "quality"]):
+    assert span(document, ["secured"]).startswith('"63+6DTvFBTMORaL81YHk') and span(document, ["secured"]).endswith(
+        '=="'
+    )
+    for keys in (
+        ["quality"],
+        ["heat"],
+        ["published"],
+        ["publishedDateTime"],
+        ["topics", 3],
+        ["related", 25, "quality"],
+    ):
         node = node_at(document.root, keys)
         file_line = lines[node.start_mark.line + document.front_line - 1]
         assert file_line[node.start_mark.column :].startswith(span(document, keys))
@@ -140,8 +159,14 @@ def test_utf8_bom_is_detected_and_kept_out_of_the_text(tmp_path):
 
 
 def test_comments_are_not_part_of_values(tmp_path):
-    document = read_document(write(tmp_path, "---\n# a whole-line comment\n" + VALID
-                                   + "quality: 40  # after a value\ntopics:\n  # inside a list\n  - AI # tagged\n---\n"))
+    document = read_document(
+        write(
+            tmp_path,
+            "---\n# a whole-line comment\n"
+            + VALID
+            + "quality: 40  # after a value\ntopics:\n  # inside a list\n  - AI # tagged\n---\n",
+        )
+    )
 
     assert document.problems == []
     assert document.data["quality"] == 40 and document.data["topics"] == ["AI"]
@@ -150,8 +175,13 @@ def test_comments_are_not_part_of_values(tmp_path):
 
 
 def test_flow_lists_empty_lists_and_quoting_styles(tmp_path):
-    document = read_document(write(tmp_path, "---\n" + VALID + "topics: [AI, 'Computer Vision', \"NLP\"]\n"
-                                   "images: []\nexcerpt: 'It''s single-quoted'\ncategory: plain words\n---\n"))
+    document = read_document(
+        write(
+            tmp_path,
+            "---\n" + VALID + "topics: [AI, 'Computer Vision', \"NLP\"]\n"
+            "images: []\nexcerpt: 'It''s single-quoted'\ncategory: plain words\n---\n",
+        )
+    )
 
     assert document.problems == []
     assert document.data["topics"] == ["AI", "Computer Vision", "NLP"]
@@ -162,8 +192,12 @@ def test_flow_lists_empty_lists_and_quoting_styles(tmp_path):
 
 
 def test_block_scalars(tmp_path):
-    document = read_document(write(tmp_path, "---\n" + VALID + "excerpt: |\n  line one\n  line two\n"
-                                   "secured: >-\n  folded\n  text\nquality: 3\n---\n"))
+    document = read_document(
+        write(
+            tmp_path,
+            "---\n" + VALID + "excerpt: |\n  line one\n  line two\nsecured: >-\n  folded\n  text\nquality: 3\n---\n",
+        )
+    )
 
     assert document.problems == []
     assert document.data["excerpt"] == "line one\nline two\n"
@@ -172,8 +206,10 @@ def test_block_scalars(tmp_path):
 
 
 def test_anchors_aliases_and_merge_keys_are_not_duplicates_and_keep_the_tree(tmp_path):
-    text = ("---\n" + VALID + "base: &provider\n  name: TechCrunch\n  domain: techcrunch.com\n"
-            "provider: *provider\nother:\n  <<: *provider\n  name: Other\n---\n")
+    text = (
+        "---\n" + VALID + "base: &provider\n  name: TechCrunch\n  domain: techcrunch.com\n"
+        "provider: *provider\nother:\n  <<: *provider\n  name: Other\n---\n"
+    )
     document = read_document(write(tmp_path, text))
 
     assert document.problems == []
@@ -186,8 +222,11 @@ def test_anchors_aliases_and_merge_keys_are_not_duplicates_and_keep_the_tree(tmp
 
 
 def test_four_space_indentation(tmp_path):
-    document = read_document(write(tmp_path, "---\n" + VALID + "provider:\n    name: X\n    domain: x.com\n"
-                                   "topics:\n    - AI\n    - ML\n---\n"))
+    document = read_document(
+        write(
+            tmp_path, "---\n" + VALID + "provider:\n    name: X\n    domain: x.com\ntopics:\n    - AI\n    - ML\n---\n"
+        )
+    )
 
     assert document.problems == []
     assert document.data["provider"] == {"name": "X", "domain": "x.com"}
@@ -229,8 +268,13 @@ def test_no_final_newline(tmp_path):
 
 
 def test_non_ascii_text(tmp_path):
-    document = read_document(write(tmp_path, "---\ntitle: \"Grüße aus Köln – 中文 😀\"\nwebUrl: https://example.com/ü\n"
-                                   "provider:\n  name: Ärzte Zeitung\n  domain: aerztezeitung.de\n---\nKörper\n"))
+    document = read_document(
+        write(
+            tmp_path,
+            '---\ntitle: "Grüße aus Köln – 中文 😀"\nwebUrl: https://example.com/ü\n'
+            "provider:\n  name: Ärzte Zeitung\n  domain: aerztezeitung.de\n---\nKörper\n",
+        )
+    )
 
     assert document.problems == []
     assert document.data["title"] == "Grüße aus Köln – 中文 😀"
@@ -250,8 +294,9 @@ def test_empty_front_matter_is_an_empty_record(tmp_path):
 
 
 def test_timestamps_and_other_keys_are_kept(tmp_path):
-    document = read_document(write(tmp_path, "---\n" + VALID + "publishedDateTime: 2020-06-11T16:07:00Z\n"
-                                   "custom:\n  nested: [1, 2]\n---\n"))
+    document = read_document(
+        write(tmp_path, "---\n" + VALID + "publishedDateTime: 2020-06-11T16:07:00Z\ncustom:\n  nested: [1, 2]\n---\n")
+    )
 
     assert document.problems == []
     assert document.data["custom"] == {"nested": [1, 2]}
@@ -282,8 +327,13 @@ def test_duplicate_top_level_key_is_reported_at_its_second_occurrence(tmp_path):
 
 
 def test_duplicate_key_inside_a_nested_mapping_and_a_list_item(tmp_path):
-    document = read_document(write(tmp_path, "---\n" + VALID + "provider:\n  name: A\n  domain: a.com\n  name: B\n"
-                                   "related:\n  - webUrl: https://a.com/\n    webUrl: https://b.com/\n---\n"))
+    document = read_document(
+        write(
+            tmp_path,
+            "---\n" + VALID + "provider:\n  name: A\n  domain: a.com\n  name: B\n"
+            "related:\n  - webUrl: https://a.com/\n    webUrl: https://b.com/\n---\n",
+        )
+    )
 
     problems = [problem for problem in document.problems if problem.code == model.DUPLICATE_KEY]
     assert [(p.path, p.line, p.column) for p in problems] == [("$.provider.name", 7, 3), ("$.related[0].webUrl", 10, 5)]
@@ -334,8 +384,9 @@ def test_utf16_file_is_named_as_such(tmp_path):
 
 
 def test_toml_front_matter_is_read_and_validated_but_not_editable(tmp_path):
-    document = read_document(write(tmp_path, '+++\ntitle = "TOML title"\nwebUrl = "https://example.com/"\n'
-                                   "quality = 140\n+++\nBody\n"))
+    document = read_document(
+        write(tmp_path, '+++\ntitle = "TOML title"\nwebUrl = "https://example.com/"\nquality = 140\n+++\nBody\n')
+    )
 
     assert document.format == "toml"
     assert document.data["title"] == "TOML title"
@@ -380,7 +431,9 @@ def test_ruby_tag_is_never_constructed(tmp_path):
 
 def test_python_tags_do_not_run_code(tmp_path):
     marker = tmp_path / "pwned"
-    document = read_document(write(tmp_path, f"---\n{VALID}x: !!python/object/apply:os.system ['touch {marker}']\n---\n"))
+    document = read_document(
+        write(tmp_path, f"---\n{VALID}x: !!python/object/apply:os.system ['touch {marker}']\n---\n")
+    )
 
     assert_blocked(document, model.SYNTAX)
     assert not marker.exists()
@@ -395,11 +448,15 @@ def test_front_matter_that_is_not_a_mapping(tmp_path, front, kind):
     assert document.root is None
 
 
-@pytest.mark.parametrize("front, line, column, words", [
-    (VALID + "quality: 40\n  heat: 3\n", 5, 7, "YAML syntax error"),
-    ("title: {{ .Name | title }}\n", 2, 9, "template"),
-    (VALID + "\tquality: 3\n", 4, 1, "tabs"),
-], ids=["file-line-and-column", "template-braces-get-a-hint", "tab-indentation-gets-a-hint"])
+@pytest.mark.parametrize(
+    "front, line, column, words",
+    [
+        (VALID + "quality: 40\n  heat: 3\n", 5, 7, "YAML syntax error"),
+        ("title: {{ .Name | title }}\n", 2, 9, "template"),
+        (VALID + "\tquality: 3\n", 4, 1, "tabs"),
+    ],
+    ids=["file-line-and-column", "template-braces-get-a-hint", "tab-indentation-gets-a-hint"],
+)
 def test_yaml_syntax_error_is_located_and_explained(tmp_path, front, line, column, words):
     document = read_document(write(tmp_path, "---\n" + front + "---\n"))
 
@@ -409,8 +466,9 @@ def test_yaml_syntax_error_is_located_and_explained(tmp_path, front, line, colum
     assert words in problem.message
 
 
-@pytest.mark.parametrize("raw, column", [(b"---\ntitle: a\x00b\n---\n", 9),
-                                         ("---\ntitle: ééé\x07\n---\n".encode(), 11)])
+@pytest.mark.parametrize(
+    "raw, column", [(b"---\ntitle: a\x00b\n---\n", 9), ("---\ntitle: ééé\x07\n---\n".encode(), 11)]
+)
 def test_a_forbidden_control_character_is_located_in_characters(tmp_path, raw, column):
     document = read_document(write(tmp_path, raw))
 
@@ -443,11 +501,15 @@ def drop_closing_quote(line: str) -> str:
     return line[:-1]
 
 
-@pytest.mark.parametrize("raw, line, column, gave_up", [
-    (seed_with(4, drop_closing_quote), 4, 10, 6),  # excerpt: "... children.
-    (seed_with(30, drop_closing_quote), 30, 12, 31),  # related[0].title
-    (b'---\ntitle: "never closed\nwebUrl: x\n---\n', 2, 8, 4),  # runs on into the closing fence
-], ids=["excerpt-of-the-seed", "title-of-a-related-entry", "open-until-the-closing-fence"])
+@pytest.mark.parametrize(
+    "raw, line, column, gave_up",
+    [
+        (seed_with(4, drop_closing_quote), 4, 10, 6),  # excerpt: "... children.
+        (seed_with(30, drop_closing_quote), 30, 12, 31),  # related[0].title
+        (b'---\ntitle: "never closed\nwebUrl: x\n---\n', 2, 8, 4),  # runs on into the closing fence
+    ],
+    ids=["excerpt-of-the-seed", "title-of-a-related-entry", "open-until-the-closing-fence"],
+)
 def test_missing_closing_quote_is_reported_where_the_string_began(tmp_path, raw, line, column, gave_up):
     document = read_document(write(tmp_path, raw, "seed.txt"))
 
@@ -467,10 +529,13 @@ def test_runaway_single_quoted_string_many_lines_before_the_parser_gives_up(tmp_
     assert gave_up - problem.line > 10
 
 
-@pytest.mark.parametrize("front", [
-    'excerpt: "two\n  lines"\nquality: [1, 2\n',
-    'excerpt: "two\n  lines" and more\n',
-])
+@pytest.mark.parametrize(
+    "front",
+    [
+        'excerpt: "two\n  lines"\nquality: [1, 2\n',
+        'excerpt: "two\n  lines" and more\n',
+    ],
+)
 def test_an_ordinary_error_is_not_blamed_on_a_multi_line_string(tmp_path, front):
     document = read_document(write(tmp_path, "---\n" + VALID + front + "---\n"))
 

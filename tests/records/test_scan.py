@@ -1,4 +1,5 @@
 """Finding record files and summarising them for the table, in this process and in worker processes."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -12,8 +13,20 @@ from desktop.records.scan import iter_record_files, summarize_document, summariz
 
 
 def make_tree(root: Path) -> None:
-    for relative in ("b.md", "a.txt", "notes.markdown", "Upper.MD", "image.png", "data.json", ".hidden.md",
-                     "sub/z.md", "sub/deeper/y.txt", "sub/.git/x.md", ".cache/w.md", "a-sub/v.md"):
+    for relative in (
+        "b.md",
+        "a.txt",
+        "notes.markdown",
+        "Upper.MD",
+        "image.png",
+        "data.json",
+        ".hidden.md",
+        "sub/z.md",
+        "sub/deeper/y.txt",
+        "sub/.git/x.md",
+        ".cache/w.md",
+        "a-sub/v.md",
+    ):
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("---\ntitle: x\n---\n", encoding="utf-8")
@@ -57,9 +70,12 @@ def test_summary_of_the_seed(seed_file):
 
 
 def test_summary_tolerates_values_of_the_wrong_type():
-    document = parse_document(b"---\ntitle: [not, text]\nwebUrl: https://a.b/\nquality: true\nheat: '5'\n"
-                              b"published: 'yes'\nprovider: Someone\ntopics: [AI, 3, {x: y}]\n"
-                              b"publishedDateTime: \"2021-01-02T03:04:05Z\"\n---\n", "wrong.md")
+    document = parse_document(
+        b"---\ntitle: [not, text]\nwebUrl: https://a.b/\nquality: true\nheat: '5'\n"
+        b"published: 'yes'\nprovider: Someone\ntopics: [AI, 3, {x: y}]\n"
+        b'publishedDateTime: "2021-01-02T03:04:05Z"\n---\n',
+        "wrong.md",
+    )
     summary = summarize_document(document)
 
     assert summary.title == "" and summary.provider == "" and summary.domain == ""
@@ -84,8 +100,12 @@ def test_summarize_paths_never_raises(tmp_path, seed_file):
     broken.write_bytes(b"\xff\xfe\x00garbage")
     summaries = summarize_paths([str(seed_file), str(tmp_path / "missing.md"), str(broken), str(tmp_path)])
 
-    assert [summary.path for summary in summaries] == [str(seed_file), str(tmp_path / "missing.md"), str(broken),
-                                                       str(tmp_path)]
+    assert [summary.path for summary in summaries] == [
+        str(seed_file),
+        str(tmp_path / "missing.md"),
+        str(broken),
+        str(tmp_path),
+    ]
     assert summaries[0].problems == ()
     for summary in summaries[1:]:
         assert summary.problems and summary.problems[0].message and not summary.editable

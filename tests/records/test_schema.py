@@ -1,4 +1,5 @@
 """The record schema: each rule with a passing and a failing value, sentences, JSON paths and file positions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,9 +79,15 @@ FAILING = [
     ('title: "A title"', 'title: "   "', "$.title", 2, 8, "title must be a title that is not blank"),
     ('title: "A title"', "title: 12", "$.title", 2, 8, "title must be a title that is not blank (found 12)"),
     ('title: "A title"\n', "", "$.title", 2, 1, "title is missing"),
-    ('webUrl: "https://example.com/story"', 'webUrl: "ftp://example.com/x"', "$.webUrl", 3, 9,
-     'webUrl must be a web address starting with http:// or https://, at most 8,192 characters, without spaces, '
-     'invisible control characters or a user:password@ (found "ftp://example.com/x")'),
+    (
+        'webUrl: "https://example.com/story"',
+        'webUrl: "ftp://example.com/x"',
+        "$.webUrl",
+        3,
+        9,
+        "webUrl must be a web address starting with http:// or https://, at most 8,192 characters, without spaces, "
+        'invisible control characters or a user:password@ (found "ftp://example.com/x")',
+    ),
     ('webUrl: "https://example.com/story"', "webUrl: example.com", "$.webUrl", 3, 9, "webUrl must be a web address"),
     ('webUrl: "https://example.com/story"\n', "", "$.webUrl", 2, 1, "webUrl is missing"),
     ("quality: 40", "quality: 140", "$.quality", 5, 10, "quality must be a whole number from 0 to 100 (found 140)"),
@@ -89,7 +96,14 @@ FAILING = [
     ("quality: 40", "quality: 40.5", "$.quality", 5, 10, "(found 40.5)"),
     ("quality: 40", 'quality: "40"', "$.quality", 5, 10, '(found "40")'),
     ("quality: 40", "quality:", "$.quality", 5, 9, "(found nothing)"),
-    ("heat: -1", "heat: -2", "$.heat", 6, 7, "heat must be a whole number from 0 to 100, or -1 for not rated (found -2)"),
+    (
+        "heat: -1",
+        "heat: -2",
+        "$.heat",
+        6,
+        7,
+        "heat must be a whole number from 0 to 100, or -1 for not rated (found -2)",
+    ),
     ("heat: -1", "heat: 101", "$.heat", 6, 7, "(found 101)"),
     ("heat: -1", "heat: false", "$.heat", 6, 7, "(found false)"),
     ("published: false", "published: 1", "$.published", 7, 12, "published must be true or false (found 1)"),
@@ -97,23 +111,66 @@ FAILING = [
     ("  - Robotics", "  - AI", "$.topics[1]", 13, 5, 'topics lists "AI" more than once'),
     ("  - Robotics", '  - ""', "$.topics[1]", 13, 5, "topics[1] must be a topic name that is not blank"),
     ("  - Robotics", "  - 7", "$.topics[1]", 13, 5, "(found 7)"),
-    ("topics:\n  - AI\n  - Robotics", "topics: AI", "$.topics", 11, 9, "topics must be a list of topic names (found \"AI\")"),
-    ("publishedDateTime: 2020-06-11T16:07:00Z", "publishedDateTime: 2020-06-11", "$.publishedDateTime", 4, 20,
-     "publishedDateTime must be a date and time such as 2020-06-11T16:07:00Z"),
-    ("publishedDateTime: 2020-06-11T16:07:00Z", "publishedDateTime: yesterday", "$.publishedDateTime", 4, 20,
-     '(found "yesterday")'),
-    ("publishedDateTime: 2020-06-11T16:07:00Z", 'publishedDateTime: "2020-13-45T16:07:00Z"', "$.publishedDateTime",
-     4, 20, "publishedDateTime must be a date and time"),
+    (
+        "topics:\n  - AI\n  - Robotics",
+        "topics: AI",
+        "$.topics",
+        11,
+        9,
+        'topics must be a list of topic names (found "AI")',
+    ),
+    (
+        "publishedDateTime: 2020-06-11T16:07:00Z",
+        "publishedDateTime: 2020-06-11",
+        "$.publishedDateTime",
+        4,
+        20,
+        "publishedDateTime must be a date and time such as 2020-06-11T16:07:00Z",
+    ),
+    (
+        "publishedDateTime: 2020-06-11T16:07:00Z",
+        "publishedDateTime: yesterday",
+        "$.publishedDateTime",
+        4,
+        20,
+        '(found "yesterday")',
+    ),
+    (
+        "publishedDateTime: 2020-06-11T16:07:00Z",
+        'publishedDateTime: "2020-13-45T16:07:00Z"',
+        "$.publishedDateTime",
+        4,
+        20,
+        "publishedDateTime must be a date and time",
+    ),
     ("  domain: example.com\n", "", "$.provider.domain", 8, 1, "provider.domain is missing"),
     ("  name: Example", "  name: 5", "$.provider.name", 9, 9, "provider.name must be a provider name"),
     ("  domain: example.com", "  domain: not a domain", "$.provider.domain", 10, 11, "a domain name"),
-    ("provider:\n  name: Example\n  domain: example.com", "provider: Example", "$.provider", 8, 11,
-     "provider must be a name and a domain"),
-    ('  - url: "https://example.com/a.jpg"', '  - url: "/relative.jpg"', "$.images[0].url", 15, 10,
-     "images[0].url must be a web address starting with http:// or https://"),
+    (
+        "provider:\n  name: Example\n  domain: example.com",
+        "provider: Example",
+        "$.provider",
+        8,
+        11,
+        "provider must be a name and a domain",
+    ),
+    (
+        '  - url: "https://example.com/a.jpg"',
+        '  - url: "/relative.jpg"',
+        "$.images[0].url",
+        15,
+        10,
+        "images[0].url must be a web address starting with http:// or https://",
+    ),
     ("    width: 1024", "    width: wide", "$.images[0].width", 16, 12, "images[0].width must be a whole number"),
-    ('    webUrl: "https://other.example/story"', '    webUrl: "mailto:x@y.z"', "$.related[0].webUrl", 19, 13,
-     "related[0].webUrl must be a web address"),
+    (
+        '    webUrl: "https://other.example/story"',
+        '    webUrl: "mailto:x@y.z"',
+        "$.related[0].webUrl",
+        19,
+        13,
+        "related[0].webUrl must be a web address",
+    ),
 ]
 
 
@@ -152,12 +209,20 @@ def test_valid_values_pass(tmp_path, old, new):
 
 def test_several_problems_come_in_file_order(tmp_path):
     path = tmp_path / "record.md"
-    path.write_text(RECORD.replace("heat: -1", "heat: 500").replace("quality: 40", "quality: yes")
-                    .replace('title: "A title"', 'title: ""'), encoding="utf-8")
+    path.write_text(
+        RECORD.replace("heat: -1", "heat: 500")
+        .replace("quality: 40", "quality: yes")
+        .replace('title: "A title"', 'title: ""'),
+        encoding="utf-8",
+    )
     problems = read_document(path).problems
 
     assert [problem.path for problem in problems] == ["$.title", "$.quality", "$.heat"]
-    assert [problem.location("record.md") for problem in problems] == ["record.md:2:8", "record.md:5:10", "record.md:6:7"]
+    assert [problem.location("record.md") for problem in problems] == [
+        "record.md:2:8",
+        "record.md:5:10",
+        "record.md:6:7",
+    ]
 
 
 def test_validate_data_without_a_tree_has_no_positions():
@@ -178,7 +243,9 @@ def test_validate_data_with_a_line_offset(tmp_path):
 
 def test_value_problems_checks_one_value_with_the_same_rules():
     assert value_problems("quality", 77) == []
-    assert [p.message for p in value_problems("quality", 140)] == ["quality must be a whole number from 0 to 100 (found 140)"]
+    assert [p.message for p in value_problems("quality", 140)] == [
+        "quality must be a whole number from 0 to 100 (found 140)"
+    ]
     assert value_problems("quality", True)[0].path == "$.quality"
     assert value_problems("heat", -1) == []
     assert value_problems("heat", -5)[0].message.endswith("(found -5)")
@@ -207,12 +274,16 @@ def test_json_ready_keeps_the_written_timestamp_text_when_it_has_the_node(seed_f
     ready = json_ready(document.data, document.root)
     assert ready["publishedDateTime"] == "2020-06-11T16:07:00Z"
     assert ready["related"][3]["publishedDateTime"] == document.data["related"][3]["publishedDateTime"].strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
     json.dumps(ready)
     assert json_ready(document.data)["publishedDateTime"] == "2020-06-11T16:07:00+00:00"
     # Binary data stays bytes (no text rule may take it for text); a set is the mapping YAML calls it.
     assert json_ready({1: dt.date(2020, 1, 2), None: b"\x00", "s": {"b", 2}}) == {
-        "1": "2020-01-02", "null": b"\x00", "s": {"2": None, "b": None}}
+        "1": "2020-01-02",
+        "null": b"\x00",
+        "s": {"2": None, "b": None},
+    }
 
 
 # --------------------------------------------------------------------------- checking only what an edit changed
@@ -229,14 +300,14 @@ def check_from(before: model.Document, after: model.Document) -> list[model.Prob
 
 
 # Problems in values a case does not touch: carried over, and moved where a case adds or removes lines.
-ELSEWHERE = [("    width: 1024", "    width: wide"),
-             ('    title: "Other"', '    title: "Other"\n    quality: 500')]
+ELSEWHERE = [("    width: 1024", "    width: wide"), ('    title: "Other"', '    title: "Other"\n    quality: 500')]
 
 
 @pytest.mark.parametrize("old, new, path, line, column, words", FAILING, ids=[case[1] or case[0] for case in FAILING])
 @pytest.mark.parametrize("elsewhere", [False, True], ids=["alone", "with-other-problems"])
-def test_checking_only_the_changed_values_finds_what_a_full_check_finds(tmp_path, old, new, path, line, column, words,
-                                                                        elsewhere):
+def test_checking_only_the_changed_values_finds_what_a_full_check_finds(
+    tmp_path, old, new, path, line, column, words, elsewhere
+):
     base = RECORD
     if elsewhere:
         for other_old, other_new in ELSEWHERE:

@@ -1,4 +1,5 @@
 """EditSession: pending edits per record, the diff Save will write, saving, reverting, undo values."""
+
 from __future__ import annotations
 
 import difflib

@@ -1,4 +1,5 @@
 """Saving: atomic, permission-keeping, and never over a file someone else changed; failures leave the original."""
+
 from __future__ import annotations
 
 import errno

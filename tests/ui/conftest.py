@@ -1,4 +1,5 @@
 """Fixtures for the window tests: a fresh settings file per test, and a desk opened on a folder."""
+
 from __future__ import annotations
 
 import gc

@@ -1,4 +1,5 @@
 """Keystrokes an editor makes in the form, shared by the window tests."""
+
 from __future__ import annotations
 
 from pathlib import Path

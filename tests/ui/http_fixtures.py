@@ -4,6 +4,7 @@ Import the fixture into a test module or conftest (`from http_fixtures import im
 tests then ask for `image_server`. Every handler that waits is bounded, and notices when the client hangs up, so a
 test can assert that a request was aborted.
 """
+
 from __future__ import annotations
 
 import select
@@ -42,7 +43,9 @@ def png_header_claiming(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 class _Server(ThreadingHTTPServer):
@@ -167,7 +170,9 @@ class ImageServer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="image-server")
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="image-server"
+        )
         self._thread.start()
 
     def url(self, path: str) -> str:

@@ -1,5 +1,6 @@
 """Answering the window's modal dialogs from a test: each runs its own event loop, so the answer
 is given from a timer once the dialog is up."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

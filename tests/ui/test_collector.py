@@ -1,4 +1,5 @@
 """Garbage cycles holding Qt objects are freed on the UI thread, never on a worker that happened to allocate."""
+
 from __future__ import annotations
 
 import gc

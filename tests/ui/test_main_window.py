@@ -1,4 +1,5 @@
 """The review desk driven as an editor drives it: real window, real files in temporary folders."""
+
 from __future__ import annotations
 
 import gc
@@ -250,10 +251,18 @@ def test_queues_switch_and_count(desk, qtbot, seed_copy):
     summaries = seed_summaries(seed_copy)
     approved = sum(s.published for s in summaries)
     assert approved > 0
-    counts = {window.queueList.item(i).text(): window.queueList.item(i).data(Qt.ItemDataRole.UserRole + 2)
-              for i in range(window.queueList.count())}
-    assert counts == {"All records": 27, "To review": 27 - approved, "Approved": approved,
-                      "Declined": 0, "Flagged": 0, "Needs attention": 0}
+    counts = {
+        window.queueList.item(i).text(): window.queueList.item(i).data(Qt.ItemDataRole.UserRole + 2)
+        for i in range(window.queueList.count())
+    }
+    assert counts == {
+        "All records": 27,
+        "To review": 27 - approved,
+        "Approved": approved,
+        "Declined": 0,
+        "Flagged": 0,
+        "Needs attention": 0,
+    }
 
     qtbot.keyClick(window.recordTable, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_queue() is Queue.APPROVED
@@ -283,8 +292,10 @@ def test_a_malformed_file_is_listed_in_needs_attention_with_its_problem(open_des
     window.set_queue(Queue.NEEDS_ATTENTION)
     assert window.proxy.rowCount() == 2
     assert window.queueList.item(5).data(Qt.ItemDataRole.UserRole + 2) == 2
-    paths = {Path(window.model.summary_at(window.proxy.mapToSource(window.proxy.index(r, 0)).row()).path).name
-             for r in range(2)}
+    paths = {
+        Path(window.model.summary_at(window.proxy.mapToSource(window.proxy.index(r, 0)).row()).path).name
+        for r in range(2)
+    }
     assert paths == {"zz_broken.md", "zz_latin1.txt"}
     window.select_path(str(broken))
     qtbot.waitUntil(lambda: window.current_document() is not None and window.current_path() == str(broken))
@@ -292,7 +303,9 @@ def test_a_malformed_file_is_listed_in_needs_attention_with_its_problem(open_des
     assert problems and problems[0].startswith("line ")
     assert window.reviewPane.editBlockerLabel.isVisibleTo(window.reviewPane)
     assert "title: [unclosed" in window.reviewPane.sourceView.toPlainText()
-    state_tip = window.proxy.index(window.recordTable.currentIndex().row(), Column.STATE).data(Qt.ItemDataRole.ToolTipRole)
+    state_tip = window.proxy.index(window.recordTable.currentIndex().row(), Column.STATE).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
     assert "Has problems" in state_tip
 
 
@@ -310,9 +323,14 @@ def test_markup_in_a_record_is_shown_literally(open_desk, tmp_path, qtbot):
     folder.mkdir()
     title = "Breaking <b>bold</b> news <img src=x onerror=alert(1)>"
     excerpt = "An <i>excerpt</i> with <a href='javascript:alert(1)'>a link</a> and <img src=x>"
-    write_record(folder, "tricky.md", title=f'"{title}"', excerpt=f'"{excerpt}"',
-                 webUrl='"https://example.com/a"',
-                 related='\n  - title: "<b>rel</b>"\n    webUrl: "https://example.com/r"')
+    write_record(
+        folder,
+        "tricky.md",
+        title=f'"{title}"',
+        excerpt=f'"{excerpt}"',
+        webUrl='"https://example.com/a"',
+        related='\n  - title: "<b>rel</b>"\n    webUrl: "https://example.com/r"',
+    )
     window = open_desk(folder)
     pane = window.reviewPane
     assert pane.titleLabel.text() == title
@@ -342,9 +360,14 @@ def test_only_http_links_are_ever_opened(opened_urls):
 def test_a_dangerous_web_url_is_refused_and_the_status_bar_says_why(open_desk, tmp_path, opened_urls, qtbot):
     folder = tmp_path / "bad-links"
     folder.mkdir()
-    write_record(folder, "a.md", title='"Bad link"', webUrl='"javascript:alert(1)"',
-                 related='\n  - title: "file one"\n    webUrl: "file:///etc/passwd"'
-                         '\n  - title: "good one"\n    webUrl: "https://example.com/good"')
+    write_record(
+        folder,
+        "a.md",
+        title='"Bad link"',
+        webUrl='"javascript:alert(1)"',
+        related='\n  - title: "file one"\n    webUrl: "file:///etc/passwd"'
+        '\n  - title: "good one"\n    webUrl: "https://example.com/good"',
+    )
     window = open_desk(folder)
     qtbot.mouseClick(window.reviewPane.linkButton, Qt.MouseButton.LeftButton)
     assert opened_urls == []
@@ -364,7 +387,9 @@ def test_a_dangerous_web_url_is_refused_and_the_status_bar_says_why(open_desk, t
 def test_seed_link_opens_in_the_browser(desk, opened_urls, qtbot):
     window = desk
     qtbot.mouseClick(window.reviewPane.linkButton, Qt.MouseButton.LeftButton)
-    assert opened_urls == ["https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"]
+    assert opened_urls == [
+        "https://www.thestreet.com/streetlightning/news/jim-cramer-amazon-facial-recognition-rekognition"
+    ]
     related = window.reviewPane.relatedList
     rect = related.visualItemRect(related.topLevelItem(2))
     qtbot.mouseClick(related.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double click starts
@@ -394,11 +419,18 @@ def test_a_dropped_folder_is_opened(desk, qtbot, tmp_path):
     shutil.copy(SEED_RECORD, other / "one.txt")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(other))])
-    drop = QDropEvent(window.rect().center().toPointF(), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        window.rect().center().toPointF(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dropEvent(drop)
-    qtbot.waitUntil(lambda: window.folder == other.absolute() and not window.loading and window.model.rowCount() == 1,
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: window.folder == other.absolute() and not window.loading and window.model.rowCount() == 1,
+        timeout=30_000,
+    )
     recent = [a.text() for a in window.recentMenu.actions()]
     assert str(other.absolute()) == recent[0]
 
@@ -637,8 +669,11 @@ def test_the_selected_record_stays_in_view_after_a_sort(desk, qtbot):
 
     header = table.horizontalHeader()
     for column in (Column.QUALITY, Column.TITLE):
-        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                         pos=header.viewport().rect().topLeft() + QPoint(header.sectionViewportPosition(column) + 5, 5))
+        qtbot.mouseClick(
+            header.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=header.viewport().rect().topLeft() + QPoint(header.sectionViewportPosition(column) + 5, 5),
+        )
         qtbot.wait(50)
         assert desk.current_path() == chosen, "sorting keeps the same record selected"
         shown = table.viewport().rect().intersects(table.visualRect(table.currentIndex()))
@@ -646,7 +681,9 @@ def test_the_selected_record_stays_in_view_after_a_sort(desk, qtbot):
 
 
 def light_pixels(image) -> int:
-    return sum(1 for x in range(image.width()) for y in range(image.height()) if image.pixelColor(x, y).lightness() > 230)
+    return sum(
+        1 for x in range(image.width()) for y in range(image.height()) if image.pixelColor(x, y).lightness() > 230
+    )
 
 
 def test_the_unsaved_mark_shows_on_the_selected_row(desk, qtbot, monkeypatch):
@@ -674,11 +711,16 @@ def test_at_1024_by_700_title_quality_heat_and_state_stay_in_view(desk, qtbot):
 
     def in_view(column: Column) -> bool:
         start = header.sectionViewportPosition(column)
-        return not table.isColumnHidden(column) and start >= 0 and start + header.sectionSize(column) <= table.viewport().width()
+        return (
+            not table.isColumnHidden(column)
+            and start >= 0
+            and start + header.sectionSize(column) <= table.viewport().width()
+        )
 
     window.resize(1024, 700)
-    qtbot.waitUntil(lambda: all(in_view(c) for c in (Column.STATE, Column.TITLE, Column.QUALITY, Column.HEAT)),
-                    timeout=3000)
+    qtbot.waitUntil(
+        lambda: all(in_view(c) for c in (Column.STATE, Column.TITLE, Column.QUALITY, Column.HEAT)), timeout=3000
+    )
     assert header.sectionSize(Column.TITLE) >= 140, "Title takes the stretch"
     qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=3000)  # nothing hides to the right
     assert table.isColumnHidden(Column.TOPICS), "Topics gives way first"
@@ -699,8 +741,9 @@ def test_the_selected_record_stays_in_view_after_a_load(open_desk, tmp_path, qtb
     folder.mkdir()
     text = SEED_RECORD.read_text(encoding="utf-8")
     for number in range(600):
-        (folder / f"{number:04}.txt").write_text(text.replace("quality: 40", f"quality: {number % 101}"),
-                                                  encoding="utf-8")
+        (folder / f"{number:04}.txt").write_text(
+            text.replace("quality: 40", f"quality: {number % 101}"), encoding="utf-8"
+        )
     desk = open_desk(folder)
     desk.resize(1024, 500)
     table = desk.recordTable
@@ -713,7 +756,9 @@ def test_the_selected_record_stays_in_view_after_a_load(open_desk, tmp_path, qtb
     qtbot.waitUntil(lambda: not desk.loading, timeout=20_000)
     qtbot.waitUntil(lambda: desk.current_path() == chosen, timeout=5_000)
     qtbot.wait(50)
-    assert table.viewport().rect().intersects(table.visualRect(table.currentIndex())), "scrolled out of view by the load"
+    assert table.viewport().rect().intersects(table.visualRect(table.currentIndex())), (
+        "scrolled out of view by the load"
+    )
 
 
 def test_the_selected_record_stays_in_view_when_new_files_sort_in_above_it(desk, qtbot, seed_copy):
@@ -726,8 +771,9 @@ def test_the_selected_record_stays_in_view_when_new_files_sort_in_above_it(desk,
     text = SEED_RECORD.read_text(encoding="utf-8")
     with qtbot.waitSignal(desk.folderRefreshed, timeout=20_000):
         for number in range(60):  # another feed's drop: all of higher quality than the record chosen
-            (seed_copy / f"new-{number:02}.txt").write_text(text.replace("quality: 40", "quality: 99"),
-                                                            encoding="utf-8")
+            (seed_copy / f"new-{number:02}.txt").write_text(
+                text.replace("quality: 40", "quality: 99"), encoding="utf-8"
+            )
     qtbot.waitUntil(lambda: desk.model.rowCount() == 87, timeout=20_000)
     qtbot.wait(50)
     assert desk.current_path() == chosen
@@ -741,8 +787,9 @@ def test_the_sidebar_counts_and_the_status_bar_agree_while_loading(open_desk, tm
     folder.mkdir()
     text = SEED_RECORD.read_text(encoding="utf-8")
     for number in range(600):  # several chunks
-        (folder / f"{number:04}.txt").write_text(text.replace("quality: 40", f"quality: {number % 101}"),
-                                                  encoding="utf-8")
+        (folder / f"{number:04}.txt").write_text(
+            text.replace("quality: 40", f"quality: {number % 101}"), encoding="utf-8"
+        )
     from desktop.app import build_window
 
     window = build_window(folder)
@@ -750,8 +797,9 @@ def test_the_sidebar_counts_and_the_status_bar_agree_while_loading(open_desk, tm
     seen: list[tuple[int, str]] = []
 
     def compare(*_args) -> None:  # after each chunk has been taken in
-        QTimer.singleShot(0, lambda: seen.append(
-            (window.queueList.item(0).data(COUNT_ROLE), window.statusLabel.text())))
+        QTimer.singleShot(
+            0, lambda: seen.append((window.queueList.item(0).data(COUNT_ROLE), window.statusLabel.text()))
+        )
 
     window.loader.summariesLoaded.connect(compare)
     window.show()

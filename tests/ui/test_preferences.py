@@ -1,5 +1,6 @@
 """Edit > Preferences, driven with keys: the decline reasons, the link checks and web images are
 edited in one dialog, applied at once through the same actions as the menus, and remembered."""
+
 from __future__ import annotations
 
 import pytest
@@ -66,13 +67,16 @@ def test_cancel_leaves_every_preference_as_it_was(desk, qtbot, preferences_opene
     assert DeskSettings().value(MIN_IMAGE_SIZE) == 200
 
 
-def test_link_check_preferences_are_remembered_and_turn_the_menu_item_on(open_desk, qtbot, tmp_path,
-                                                                        preferences_opened, link_server):
+def test_link_check_preferences_are_remembered_and_turn_the_menu_item_on(
+    open_desk, qtbot, tmp_path, preferences_opened, link_server
+):
     folder = tmp_path / "records"
     folder.mkdir()
-    (folder / "story.md").write_text(f'---\ntitle: "A story"\nwebUrl: "{link_server.url("/ok")}"\n---\n',
-                                     encoding="utf-8")
+    (folder / "story.md").write_text(
+        f'---\ntitle: "A story"\nwebUrl: "{link_server.url("/ok")}"\n---\n', encoding="utf-8"
+    )
     desk = open_desk(folder)
+
     def edit(dialog: PreferencesDialog) -> None:
         dialog.checkLinksBox.setFocus()
         qtbot.keyClick(dialog.checkLinksBox, Qt.Key.Key_Space)

@@ -1,4 +1,5 @@
 """Qt's own warnings fail a test, except the offscreen platform's notices about what it cannot do."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import qWarning

@@ -1,4 +1,5 @@
 """The shortcuts the README and the help list are the ones that work, on every platform."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Objects that own worker threads: freed by reference counting alone, results handed over in Python."""
+
 from __future__ import annotations
 
 import gc
@@ -123,7 +124,7 @@ def test_a_task_runs_off_the_ui_thread_and_its_outcome_arrives_on_it(qtbot):
     outcomes: list[tuple[int, int]] = []
     runner.run(threading.get_ident, on_done=lambda future: outcomes.append((future.result(), threading.get_ident())))
     qtbot.waitUntil(lambda: bool(outcomes), timeout=2_000)
-    (worker, delivered_on), = outcomes
+    ((worker, delivered_on),) = outcomes
     assert worker != threading.get_ident() and delivered_on == threading.get_ident()
     runner.shutdown()
 

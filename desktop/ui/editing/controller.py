@@ -7,6 +7,7 @@ values before and after; undo and redo set those values again. An edit of BACKGR
 or more is made as a task (work.py). Views never change records: they call the controller and
 redraw on `recordsChanged`. Saving is in saving.py, the wiring into the window in install.py.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -83,8 +84,13 @@ class EditController(Saving, QObject):
     workProgress = Signal(str, int, int)
     workFinished = Signal()
 
-    def __init__(self, dialog_parent: QWidget | None = None, session: EditSession | None = None, *,
-                 make_pool: Callable[[], Executor] | None = None) -> None:
+    def __init__(
+        self,
+        dialog_parent: QWidget | None = None,
+        session: EditSession | None = None,
+        *,
+        make_pool: Callable[[], Executor] | None = None,
+    ) -> None:
         super().__init__(dialog_parent)
         self.session = session or EditSession()
         self.undoStack = QUndoStack(self)
@@ -159,8 +165,14 @@ class EditController(Saving, QObject):
     def remove_topic(self, paths: Sequence[str | Path], topic: str) -> bool:
         return self._edit(paths, "topics", lambda session: session.remove_topic(paths, topic))
 
-    def _edit(self, paths: Sequence[str | Path], key: str, make: Callable[[EditSession], EditStep], merge_key=None,
-              then: Callable[[], bool] | None = None) -> bool:
+    def _edit(
+        self,
+        paths: Sequence[str | Path],
+        key: str,
+        make: Callable[[EditSession], EditStep],
+        merge_key=None,
+        then: Callable[[], bool] | None = None,
+    ) -> bool:
         """Make an edit (`make` on the session) and, when it landed, `then`. An edit of
         BACKGROUND_FROM records or more is made off the UI thread: False is returned at once,
         and `then` runs once the edit has landed."""
@@ -227,8 +239,17 @@ class EditController(Saving, QObject):
         """Whether Cancel can stop the running work (not an undo or redo: the stack has moved)."""
         return (self._edit_job is not None and self._edit_job.push) or self._save_job is not None
 
-    def _start_edit_job(self, keys: list[str], key: str, make: Callable[[EditSession], EditStep], merge_key,
-                        then: Callable[[], bool] | None, *, push: bool = True, label: str = "") -> None:
+    def _start_edit_job(
+        self,
+        keys: list[str],
+        key: str,
+        make: Callable[[EditSession], EditStep],
+        merge_key,
+        then: Callable[[], bool] | None,
+        *,
+        push: bool = True,
+        label: str = "",
+    ) -> None:
         """`push=False`: an undo or redo, already on the stack, and not cancellable."""
         job = EditJob(self.session.fork(), keys, make)
         job.field, job.merge_key, job.then, job.push = key, merge_key, then, push
@@ -269,7 +290,9 @@ class EditController(Saving, QObject):
             if job.then is not None:
                 job.then()
             elif step.changed_anything:
-                self.message.emit(f"{step.description} on {counted(len(job.keys), 'record')} (unsaved: Ctrl+S saves them).")
+                self.message.emit(
+                    f"{step.description} on {counted(len(job.keys), 'record')} (unsaved: Ctrl+S saves them)."
+                )
 
         keys = list(job.keys)
         self._landing += 1
@@ -319,18 +342,28 @@ class EditController(Saving, QObject):
             self.workFinished.emit()
         self._update_save_state()
 
-    def apply_snapshot(self, snapshot: Snapshot, description: str, announce: tuple[str, EditStep] | None = None) -> None:
+    def apply_snapshot(
+        self, snapshot: Snapshot, description: str, announce: tuple[str, EditStep] | None = None
+    ) -> None:
         """Set the values of an undo or redo; for BACKGROUND_FROM records or more, off the UI thread
         (the undo stack has moved already, so this work has no Cancel: it must land)."""
         keys = list(snapshot)
         if len(keys) >= BACKGROUND_FROM and self._edit_job is None:
+
             def landed() -> bool:
                 if announce is not None:
                     self._announce(*announce)
                 return True
 
-            self._start_edit_job(keys, "", lambda session: session.restore(snapshot, description), None, landed,
-                                 push=False, label=f"{_DOING.get(announce[0] if announce else '', 'Restoring')} {counted(len(keys), 'record')}")
+            self._start_edit_job(
+                keys,
+                "",
+                lambda session: session.restore(snapshot, description),
+                None,
+                landed,
+                push=False,
+                label=f"{_DOING.get(announce[0] if announce else '', 'Restoring')} {counted(len(keys), 'record')}",
+            )
             return
         try:
             self.session.restore(snapshot, description)
@@ -399,8 +432,11 @@ class EditController(Saving, QObject):
         )
         self.undoStack.push(EditCommand(self, step))
         self._after_change(list(step.after))
-        self._tell(f"Reverted {', '.join(self.story_name(p) for p in list(step.after)[:3])}"
-                   + (" and others" if len(step.after) > 3 else ""), list(step.after))
+        self._tell(
+            f"Reverted {', '.join(self.story_name(p) for p in list(step.after)[:3])}"
+            + (" and others" if len(step.after) > 3 else ""),
+            list(step.after),
+        )
 
     def restore_edits(self, restorations: Sequence[tuple[Document, dict]]) -> dict[str, str]:
         """Take each document (a file as it is now) as its record's base, with these edits pending
@@ -421,8 +457,9 @@ class EditController(Saving, QObject):
         steps = [s for s in steps if s.changed_anything]
         if steps:
             description = "Restore unsaved edits" + (f" of {len(steps)} records" if len(steps) > 1 else "")
-            step = EditStep(description, merge_snapshots(s.before for s in steps),
-                            merge_snapshots(s.after for s in steps))
+            step = EditStep(
+                description, merge_snapshots(s.before for s in steps), merge_snapshots(s.after for s in steps)
+            )
             self.undoStack.push(EditCommand(self, step))
         self._after_change([path_key(d.path) for d, _ in restorations])
         return refused
@@ -449,8 +486,12 @@ class EditController(Saving, QObject):
                 return False
         key = "published" if decision == APPROVED else "decision"
         verb = VERBS[decision] + (f"{WHAT} as “{reason}”" if reason else "")
-        return self._edit(paths, key, lambda session: session.decide(paths, decision, reason, note),
-                          then=lambda: self._save_each(paths, verb=verb))
+        return self._edit(
+            paths,
+            key,
+            lambda session: session.decide(paths, decision, reason, note),
+            then=lambda: self._save_each(paths, verb=verb),
+        )
 
     def _blocked_by_input(self, paths: Sequence[str | Path]) -> bool:
         """A half-typed value in the form for these records: saving now would silently drop it."""
@@ -465,8 +506,12 @@ class EditController(Saving, QObject):
         self._take_typed_input()
         if not paths or self._blocked_by_input(paths):
             return False
-        return self._edit(paths, "published", lambda session: session.set_field(paths, "published", False),
-                          then=lambda: self._save_each(paths, verb="Unapproved"))
+        return self._edit(
+            paths,
+            "published",
+            lambda session: session.set_field(paths, "published", False),
+            then=lambda: self._save_each(paths, verb="Unapproved"),
+        )
 
     # -- telling the editor ---------------------------------------------------------------------
 
@@ -587,8 +632,12 @@ class EditController(Saving, QObject):
         undo, redo = actions["actionUndo"], actions["actionRedo"]
         save = actions["actionSave"]
         base_tip = save.toolTip()
-        _connect_while(undo, self.undoStack.undoTextChanged, lambda text: undo.setStatusTip(f"Undo {text}" if text else ""))
-        _connect_while(redo, self.undoStack.redoTextChanged, lambda text: redo.setStatusTip(f"Redo {text}" if text else ""))
+        _connect_while(
+            undo, self.undoStack.undoTextChanged, lambda text: undo.setStatusTip(f"Undo {text}" if text else "")
+        )
+        _connect_while(
+            redo, self.undoStack.redoTextChanged, lambda text: redo.setStatusTip(f"Redo {text}" if text else "")
+        )
 
         decision_tips: dict[str, str] = {}
 

@@ -3,6 +3,7 @@
 The question functions are module-level so callers look them up at call time (tests replace
 them with a recorded answer).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -147,8 +148,9 @@ class ReviewChangesDialog(QDialog):
         self._names = {key: (names or {}).get(key) or Path(key).name for key in self._diffs}
         count = len(self._diffs)
         self.summaryLabel.setText(
-            "No unsaved changes." if not count else
-            f"{count} unsaved record{'s' if count != 1 else ''}: each diff is exactly what Save will write."
+            "No unsaved changes."
+            if not count
+            else f"{count} unsaved record{'s' if count != 1 else ''}: each diff is exactly what Save will write."
         )
         self._first_lines = {}
         line = 0
@@ -310,8 +312,9 @@ def ask_changed_on_disk(parent: QWidget | None, path: str | Path, merge: MergeOf
             merge_button = box.addButton("&Merge", QMessageBox.ButtonRole.AcceptRole)
         else:
             both = ", ".join(str(c.key) for c in result.conflicts)
-            explanation = (on_disk + f"\n\nYou changed {both} too. Merge lets you choose per field, and saves. "
-                           + explanation)
+            explanation = (
+                on_disk + f"\n\nYou changed {both} too. Merge lets you choose per field, and saves. " + explanation
+            )
             merge_button = box.addButton("&Merge…", QMessageBox.ButtonRole.AcceptRole)
     elif merge is not None and merge.refusal:
         explanation = f"It can't be merged: {merge.refusal}\n\n" + explanation

@@ -5,6 +5,7 @@ itself. Its owner applies an edit (which may be refused) and shows the outcome a
 `showRecords`, so what the form shows is always what would be saved. Loading values never
 emits an edit signal.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -446,10 +447,16 @@ class RecordForm(QWidget):
             blockers_text = f"This record can't be edited: {blockers[0]}"
         elif blockers:
             blockers_text = f"{len(blockers)} of the {len(values)} selected records can't be edited: {blockers[0]}"
-        with QSignalBlocker(self.qualityInput), QSignalBlocker(self.qualitySlider), QSignalBlocker(
-            self.heatInput
-        ), QSignalBlocker(self.publishedInput), QSignalBlocker(self.topicsInput):
-            self._show_number(self.qualityInput, [v.quality for v in values], self.qualitySlider, _written(values, "quality"))
+        with (
+            QSignalBlocker(self.qualityInput),
+            QSignalBlocker(self.qualitySlider),
+            QSignalBlocker(self.heatInput),
+            QSignalBlocker(self.publishedInput),
+            QSignalBlocker(self.topicsInput),
+        ):
+            self._show_number(
+                self.qualityInput, [v.quality for v in values], self.qualitySlider, _written(values, "quality")
+            )
             self._show_number(self.heatInput, [v.heat for v in values], None, _written(values, "heat"))
             self.topicsInput.setTopicSets([list(v.topics) for v in values])
             self._show_published([v.published for v in values])

@@ -4,6 +4,7 @@
 anything with these members; `MainWindow` is the one in the app, and `app.py` joins them. The
 editing code never reaches past this into the window's model, proxy or table.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,6 +1,7 @@
 """Wiring the editing into the desk: the form in the review pane, the edit and decision commands,
 and the progress of background work in the status bar. Only `EditingHost`'s members are used.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer

@@ -12,6 +12,7 @@ compares its entries with the files as they are now; the result comes back as a 
 - Discard: the offered entries are cleared.
 - Decide Later: nothing changes; the next open asks again.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -278,14 +279,18 @@ def explanation(restoration: Restoration) -> str:
     if status == SAME_FILE:
         return "The file is as it was when you edited it: Restore brings these edits back as they were."
     if status == MERGED:
-        return ("The file changed on disk since you edited it. Restore merges your edits onto it: "
-                "what changed on disk in other fields is kept.")
+        return (
+            "The file changed on disk since you edited it. Restore merges your edits onto it: "
+            "what changed on disk in other fields is kept."
+        )
     if status == ALREADY_THERE:
         return "The file on disk already holds these edits: there is nothing to restore."
     if status == CONFLICT:
         fields = ", ".join(str(c.key) for c in restoration.conflicts)
-        return (f"The file changed on disk since you edited it, in {fields} too. Restore asks which value to "
-                "keep; the diff shows yours.")
+        return (
+            f"The file changed on disk since you edited it, in {fields} too. Restore asks which value to "
+            "keep; the diff shows yours."
+        )
     return f"It can't be restored: {restoration.reason}"
 
 
@@ -322,7 +327,9 @@ class RestoreDialog(QDialog):
         self.recordList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.recordList.setSpacing(3)
         for restoration, _preview in self.plans:
-            item = QListWidgetItem(f"{restoration.headline}\n{Path(restoration.path).name} · {STATUS_WORDS[restoration.status]}")
+            item = QListWidgetItem(
+                f"{restoration.headline}\n{Path(restoration.path).name} · {STATUS_WORDS[restoration.status]}"
+            )
             item.setToolTip(Path(restoration.path).name)
             self.recordList.addItem(item)
 
@@ -372,7 +379,9 @@ class RestoreDialog(QDialog):
             return
         restoration, preview = self.plans[row]
         lines = restoration.change_lines()
-        self.changesLabel.setText(f"{restoration.headline}\nYour edits: {'; '.join(lines)}.\n{explanation(restoration)}")
+        self.changesLabel.setText(
+            f"{restoration.headline}\nYour edits: {'; '.join(lines)}.\n{explanation(restoration)}"
+        )
         # setPlainText: record text is never interpreted as markup.
         self.diffView.setPlainText(preview.rstrip("\n") if preview else "(no change to write)")
 
@@ -393,4 +402,3 @@ def install_journal(window, controller, data_dir: Path | None = None) -> DeskJou
         if not window.loading:
             journal._on_folder_loaded(str(window.folder))
     return journal
-

@@ -8,6 +8,7 @@ long to hold the UI thread; with the worker the call returns in 2 ms. A single s
 Approve & next) takes about 20 ms and stays on the UI thread, so the editor sees its outcome
 before moving on. Every save reaches the disk through `EditSession.write`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -35,7 +36,7 @@ WHAT = "\0"
 
 
 def said(verb: str, what: str) -> str:
-    """"Approved" + “…” -> "Approved “…”"; "Declined<what> as “Off topic”" -> "Declined “…” as “Off topic”"."""
+    """ "Approved" + “…” -> "Approved “…”"; "Declined<what> as “Off topic”" -> "Declined “…” as “Off topic”"."""
     return verb.replace(WHAT, f" {what}") if WHAT in verb else f"{verb} {what}"
 
 
@@ -95,7 +96,9 @@ class Saving:
         if failures:
             edit_dialogs.show_save_failures(self._dialog_parent, failures, saved=len(done))
         if done and not failures:
-            names = ", ".join(self.story_name(k) for k in done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
+            names = ", ".join(self.story_name(k) for k in done[:3]) + (
+                f" and {len(done) - 3} more" if len(done) > 3 else ""
+            )
             self._tell(f"{said(verb, names)}.{self._merged_message(done)}", done)
         return len(done) == len(keys)
 
@@ -149,14 +152,18 @@ class Saving:
         outcome = self._save_one(key)
         if outcome is True:
             taken = ", ".join(str(k) for k in result.theirs_changed) or "its layout"
-            self._merge_notes[key] = f"Merged {self.story_name(key)}: the change on disk to {taken} is kept with your edits."
+            self._merge_notes[key] = (
+                f"Merged {self.story_name(key)}: the change on disk to {taken} is kept with your edits."
+            )
         return outcome
 
     def _merged_message(self, keys: Iterable[str]) -> str:
         notes = [self._merge_notes.pop(k) for k in keys if k in self._merge_notes]
         return (" " + " ".join(notes)) if notes else ""
 
-    def _resolve_changed_on_disk(self, key: str, others: int = 0, for_all: list[str] | None = None) -> bool | str | None:
+    def _resolve_changed_on_disk(
+        self, key: str, others: int = 0, for_all: list[str] | None = None
+    ) -> bool | str | None:
         """Ask (or, after "apply to all" in Save All, reuse `for_all`'s answer) and act on it."""
         offer = self._merge_offer(key)
         offer.others = others if for_all is not None else 0
@@ -281,17 +288,26 @@ class Saving:
 
         def done() -> None:
             nonlocal failures
-            failures = self._finish_save_all(job.results, job.blocked, verb=job.verb,
-                                             unsaved=len(job.documents) - len(job.results), marked=True)
+            failures = self._finish_save_all(
+                job.results, job.blocked, verb=job.verb, unsaved=len(job.documents) - len(job.results), marked=True
+            )
             self._end_work()
 
         # A slice scheduled before wait_for_save took the rest in at once finds the job gone.
-        in_slices(self, len(job.results), take, done, start=job.landed, at_once=at_once,
-                  wanted=lambda: job is self._save_job)
+        in_slices(
+            self, len(job.results), take, done, start=job.landed, at_once=at_once, wanted=lambda: job is self._save_job
+        )
         return failures
 
-    def _finish_save_all(self, results: list[tuple[str, Document | Exception]], blocked: dict[str, str], *,
-                         verb: str = "Saved", unsaved: int = 0, marked: bool = False) -> dict[str, str]:
+    def _finish_save_all(
+        self,
+        results: list[tuple[str, Document | Exception]],
+        blocked: dict[str, str],
+        *,
+        verb: str = "Saved",
+        unsaved: int = 0,
+        marked: bool = False,
+    ) -> dict[str, str]:
         """`unsaved`: records a cancelled save never wrote; they keep their edits. `marked`: the
         saved records were taken in already (`_finish_job`)."""
         self._save_job = None
@@ -324,8 +340,14 @@ class Saving:
         if real_failures:
             edit_dialogs.show_save_failures(self._dialog_parent, real_failures, saved=len(saved))
             not_saved = f"{counted(len(real_failures), 'record')} could not be saved."
-            self.message.emit((f"{said(verb, counted(len(saved), 'record'))}; {not_saved}" if saved else f"Nothing saved: {not_saved}")
-                              + stopped)
+            self.message.emit(
+                (
+                    f"{said(verb, counted(len(saved), 'record'))}; {not_saved}"
+                    if saved
+                    else f"Nothing saved: {not_saved}"
+                )
+                + stopped
+            )
         else:
             self.message.emit(f"{said(verb, counted(len(saved), 'record'))}.{self._merged_message(saved)}{stopped}")
         self.saveAllFinished.emit(real_failures)

@@ -6,6 +6,7 @@ the owner decides (the session may refuse), then shows the outcome with `setTopi
 that only some records have is marked with how many ("AI (2/5)"); adding or removing a topic
 means adding it to, or removing it from, all of them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -98,7 +99,7 @@ class FlowLayout(QLayout):
                 # room for a mark shown after it ("new topic") on the same line.
                 after = sum(
                     later.sizeHint().width() + self._spacing
-                    for later in self._items[index + 1:]
+                    for later in self._items[index + 1 :]
                     if later.widget() is not None and not later.widget().isHidden()
                 )
                 width = max(hint.width(), area.right() + 1 - x - after)
@@ -278,8 +279,10 @@ class TopicsEditor(QWidget):
     def isNewTopic(self, text: str) -> bool:  # noqa: N802
         """True when no record in the folder (this one included) has the topic yet."""
         topic = " ".join(text.split())
-        return bool(topic) and topic.casefold() not in self._folder_topics and not any(
-            same_topic(known, topic) for known in self._topics
+        return (
+            bool(topic)
+            and topic.casefold() not in self._folder_topics
+            and not any(same_topic(known, topic) for known in self._topics)
         )
 
     def setValidator(self, validator: TopicValidator | None) -> None:  # noqa: N802

@@ -1,4 +1,5 @@
 """One undo step of the editing: the values an edit replaced and the ones it set, for one record or many."""
+
 from __future__ import annotations
 
 import time
@@ -13,8 +14,10 @@ from desktop.records import EditStep, Snapshot
 class SetsValues(Protocol):
     """What an undo step asks of the controller (EditController.apply_snapshot)."""
 
-    def apply_snapshot(self, snapshot: Snapshot, description: str,
-                       announce: tuple[str, EditStep] | None = None) -> None: ...
+    def apply_snapshot(
+        self, snapshot: Snapshot, description: str, announce: tuple[str, EditStep] | None = None
+    ) -> None: ...
+
 
 # Consecutive changes of one number on the same records within this time are one undo step:
 # typing "75" or holding an arrow key is one edit to the editor.

@@ -1,6 +1,7 @@
 """The editing's background work: a bulk edit made in a fork of the session, and the saving of many
 records, each run as a task (desktop/ui/tasks.py) while the window shows its progress.
 """
+
 from __future__ import annotations
 
 import functools
@@ -97,9 +98,16 @@ def _release_collector(held: list, *_args: object) -> None:
             ui_collector.release_full_collections()
 
 
-
-def in_slices(owner: QObject, count: int, take: Callable[[int, int], None], done: Callable[[], None], *,
-              start: int = 0, at_once: bool = False, wanted: Callable[[], bool] = lambda: True) -> None:
+def in_slices(
+    owner: QObject,
+    count: int,
+    take: Callable[[int, int], None],
+    done: Callable[[], None],
+    *,
+    start: int = 0,
+    at_once: bool = False,
+    wanted: Callable[[], bool] = lambda: True,
+) -> None:
     """`take(begin, end)` for LAND_SLICE of `count` items per turn of the event loop, then `done()`:
     the table's rows, dirty marks and the journal follow a bulk change or a Save All without
     holding the window (1,000 saved records at once held it for a second). `at_once` takes the

@@ -7,6 +7,7 @@ or one cancelled, is never delivered. The
 offline warnings arrive first, so duplicates show while the links are still being asked; a link
 check reports its progress and can be stopped, keeping what was answered.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -42,15 +43,20 @@ class FolderChecker(QObject):
         self._link_checker: LinkChecker | None = None
         self._link_progress = (0, 0)
 
-    def check(self, summaries: list[RecordSummary], *, online: bool = False, folder: str | Path | None = None,
-              max_age_hours: float = DEFAULT_LINK_MAX_AGE / 3600,
-              min_image_size: int = DEFAULT_MIN_IMAGE_SIZE) -> None:
+    def check(
+        self,
+        summaries: list[RecordSummary],
+        *,
+        online: bool = False,
+        folder: str | Path | None = None,
+        max_age_hours: float = DEFAULT_LINK_MAX_AGE / 3600,
+        min_image_size: int = DEFAULT_MIN_IMAGE_SIZE,
+    ) -> None:
         """Check the folder's records; an online check keeps its answers in `folder`'s index."""
         self.cancel()
         snapshot = list(summaries)
         cache = folder_cache_path(folder) if folder is not None else None
-        link_checker = self._link_checker = (
-            LinkChecker(cache, max_age=max_age_hours * 3600) if online else None)
+        link_checker = self._link_checker = LinkChecker(cache, max_age=max_age_hours * 3600) if online else None
         self._link_progress = (0, 0)
 
         def work(update: Callable[[tuple], None]) -> tuple[dict, dict]:
@@ -61,8 +67,11 @@ class FolderChecker(QObject):
                 if link_checker is not None:
                     update(("offline", found, {}))
                     online_found, results = online_problems(
-                        snapshot, link_checker, min_image_size,
-                        progress=lambda done, total: update(("progress", done, total)))
+                        snapshot,
+                        link_checker,
+                        min_image_size,
+                        progress=lambda done, total: update(("progress", done, total)),
+                    )
                     for path, problems in online_found.items():
                         found.setdefault(path, []).extend(problems)
             except Exception:  # a bug in a check must not take the window down: what was found so far

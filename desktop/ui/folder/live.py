@@ -6,6 +6,7 @@ Events come in bursts (a pull of 1,000 files is thousands of them), so they only
 timer; when it fires, the window refreshes once through the folder loader and its index, which
 re-reads only the files whose status changed.
 """
+
 from __future__ import annotations
 
 import os
@@ -140,8 +141,11 @@ class ChangedOnDiskBanner(QFrame):
         self.keepButton = QPushButton("&Keep Mine", self)
         self.keepButton.setObjectName("bannerKeepButton")
         self.keepButton.setToolTip("Go on editing; saving will ask again")
-        for button, signal in ((self.mergeButton, self.mergeRequested), (self.reloadButton, self.reloadRequested),
-                               (self.keepButton, self.keepRequested)):
+        for button, signal in (
+            (self.mergeButton, self.mergeRequested),
+            (self.reloadButton, self.reloadRequested),
+            (self.keepButton, self.keepRequested),
+        ):
             button.clicked.connect(signal)
             layout.addWidget(button)
         self.hide()

@@ -5,6 +5,7 @@ seconds at a time. Summaries are therefore built in worker processes (a spawned 
 process that runs Qt threads is unsafe) and come back in small chunks; the UI thread only
 appends rows. A single record for the review pane is small enough for a thread.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -93,8 +94,13 @@ class FolderLoader(QObject):
     indexNotice = Signal(str)  # the index was rebuilt or bypassed, and why
     refreshed = Signal(int, object)  # generation, FolderChanges: what a refresh found changed on disk
 
-    def __init__(self, parent: QObject | None = None, *, cache_dir: Path | None = None,
-                 make_pool: Callable[[], Executor] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        cache_dir: Path | None = None,
+        make_pool: Callable[[], Executor] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._generation = 0
         # The lister thread keeps the index; the readers are worker processes (`make_pool` for tests).
@@ -130,8 +136,14 @@ class FolderLoader(QObject):
         self.cancel()
         generation = self._generation
         self.loadStarted.emit(generation, str(folder))
-        self._load_tasks = [self._lister.run(self._list_and_look_up, Path(folder), rebuild_index,
-                                             on_done=lambda future: self._on_listed(generation, future))]
+        self._load_tasks = [
+            self._lister.run(
+                self._list_and_look_up,
+                Path(folder),
+                rebuild_index,
+                on_done=lambda future: self._on_listed(generation, future),
+            )
+        ]
         return generation
 
     def remember(self, path: str | Path) -> None:
@@ -160,8 +172,9 @@ class FolderLoader(QObject):
         self._flush_remembered()  # first, so the refresh does not take the desk's own saves for changes
         generation = self._generation
         pool = self._readers.pool  # made here: the pool belongs to the UI thread
-        self._refresh_task = self._lister.run(self._refresh_on_lister, pool,
-                                              on_done=lambda future: self._on_refreshed(generation, future))
+        self._refresh_task = self._lister.run(
+            self._refresh_on_lister, pool, on_done=lambda future: self._on_refreshed(generation, future)
+        )
         return True
 
     def cancel(self) -> None:
@@ -190,7 +203,9 @@ class FolderLoader(QObject):
         self._readers.shutdown(wait=True)
 
     # --- lister thread --------------------------------------------------------------------
-    def _list_and_look_up(self, folder: Path, rebuild: bool) -> tuple[list[ListedFile], dict, list[ListedFile], list[str]]:
+    def _list_and_look_up(
+        self, folder: Path, rebuild: bool
+    ) -> tuple[list[ListedFile], dict, list[ListedFile], list[str]]:
         files = scan.list_record_files(folder)
         self._close_index()
         self._index = RecordIndex(folder, cache_dir=self._cache_dir, rebuild=rebuild)
@@ -233,8 +248,9 @@ class FolderLoader(QObject):
         # The lister thread waits for the workers; the UI thread never does.
         results = [result for chunk in pool.map(scan.index_paths, chunked(paths)) for result in chunk]
         self._store(list(zip(misses, results, strict=True)), [listed.text for listed in files])
-        return FolderChanges([listed.text for listed in files], [result.summary for result in results],
-                             self._take_notices())
+        return FolderChanges(
+            [listed.text for listed in files], [result.summary for result in results], self._take_notices()
+        )
 
     def _take_notices(self) -> list[str]:
         if self._index is None:
@@ -269,9 +285,13 @@ class FolderLoader(QObject):
         if generation != self._generation:
             return  # a slot started another load
         self._load_tasks = [
-            self._readers.run(scan.index_paths, [listed.text for listed in chunk],
-                              on_done=lambda future, i=index: self._on_chunk(generation, i, future))
-            for index, chunk in enumerate(self._chunks)]
+            self._readers.run(
+                scan.index_paths,
+                [listed.text for listed in chunk],
+                on_done=lambda future, i=index: self._on_chunk(generation, i, future),
+            )
+            for index, chunk in enumerate(self._chunks)
+        ]
         # Reversed, so each slice comes off the end of the list instead of copying the rest.
         self._hits_left = [hits[listed.text] for listed in reversed(files) if listed.text in hits]
         self._deliver_hits(generation)
@@ -330,7 +350,6 @@ class FolderLoader(QObject):
         self.loadFinished.emit(generation, self._delivered)
 
 
-
 def _reading_processes() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=WORKERS,
@@ -358,8 +377,9 @@ class DocumentReader(QObject):
         """Queue a read of `path`, dropping any read not yet delivered; returns its request id."""
         self.forget()
         request = self._request
-        self._task = self._tasks.run(reading.read_document, Path(path),
-                                     on_done=lambda future, p=str(path): self._on_read(request, p, future))
+        self._task = self._tasks.run(
+            reading.read_document, Path(path), on_done=lambda future, p=str(path): self._on_read(request, p, future)
+        )
         return request
 
     def warm_up(self, job: Callable[[], object]) -> None:

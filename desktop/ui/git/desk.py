@@ -4,6 +4,7 @@ Every git command runs on one worker thread (git may take seconds on a large rep
 minutes on a push), and its result reaches the UI thread as a task (desktop/ui/tasks.py). Without a `git`
 command, or outside a work tree, all of this is absent: no column, no counts, disabled actions.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -159,7 +160,7 @@ def _history_of(path: str) -> tuple[str, list | str]:
 
 
 def history_line(entry: gitrepo.HistoryEntry) -> str:
-    """"quality 40 -> 77, Ana, 2 Dec": what changed, who, when (the year only when not this one)."""
+    """ "quality 40 -> 77, Ana, 2 Dec": what changed, who, when (the year only when not this one)."""
     moment = QDateTime.fromString(entry.date, Qt.DateFormat.ISODate).toLocalTime()
     if moment.isValid():
         form = "d MMM" if moment.date().year() == QDate.currentDate().year() else "d MMM yyyy"
@@ -206,7 +207,7 @@ GIT_CHANGES = ("conflicted", "modified", "new", "deleted")  # the states that di
 
 
 def state_counts(states: dict[str, str]) -> str:
-    """"git: 3 modified, 1 new" for the status bar ("git: all committed" when nothing differs)."""
+    """ "git: 3 modified, 1 new" for the status bar ("git: all committed" when nothing differs)."""
     counts = Counter(states.values())
     parts = [f"{counts[state]} {state}" for state in GIT_CHANGES if counts[state]]
     return "git: " + (", ".join(parts) if parts else "all committed")
@@ -247,7 +248,9 @@ def install_git(window, controller) -> GitDesk:
     def on_states(states: dict[str, str] | None) -> None:
         window.model.set_git_states(states or {})
         # A column of blanks says nothing "git: all committed" does not, and costs Title its width.
-        window.recordTable.setColumnHidden(Column.GIT, not any(state in GIT_CHANGES for state in (states or {}).values()))
+        window.recordTable.setColumnHidden(
+            Column.GIT, not any(state in GIT_CHANGES for state in (states or {}).values())
+        )
         publish.setEnabled(states is not None and not desk.busy("publish"))
         update_git_actions(states)
         window.set_status_suffix(state_counts(states) if states is not None else "")
@@ -257,14 +260,22 @@ def install_git(window, controller) -> GitDesk:
     def on_published(result) -> None:
         approvals = sum(1 for record in result.records if record.approved)
         first = result.message.splitlines()[0]
-        window.show_status(f"Published {result.commit[:10]}: {first}"
-                           + (f" ({approvals} Approved-by)" if approvals else "")
-                           + (f"; {len(result.skipped)} left out" if result.skipped else "") + ".")
+        window.show_status(
+            f"Published {result.commit[:10]}: {first}"
+            + (f" ({approvals} Approved-by)" if approvals else "")
+            + (f"; {len(result.skipped)} left out" if result.skipped else "")
+            + "."
+        )
 
     def on_failed(what: str, why: str) -> None:
         publish.setEnabled(desk.in_repository)
         sync_action.setEnabled(desk.in_repository)
-        prefix = {"publish": "Not published", "sync": "Not synced", "conflict": "Not resolved", "resolved": "Not resolved"}
+        prefix = {
+            "publish": "Not published",
+            "sync": "Not synced",
+            "conflict": "Not resolved",
+            "resolved": "Not resolved",
+        }
         window.show_status(f"{prefix.get(what, 'Git')}: {why}", 15_000)
 
     sync_action, resolve = window.registry["actionSync"], window.registry["actionResolveConflict"]
@@ -272,7 +283,9 @@ def install_git(window, controller) -> GitDesk:
     def update_git_actions(states: dict[str, str] | None) -> None:
         sync_action.setEnabled(states is not None and not desk.busy("sync"))
         current = window.current_path()
-        resolve.setEnabled(states is not None and current is not None and window.model.git_state(current) == "conflicted")
+        resolve.setEnabled(
+            states is not None and current is not None and window.model.git_state(current) == "conflicted"
+        )
 
     def start_sync() -> None:
         if desk.sync():

@@ -5,6 +5,7 @@ One `ImageLoader` serves every strip and viewer of the window. Record text reach
 as plain text: a record can point at any URL and put any markup in its titles, and neither may
 run, load or render. The widgets that show the images are in images.py and image_viewer.py.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -127,7 +128,11 @@ def resolve_image_source(link: Any, base_dir: Path | None) -> ImageSource:
         return ImageSource("http", link, url=url)
     if is_scheme and scheme.lower() == "file":
         local = QUrl(text).toLocalFile()
-        return _local_source(link, Path(local), base_dir) if local else ImageSource("refused", link, reason=UNSUPPORTED_LINK)
+        return (
+            _local_source(link, Path(local), base_dir)
+            if local
+            else ImageSource("refused", link, reason=UNSUPPORTED_LINK)
+        )
     if is_scheme:
         return ImageSource("refused", link, reason=UNSUPPORTED_LINK)
     return _local_source(link, Path(text), base_dir)
@@ -268,7 +273,9 @@ def sniff_format(head: bytes) -> str:
 def _readable_formats() -> frozenset[str]:
     global _SUPPORTED_FORMATS
     if _SUPPORTED_FORMATS is None:
-        _SUPPORTED_FORMATS = frozenset(bytes(f.data()).decode("ascii", "replace").lower() for f in QImageReader.supportedImageFormats())
+        _SUPPORTED_FORMATS = frozenset(
+            bytes(f.data()).decode("ascii", "replace").lower() for f in QImageReader.supportedImageFormats()
+        )
     return _SUPPORTED_FORMATS
 
 
@@ -346,7 +353,13 @@ def decode_image(payload: bytes | Path | QIODevice, fit: QSize | None) -> ImageR
 class ImageRequest:
     """A load in progress. `cancel()` guarantees its callback never runs, and aborts the download."""
 
-    def __init__(self, loader: ImageLoader, source: ImageSource | None, fit: QSize | None, callback: Callable[[ImageResult], None]) -> None:
+    def __init__(
+        self,
+        loader: ImageLoader,
+        source: ImageSource | None,
+        fit: QSize | None,
+        callback: Callable[[ImageResult], None],
+    ) -> None:
         self._loader = loader
         self.source = source
         self.fit = fit
@@ -498,8 +511,9 @@ class ImageLoader(QObject):
 
     def _start_refusal(self, request: ImageRequest, reason: str) -> None:
         self._decoding.add(request)
-        self._tasks.run(partial(ImageResult, reason=reason),
-                        on_done=lambda future: self._on_decoded(request, None, future))
+        self._tasks.run(
+            partial(ImageResult, reason=reason), on_done=lambda future: self._on_decoded(request, None, future)
+        )
 
     def _start_download(self, request: ImageRequest, url: QUrl) -> None:
         network_request = QNetworkRequest(url)
@@ -508,7 +522,9 @@ class ImageLoader(QObject):
         network_request.setAttribute(
             QNetworkRequest.Attribute.CacheLoadControlAttribute, QNetworkRequest.CacheLoadControl.PreferCache
         )
-        network_request.setRawHeader(QByteArray(b"Accept"), QByteArray(b"image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8"))
+        network_request.setRawHeader(
+            QByteArray(b"Accept"), QByteArray(b"image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8")
+        )
         network_request.setHeader(QNetworkRequest.KnownHeaders.UserAgentHeader, "Newsdesk image preview")
         reply = self._network.get(network_request)
         request.reply = reply
@@ -579,8 +595,13 @@ class ImageLoader(QObject):
         self._decoding.add(request)
         payload_id = next(self._payload_ids)
         self._payloads[payload_id] = open_buffer(payload) if isinstance(payload, bytes) else payload
-        self._tasks.run(_decode_job, self._payloads, payload_id, request.fit,
-                        on_done=lambda future: self._on_decoded(request, payload_id, future))
+        self._tasks.run(
+            _decode_job,
+            self._payloads,
+            payload_id,
+            request.fit,
+            on_done=lambda future: self._on_decoded(request, payload_id, future),
+        )
 
     def _on_decoded(self, request: ImageRequest, payload_id: int | None, future: Future) -> None:
         self._payloads.pop(payload_id, None)  # the device is freed here, on the UI thread

@@ -1,6 +1,7 @@
 """The review pane's image strip: a row of thumbnails, each loaded and decoded off the UI thread
 (image_loading.py), with why an image is missing said plainly on its tile.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -136,8 +137,9 @@ class ImageThumbnail(QWidget):
             status += " (View > Load Web Images shows it)"
         kind, words = link_mark(self.link_result)
         checked = f"Link check: {words or kind}" if kind else ""
-        self.setToolTip(plain_tooltip(self.entry.title, breakable_url(self.url) or "(no link)", status, declared,
-                                      checked))
+        self.setToolTip(
+            plain_tooltip(self.entry.title, breakable_url(self.url) or "(no link)", status, declared, checked)
+        )
 
     def caption(self) -> str:
         """Where the image comes from, its real size once known (the declared one is in the tooltip),
@@ -181,7 +183,8 @@ class ImageThumbnail(QWidget):
         if kind:  # the online check's mark, in the tile's corner as in the related list
             mark = 16
             link_mark_icon(kind, mark, self.devicePixelRatioF()).paint(
-                painter, QRect(box.right() - mark - 3, box.top() + 3, mark, mark))
+                painter, QRect(box.right() - mark - 3, box.top() + 3, mark, mark)
+            )
         if self.hasFocus():
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
         else:
@@ -213,7 +216,11 @@ class ImageThumbnail(QWidget):
             painter.setPen(QColor("#f2b8b5") if dark_theme else QColor("#b3261e"))
             painter.drawText(QRect(inner.left(), top, inner.width(), mark_height), Qt.AlignmentFlag.AlignCenter, "⚠")
         painter.setPen(palette.color(QPalette.ColorRole.Text if failed else QPalette.ColorRole.PlaceholderText))
-        painter.drawText(QRect(inner.left(), top + mark_height, inner.width(), inner.bottom() - top - mark_height), text_flags, self.status_text())
+        painter.drawText(
+            QRect(inner.left(), top + mark_height, inner.width(), inner.bottom() - top - mark_height),
+            text_flags,
+            self.status_text(),
+        )
 
     def sizeHint(self) -> QSize:
         return self.size()
@@ -226,12 +233,18 @@ class ImageThumbnail(QWidget):
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
             self.activated.emit(self.index)
             event.accept()
             return
         # Handled here: the scroll area around the strip would otherwise take arrows to scroll.
-        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if (
+            event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
             self.stepRequested.emit(self.index, -1 if event.key() == Qt.Key.Key_Left else 1)
             event.accept()
             return
@@ -328,7 +341,9 @@ class ImageStrip(QWidget):
         layout.addWidget(self._stack)
         # The same height with or without images, so the pane below does not jump between records.
         scrollbar = self._scroll.horizontalScrollBar().sizeHint().height()
-        self.setFixedHeight(THUMBNAIL_SIZE.height() + ImageThumbnail.CAPTION_HEIGHT + 2 * ImageThumbnail.PADDING + scrollbar + 2)
+        self.setFixedHeight(
+            THUMBNAIL_SIZE.height() + ImageThumbnail.CAPTION_HEIGHT + 2 * ImageThumbnail.PADDING + scrollbar + 2
+        )
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._stack.setCurrentIndex(0)
 
@@ -407,7 +422,9 @@ class ImageStrip(QWidget):
             return None
         thumbnail = self._thumbnails[index]
         self._close_viewer()
-        viewer = ImageViewer(thumbnail.entry, thumbnail.source, thumbnail.result, thumbnail.status_text(), self._loader, self.window())
+        viewer = ImageViewer(
+            thumbnail.entry, thumbnail.source, thumbnail.result, thumbnail.status_text(), self._loader, self.window()
+        )
         viewer.finished.connect(partial(self._viewer_closed, viewer))
         self._viewer = viewer
         viewer.open()
@@ -458,8 +475,10 @@ class ImageStrip(QWidget):
         before the strip.
         """
         anchor = self.previousInFocusChain()
-        while anchor is not None and anchor is not self and (
-            not anchor.focusPolicy() & Qt.FocusPolicy.TabFocus or self.isAncestorOf(anchor)
+        while (
+            anchor is not None
+            and anchor is not self
+            and (not anchor.focusPolicy() & Qt.FocusPolicy.TabFocus or self.isAncestorOf(anchor))
         ):
             anchor = anchor.previousInFocusChain()
         chain = self._thumbnails if anchor is None or anchor is self else [anchor, *self._thumbnails]

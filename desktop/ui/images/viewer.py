@@ -1,4 +1,5 @@
 """A larger look at one record image: the picture scaled to fit, its link, and its real and declared size."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
@@ -35,7 +36,9 @@ def _plain_label(text: str, object_name: str, parent: QWidget) -> QLabel:
     label = QLabel(parent)
     label.setObjectName(object_name)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
     label.setWordWrap(True)
     label.setText(text)
     return label
@@ -118,7 +121,9 @@ class ImageViewer(QDialog):
         self.declared_size_label.setAccessibleName("Declared size")
         mismatch = ""
         if real and entry.declared and tuple(real) != tuple(entry.declared):
-            mismatch = f"⚠ Sizes differ: the record declares {format_size(entry.declared)}, the image is {format_size(real)}."
+            mismatch = (
+                f"⚠ Sizes differ: the record declares {format_size(entry.declared)}, the image is {format_size(real)}."
+            )
         self.mismatch_label = _plain_label(mismatch, "imageSizeMismatch", self)
         self.mismatch_label.setWordWrap(False)
         self.mismatch_label.setAccessibleName("Size mismatch")
@@ -191,7 +196,9 @@ class ImageViewer(QDialog):
             return
         area = self.picture.contentsRect().size()
         if self._full.width() > area.width() or self._full.height() > area.height():
-            shown = self._full.scaled(area, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            shown = self._full.scaled(
+                area, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
         else:
             shown = self._full
         self.picture.setPixmap(shown)

@@ -1,4 +1,5 @@
 """The review pane: everything about the current record, shown as plain text, never as markup."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -478,9 +479,11 @@ class ReviewPane(QWidget):
         self.excerptView.setText(excerpt if data else (self._summary.excerpt if self._summary else ""))
         self._show_problems(document.problems, document.edit_blocker)
 
-        images = [image for image in data.get("images") or [] if isinstance(image, Mapping)] if isinstance(
-            data.get("images"), list
-        ) else []
+        images = (
+            [image for image in data.get("images") or [] if isinstance(image, Mapping)]
+            if isinstance(data.get("images"), list)
+            else []
+        )
         self.imageStrip.setImages([dict(image) for image in images], document.path.parent)
         self._show_images_heading(len(images))
 

@@ -4,6 +4,7 @@ Problems name a file line ("line 49:13"), so the editor must be able to find tha
 Plain text only; the gutter paints numbers for the visible blocks alone, so a long file costs
 nothing more per scroll.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt

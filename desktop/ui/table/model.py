@@ -1,4 +1,5 @@
 """The record table: one model over the loaded summaries, and a proxy for the queue and the search."""
+
 from __future__ import annotations
 
 import enum
@@ -308,8 +309,14 @@ class RecordTableModel(QAbstractTableModel):
 
     def state_words(self, summary: RecordSummary) -> list[str]:
         reason = f" ({summary.decline_reason})" if summary.decline_reason else ""
-        words = {"approved": "approved", "declined": f"declined{reason}", "flagged": "flagged for later",
-                 "problem": "has problems", "warning": "has warnings", "unsaved": "unsaved edits"}
+        words = {
+            "approved": "approved",
+            "declined": f"declined{reason}",
+            "flagged": "flagged for later",
+            "problem": "has problems",
+            "warning": "has warnings",
+            "unsaved": "unsaved edits",
+        }
         return [words[flag] for flag in self.state_flags(summary)]
 
     @staticmethod
@@ -636,12 +643,14 @@ class RecordFilterProxy(QAbstractTableModel):
         self._connections = []
         self._source = model
         if model is not None:
-            for signal, slot in ((model.modelAboutToBeReset, self.beginResetModel),
-                                 (model.modelReset, self._on_source_reset),
-                                 (model.rowsInserted, self._on_rows_inserted),
-                                 (model.rowsAboutToBeRemoved, self._on_rows_about_to_be_removed),
-                                 (model.rowsRemoved, self._on_rows_removed),
-                                 (model.dataChanged, self._on_data_changed)):
+            for signal, slot in (
+                (model.modelAboutToBeReset, self.beginResetModel),
+                (model.modelReset, self._on_source_reset),
+                (model.rowsInserted, self._on_rows_inserted),
+                (model.rowsAboutToBeRemoved, self._on_rows_about_to_be_removed),
+                (model.rowsRemoved, self._on_rows_removed),
+                (model.dataChanged, self._on_data_changed),
+            ):
                 signal.connect(slot)
                 self._connections.append((signal, slot))
         self._keys = {}
@@ -694,9 +703,11 @@ class RecordFilterProxy(QAbstractTableModel):
 
     def _accepts(self, source_row: int) -> bool:
         model = self._model()
-        return bool(model.members(self._queue)[source_row]) and (
-            not self._warnings_only or model.has_warnings(source_row)) and (
-            not self._needle or self._needle in model.haystacks()[source_row])
+        return (
+            bool(model.members(self._queue)[source_row])
+            and (not self._warnings_only or model.has_warnings(source_row))
+            and (not self._needle or self._needle in model.haystacks()[source_row])
+        )
 
     def _computed_order(self) -> list[int]:
         model = self.sourceModel()
@@ -780,8 +791,9 @@ class RecordFilterProxy(QAbstractTableModel):
         persistent = self.persistentIndexList()
         sources = [(self._order[index.row()], index.column()) for index in persistent]
         self._order, self._positions = order, None
-        self.changePersistentIndexList(persistent, [self.index(self._position_of(row), column)
-                                                    for row, column in sources])
+        self.changePersistentIndexList(
+            persistent, [self.index(self._position_of(row), column) for row, column in sources]
+        )
         self.layoutChanged.emit()
 
     # --- following the model ------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The record table's widgets: the table view with the desk's keys and column fitting, the search
 field, and the queue list's count delegate."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
@@ -51,8 +52,15 @@ class RecordTableView(QTableView):
     # Widths the columns get when there is room, and what the ones that give way keep at least.
     # In a narrow window the Topics column gives way first, then Provider and Published shrink,
     # so that Title (which takes the stretch), Quality, Heat and the state marks stay in view.
-    PREFERRED_WIDTHS = {Column.STATE: STATE_COLUMN_WIDTH, Column.PROVIDER: 110, Column.PUBLISHED: 118,
-                        Column.QUALITY: 58, Column.HEAT: 54, Column.TOPICS: 160, Column.GIT: 72}
+    PREFERRED_WIDTHS = {
+        Column.STATE: STATE_COLUMN_WIDTH,
+        Column.PROVIDER: 110,
+        Column.PUBLISHED: 118,
+        Column.QUALITY: 58,
+        Column.HEAT: 54,
+        Column.TOPICS: 160,
+        Column.GIT: 72,
+    }
     NARROWEST = {Column.PROVIDER: 72, Column.PUBLISHED: 84}
     MIN_TITLE_WIDTH = 200
     MIN_TOPICS_WIDTH = 60  # narrower than this it shows nothing useful: it is hidden instead
@@ -110,7 +118,9 @@ class RecordTableView(QTableView):
         header = self.horizontalHeader()
         self._topics_given_way = False  # the saved state may hold a column hidden by the fitting
         self.setColumnHidden(Column.TOPICS, False)
-        self.chosen_widths = {Column(column): width for column, width in chosen.items() if column in self.PREFERRED_WIDTHS}
+        self.chosen_widths = {
+            Column(column): width for column, width in chosen.items() if column in self.PREFERRED_WIDTHS
+        }
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         self.fit_columns()
@@ -125,9 +135,14 @@ class RecordTableView(QTableView):
 
     def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         model = self.model()
-        if model is not None and model.rowCount() and action in (
-            QAbstractItemView.CursorAction.MoveHome,
-            QAbstractItemView.CursorAction.MoveEnd,
+        if (
+            model is not None
+            and model.rowCount()
+            and action
+            in (
+                QAbstractItemView.CursorAction.MoveHome,
+                QAbstractItemView.CursorAction.MoveEnd,
+            )
         ):
             row = 0 if action == QAbstractItemView.CursorAction.MoveHome else model.rowCount() - 1
             column = max(self.currentIndex().column(), Column.TITLE)

@@ -1,5 +1,6 @@
 """Tooltips that hold record text: Qt reads a tooltip as rich text when its first line holds a
 tag, so "<b>bold</b>" in a title would be drawn bold and "<img src=x>" would load an image."""
+
 from __future__ import annotations
 
 import html

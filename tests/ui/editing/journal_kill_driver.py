@@ -5,6 +5,7 @@ window opens FOLDER as `newsdesk FOLDER` does, types each quality into the form'
 record after another (real key presses), and once the journal holds them all prints
 `JOURNALED` and a JSON list of the edited paths, then keeps running until the test kills it.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """Bulk edits, bulk decisions and Save All of many records run off the UI thread, with a progress
 bar and a Cancel; an edit lands whole as one undo step, or not at all."""
+
 from __future__ import annotations
 
 import threading
@@ -137,7 +138,9 @@ def test_editing_is_refused_while_a_bulk_edit_runs_and_undo_waits_for_it(qtbot, 
 
 def test_a_bulk_approval_saves_in_the_background_and_changes_one_line_per_file(qtbot, paths, originals):
     controller = controller_with(qtbot)
-    publishable = [p for p in paths if not read_document(p).problems and read_document(p).data.get("published") is False]
+    publishable = [
+        p for p in paths if not read_document(p).problems and read_document(p).data.get("published") is False
+    ]
     assert len(publishable) >= BACKGROUND_FROM
     with qtbot.waitSignal(controller.saveAllFinished, timeout=WAIT_MS) as finished:
         controller.approve(publishable)

@@ -1,4 +1,5 @@
 """Deciding a whole queue from the keyboard: approve, decline with a reason, flag, skip, and the end."""
+
 from __future__ import annotations
 
 import shutil
@@ -190,8 +191,16 @@ def test_the_mouse_wheel_over_a_number_field_without_focus_edits_nothing(open_de
     window = working_desk(qtbot, open_desk(three_undecided))
     heat = window.recordForm.heatInput
     centre = QPointF(heat.rect().center())
-    wheel = QWheelEvent(centre, QPointF(heat.mapToGlobal(heat.rect().center())), QPoint(0, 0), QPoint(0, 120),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    wheel = QWheelEvent(
+        centre,
+        QPointF(heat.mapToGlobal(heat.rect().center())),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(heat, wheel)
 
     assert QApplication.focusWidget() is window.recordTable

@@ -1,6 +1,7 @@
 """Saving from the window onto a real full disk and a real read-only disk (a tmpfs the test
 mounts): the editor is told why, the file keeps its bytes, the edit stays unsaved, and a save
 once there is room again writes only the edited line."""
+
 from __future__ import annotations
 
 import shutil
@@ -49,8 +50,9 @@ def save_and_read_the_refusal(qtbot, window) -> str:
 
 
 @pytest.mark.parametrize("fault, reason", [("full", "the disk is full"), ("read-only", "the disk is read-only")])
-def test_a_save_onto_a_real_full_or_read_only_disk_keeps_the_file_and_the_edit(desk_on_small_disk, qtbot, fault,
-                                                                                reason):
+def test_a_save_onto_a_real_full_or_read_only_disk_keeps_the_file_and_the_edit(
+    desk_on_small_disk, qtbot, fault, reason
+):
     window, disk = desk_on_small_disk
     path = typed_quality(qtbot, window, "64")
     before = path.read_bytes()

@@ -1,4 +1,5 @@
 """Editing in the real desk, from the keyboard: approve, edit, undo, save, and what lands on disk."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """EditController: undo of single and bulk edits, approval, saving, files changed on disk, questions."""
+
 from __future__ import annotations
 
 import os
@@ -168,7 +169,9 @@ def test_a_file_changed_on_disk_asks_and_each_answer_does_what_it_says(controlle
         assert controller.session.value(record, "quality") == 70
 
 
-def test_save_all_runs_off_the_ui_thread_and_reports_the_file_that_failed(qtbot, controller, paths, originals, answers, monkeypatch):
+def test_save_all_runs_off_the_ui_thread_and_reports_the_file_that_failed(
+    qtbot, controller, paths, originals, answers, monkeypatch
+):
     good, failing, other = paths[3], paths[4], paths[5]
     controller.edit([good, failing, other], "quality", 12)
     real_replace = os.replace
@@ -204,7 +207,9 @@ def test_save_all_runs_off_the_ui_thread_and_reports_the_file_that_failed(qtbot,
     assert controller.dirty_paths() == [failing]
 
 
-def test_save_all_asks_about_a_file_changed_on_disk_after_saving_the_others(qtbot, controller, paths, originals, answers):
+def test_save_all_asks_about_a_file_changed_on_disk_after_saving_the_others(
+    qtbot, controller, paths, originals, answers
+):
     first, changed = paths[3], paths[4]
     controller.edit([first, changed], "heat", 5)
     Path(changed).write_bytes(originals[changed] + b"\n")
@@ -441,7 +446,9 @@ def _failing_writer(written: list[str]):
     return write
 
 
-def test_a_single_save_and_save_all_fail_the_same_way_through_the_sessions_writer(qtbot, host, paths, originals, answers):
+def test_a_single_save_and_save_all_fail_the_same_way_through_the_sessions_writer(
+    qtbot, host, paths, originals, answers
+):
     # One save path: a writer given to the session sees single saves and Save All alike.
     written: list[str] = []
     controller = EditController(host, session=EditSession(writer=_failing_writer(written)))

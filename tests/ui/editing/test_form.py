@@ -1,4 +1,5 @@
 """The record form: values shown, user edits reported, mixed and invalid states, keyboard reach."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -207,7 +208,9 @@ def test_undo_keys_in_a_field_are_left_to_the_window(qtbot, form, docs):
     assert undone == [True]
     assert form.qualityInput.text() == "7", "the field's own typing history did not take the key"
     form.topicsInput.setFocus()
-    qtbot.keyClick(form.topicsInput.lineEdit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        form.topicsInput.lineEdit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert undone == [True, True]
 
 

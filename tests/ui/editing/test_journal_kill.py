@@ -1,4 +1,5 @@
 """The acceptance test of the journal: a real window killed with SIGKILL loses no unsaved edit."""
+
 from __future__ import annotations
 
 import json
@@ -33,19 +34,34 @@ def read_line(process: subprocess.Popen, timeout_s: float) -> str:
                 return line
             if not line and process.poll() is not None:
                 break
-    raise AssertionError(f"the window never reported its journal (exit {process.poll()}): {process.stderr.read() if process.poll() is not None else ''}")
+    raise AssertionError(
+        f"the window never reported its journal (exit {process.poll()}): "
+        f"{process.stderr.read() if process.poll() is not None else ''}"
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_window_killed_with_unsaved_edits_to_five_records_gets_all_five_back(
-        open_desk, seed_copy, qtbot, tmp_path, private_data_folder, monkeypatch):
+    open_desk, seed_copy, qtbot, tmp_path, private_data_folder, monkeypatch
+):
     originals = {str(p): p.read_bytes() for p in seed_copy.iterdir()}
     home = tmp_path / "home"
-    env = dict(os.environ, HOME=str(home), QT_QPA_PLATFORM="offscreen",
-               XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"),
-               XDG_DATA_HOME=str(private_data_folder))
-    process = subprocess.Popen([sys.executable, str(DRIVER), str(seed_copy), *QUALITIES], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_DATA_HOME=str(private_data_folder),
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(DRIVER), str(seed_copy), *QUALITIES],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         edited = json.loads(read_line(process, STARTUP_TIMEOUT_S).split(" ", 1)[1])
     finally:
@@ -73,8 +89,9 @@ def test_a_window_killed_with_unsaved_edits_to_five_records_gets_all_five_back(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT_MS)
     window.recordTable.setFocus()
     with qtbot.waitSignal(controller.saveAllFinished, timeout=TIMEOUT_MS) as finished:
-        qtbot.keyClick(window.recordTable, Qt.Key.Key_S,
-                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(
+            window.recordTable, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        )
     assert finished.args == [{}]
     for path, quality in zip(edited, QUALITIES, strict=True):
         old = next(line for line in originals[path].decode().splitlines() if line.startswith("quality:"))

@@ -1,4 +1,5 @@
 """The journal in the window: edits reach it off the UI thread, and a new window offers them back."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -105,15 +106,16 @@ def test_a_file_changed_since_is_merged_and_discard_clears_the_journal(open_desk
 
 
 def test_a_field_changed_on_both_sides_asks_and_discard_forgets(open_desk, seed_copy, qtbot, monkeypatch):
-    first, = leave_edits(open_desk, qtbot, seed_copy, ["11"])
+    (first,) = leave_edits(open_desk, qtbot, seed_copy, ["11"])
     save_document(apply_edits(read_document(first), {"quality": 60}))
     window = open_desk(seed_copy)
     dialog = offered(qtbot, window)
     assert "you choose" in dialog.recordList.item(0).text()
     assert "+quality: 11" in dialog.diffView.toPlainText()
     qtbot.keyClick(dialog, Qt.Key.Key_D, ALT)
-    qtbot.waitUntil(lambda: window.deskJournal.pending_results() == 0 and not window.deskJournal.path.exists(),
-                    timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: window.deskJournal.pending_results() == 0 and not window.deskJournal.path.exists(), timeout=TIMEOUT_MS
+    )
     assert not window.editController.dirty_paths()
     assert read_document(first).data["quality"] == 60
 

@@ -1,5 +1,6 @@
 """Saving a record that changed on disk: the question offers Merge, which keeps the other change
 and mine, and lets me choose per field where both of us changed the same one. Real dialogs, keys."""
+
 from __future__ import annotations
 
 import pytest

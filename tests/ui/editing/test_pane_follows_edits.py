@@ -1,5 +1,6 @@
 """The pane's problems list follows the form's unsaved values, in the words the form and the
 status bar use: typing 150 into Quality lists it, typing 74 clears it, before anything is saved."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Save All with several records changed on disk asks once when the editor ticks "Apply to all"."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,11 @@ from desktop.ui.editing import dialogs as edit_dialogs
 
 pytestmark = pytest.mark.gui
 
-CTRL, SHIFT, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.AltModifier
+CTRL, SHIFT, ALT = (
+    Qt.KeyboardModifier.ControlModifier,
+    Qt.KeyboardModifier.ShiftModifier,
+    Qt.KeyboardModifier.AltModifier,
+)
 SAVE_TIMEOUT_MS = 20_000
 
 

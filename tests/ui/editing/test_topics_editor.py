@@ -1,4 +1,5 @@
 """The topics token editor, driven from the keyboard as an editor would."""
+
 from __future__ import annotations
 
 import pytest

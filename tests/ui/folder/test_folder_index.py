@@ -1,4 +1,5 @@
 """The window's loader reads a folder through its index: a second open reads only what changed."""
+
 from __future__ import annotations
 
 import shutil

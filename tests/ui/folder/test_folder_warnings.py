@@ -1,4 +1,5 @@
 """Warnings in the window: duplicates in the pane, the state column and a filter; approval still possible."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,10 @@ def test_duplicates_show_in_the_pane_and_lead_to_the_other_record(desk, qtbot, s
     assert "27 with warnings" in window.statusLabel.text()
 
     assert window.select_path(str(seed_copy / TWIN_OF))
-    qtbot.waitUntil(lambda: window.current_document() is not None and window.current_path() == str(seed_copy / TWIN_OF),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.current_document() is not None and window.current_path() == str(seed_copy / TWIN_OF),
+        timeout=10_000,
+    )
     view = window.reviewPane.problemsView
     lines = [view.item(row).text() for row in range(view.count())]
     assert any(line.startswith("Warning · line 6:9: same story as “Amazon won’t say") for line in lines), lines
@@ -57,14 +60,16 @@ def test_the_warnings_filter_narrows_the_queue(open_desk, qtbot, seed_copy):
     third = seed_copy / "003_dbc3cf5b8f761d16.txt"
     text = third.read_text(encoding="utf-8")
     related = text.index("\nrelated:")
-    third.write_text(text[:related] + text[text.index("\n---", related):], encoding="utf-8")
+    third.write_text(text[:related] + text[text.index("\n---", related) :], encoding="utf-8")
     window = open_desk(seed_copy)
     qtbot.waitUntil(lambda: warnings_loaded(window), timeout=20_000)
     assert window.proxy.rowCount() == 3
     window.registry["actionWarningsOnly"].trigger()
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 2, timeout=3000)
-    shown = {Path(window.model.summary_at(window.proxy.mapToSource(window.proxy.index(r, 0)).row()).path).name
-             for r in range(2)}
+    shown = {
+        Path(window.model.summary_at(window.proxy.mapToSource(window.proxy.index(r, 0)).row()).path).name
+        for r in range(2)
+    }
     assert shown == {TWIN_OF, TWIN}
     window.registry["actionWarningsOnly"].trigger()
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=3000)
@@ -85,13 +90,16 @@ def online_checks_on(settings) -> None:
 
 
 def test_online_checks_mark_links_and_a_second_check_within_the_cache_age_asks_nothing(
-        open_desk, qtbot, seed_copy, fresh_settings, link_server):
+    open_desk, qtbot, seed_copy, fresh_settings, link_server
+):
     record = only_the_seed_record(seed_copy)
     text = record.read_text(encoding="utf-8")
     text = text.replace("https://techcrunch.com/2020/06/10/amazon-rekognition-moratorium/", link_server.url("/gone"))
-    text = re.sub(r'(url|webUrl|ampWebUrl|cdnAmpWebUrl): "https://[^"]+"',
-                  lambda m: f'{m.group(1)}: "{link_server.url("/image/1024x576.png" if m.group(1) == "url" else "/ok")}"',
-                  text)
+    text = re.sub(
+        r'(url|webUrl|ampWebUrl|cdnAmpWebUrl): "https://[^"]+"',
+        lambda m: f'{m.group(1)}: "{link_server.url("/image/1024x576.png" if m.group(1) == "url" else "/ok")}"',
+        text,
+    )
     record.write_text(text, encoding="utf-8")
     online_checks_on(fresh_settings)
 
@@ -123,7 +131,8 @@ def test_online_checks_mark_links_and_a_second_check_within_the_cache_age_asks_n
 
 
 def test_a_long_link_check_shows_its_progress_and_stop_keeps_what_was_answered(
-        open_desk, qtbot, seed_copy, fresh_settings, link_server):
+    open_desk, qtbot, seed_copy, fresh_settings, link_server
+):
     record = only_the_seed_record(seed_copy)
     text = record.read_text(encoding="utf-8")
     # The story's own address is gone, the next six answer slowly (3 s each, two at a time on one
@@ -149,13 +158,17 @@ def test_a_long_link_check_shows_its_progress_and_stop_keeps_what_was_answered(
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Link check stopped"), timeout=20_000)
     assert not progress.isVisible() and not stop.isVisible()
     message = window.statusBar().currentMessage()
-    stopped = re.match(r"Link check stopped: (\d+) of (\d+) addresses checked \(1 not answering, 0 moved\); "
-                       r"the rest are asked next time\.$", message)
+    stopped = re.match(
+        r"Link check stopped: (\d+) of (\d+) addresses checked \(1 not answering, 0 moved\); "
+        r"the rest are asked next time\.$",
+        message,
+    )
     assert stopped, message
     checked, total = int(stopped.group(1)), int(stopped.group(2))
     assert checked < total and sum(link_server.hits.values()) == checked, "no address was asked after Stop"
-    assert any(p.code == "link" and "/gone" in p.message for p in window.model.warnings_of(str(record))), \
+    assert any(p.code == "link" and "/gone" in p.message for p in window.model.warnings_of(str(record))), (
         "what was answered before Stop is shown"
+    )
 
     # The next check asks only what the stopped one had not: the answers so far were kept.
     hits_before = sum(link_server.hits.values())

@@ -1,4 +1,5 @@
 """A folder of hostile files opens in the window: each one a row with its problem, nothing hangs."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,9 @@ def hostile_folder(folder: Path) -> dict[str, str]:
     (folder / "utf16.md").write_bytes(seed.encode("utf-16-le"))
     (folder / "mac.md").write_bytes(seed.replace("\n", "\r").encode())
     (folder / "deep.md").write_text("---\ntitle: x\ndeep: " + "[" * 500 + "]" * 500 + "\n---\n", encoding="utf-8")
-    (folder / "separator.md").write_text(seed.replace("category: news", 'category: "a\u2028b"')
-                                         .replace("quality: 40", "quality: 400"), encoding="utf-8")
+    (folder / "separator.md").write_text(
+        seed.replace("category: news", 'category: "a\u2028b"').replace("quality: 40", "quality: 400"), encoding="utf-8"
+    )
     (folder / ".good.txt.abcd1234.tmp").write_text(seed, encoding="utf-8")  # a killed save's leftover
     expected = {
         "bomb.md": "line 8:7: the front matter expands YAML aliases",
@@ -44,8 +46,12 @@ def test_a_folder_of_hostile_files_opens_with_each_problem_shown(open_desk, qtbo
     assert listed == sorted([*expected, "good.txt"])
     for name, words in expected.items():
         assert window.select_path(str(tmp_path / "hostile" / name))
-        qtbot.waitUntil(lambda name=name: window.current_document() is not None
-                        and window.current_path() == str(tmp_path / "hostile" / name), timeout=10_000)
+        qtbot.waitUntil(
+            lambda name=name: (
+                window.current_document() is not None and window.current_path() == str(tmp_path / "hostile" / name)
+            ),
+            timeout=10_000,
+        )
         shown = [window.reviewPane.problemsView.item(i).text() for i in range(window.reviewPane.problemsView.count())]
         assert any(words in line for line in shown), (name, shown)
 
@@ -60,8 +66,12 @@ def test_decisions_are_disabled_for_a_file_that_cannot_be_edited_and_say_why(ope
     decisions = [window.registry[name] for name in ("actionApproveNext", "actionDecline", "actionFlag")]
 
     assert window.select_path(str(tmp_path / "hostile" / "bomb.md"))
-    qtbot.waitUntil(lambda: window.current_document() is not None
-                    and window.current_path() == str(tmp_path / "hostile" / "bomb.md"), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            window.current_document() is not None and window.current_path() == str(tmp_path / "hostile" / "bomb.md")
+        ),
+        timeout=10_000,
+    )
     qtbot.waitUntil(lambda: not any(action.isEnabled() for action in decisions), timeout=5000)
     tips = [QTextDocumentFragment.fromHtml(action.toolTip()).toPlainText() for action in decisions]
     assert all("bomb.md can't be edited: The front matter expands YAML aliases" in tip for tip in tips), tips
@@ -73,6 +83,11 @@ def test_decisions_are_disabled_for_a_file_that_cannot_be_edited_and_say_why(ope
     assert window.current_path() == str(tmp_path / "hostile" / "bomb.md"), "a disabled Approve & Next does not move on"
 
     assert window.select_path(str(tmp_path / "hostile" / "good.txt"))
-    qtbot.waitUntil(lambda: window.current_path() == str(tmp_path / "hostile" / "good.txt")
-                    and all(action.isEnabled() for action in decisions), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            window.current_path() == str(tmp_path / "hostile" / "good.txt")
+            and all(action.isEnabled() for action in decisions)
+        ),
+        timeout=10_000,
+    )
     assert not any("can't be edited" in QTextDocumentFragment.fromHtml(a.toolTip()).toPlainText() for a in decisions)

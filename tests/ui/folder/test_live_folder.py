@@ -1,5 +1,6 @@
 """The live folder: files changed, added or removed outside the desk show in the table by themselves,
 and a record with unsaved edits that changes on disk says so at once, with Merge at hand."""
+
 from __future__ import annotations
 
 import os
@@ -55,7 +56,9 @@ def test_a_record_changed_outside_updates_its_row_and_the_queues_without_being_s
     assert window.model.count(Queue.APPROVED) == approved_before + 1
     assert str(row_of(window, target).quality).startswith("9")
     assert window.current_path() != str(target)  # the selection stayed where the editor left it
-    queue_counts = [window.queueList.item(i).data(Qt.ItemDataRole.UserRole + 2) for i in range(window.queueList.count())]
+    queue_counts = [
+        window.queueList.item(i).data(Qt.ItemDataRole.UserRole + 2) for i in range(window.queueList.count())
+    ]
     assert queue_counts[2] == approved_before + 1
 
 
@@ -68,8 +71,9 @@ def test_a_new_file_arrives_and_a_removed_one_leaves(desk, qtbot, seed_copy):
     rewrite(newcomer, b'title: "', b'title: "Newcomer ')
     files[4].unlink()
 
-    qtbot.waitUntil(lambda: row_of(window, newcomer) is not None and row_of(window, files[4]) is None,
-                    timeout=LIVE_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: row_of(window, newcomer) is not None and row_of(window, files[4]) is None, timeout=LIVE_TIMEOUT_MS
+    )
     assert window.model.count(Queue.ALL) == total
     assert row_of(window, newcomer).title.startswith("Newcomer")
     assert f"{total} records" in window.statusLabel.text()

@@ -1,5 +1,6 @@
 """Git in the window: each record's state in the Git column, git's counts in the status line, and
 Publish, which makes one commit of the approved records and says why when git refuses."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -72,8 +73,10 @@ def test_the_git_column_shows_saved_approvals_and_publish_commits_exactly_them(o
     assert window.select_path(str(approved[0]))
     tabs = window.reviewPane.tabs
     tabs.setCurrentWidget(window.historyView)
-    qtbot.waitUntil(lambda: window.historyView.count() == 2
-                    and window.historyView.item(0).text().startswith("approved, Ana, "), timeout=GIT_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: window.historyView.count() == 2 and window.historyView.item(0).text().startswith("approved, Ana, "),
+        timeout=GIT_TIMEOUT_MS,
+    )
     assert window.historyView.item(1).text().startswith("added, Ana, ")
 
 

@@ -1,4 +1,5 @@
 """The review pane's image strip against a real HTTP server and real files: what an editor sees for each image."""
+
 from __future__ import annotations
 
 import sys
@@ -323,7 +324,15 @@ def test_malformed_entries_never_crash_and_say_what_is_wrong(qtbot, strip, tmp_p
         tmp_path,
     )
     wait_settled(qtbot, strip)
-    assert [t.state for t in strip.thumbnails()] == ["failed", "failed", "loaded", "failed", "loaded", "failed", "failed"]
+    assert [t.state for t in strip.thumbnails()] == [
+        "failed",
+        "failed",
+        "loaded",
+        "failed",
+        "loaded",
+        "failed",
+        "failed",
+    ]
     assert strip.thumbnails()[3].reason == "No link"
     assert strip.thumbnails()[4].entry.declared is None and strip.thumbnails()[4].entry.title == ""
     for value in (None, "not a list", 7, {"url": "ok.png"}):
@@ -507,9 +516,15 @@ def test_decode_threads_make_no_qt_connection_or_signal(qtbot, strip, image_serv
 
     monkeypatch.setattr(image_loading, "_decode_job", traced_job)
     (tmp_path / "local.png").write_bytes(image_bytes(50, 50, "#30a040"))
-    strip.setImages([{"url": image_server.url("/red.png")}, {"url": "local.png"}, {"url": image_server.url("/page.jpg")}], tmp_path)
+    strip.setImages(
+        [{"url": image_server.url("/red.png")}, {"url": "local.png"}, {"url": image_server.url("/page.jpg")}], tmp_path
+    )
     wait_settled(qtbot, strip)
     assert [t.state for t in strip.thumbnails()] == ["loaded", "loaded", "failed"]
     assert "QImageReader.read" in qt_calls  # the profile saw the decodes
-    forbidden = {call for call in qt_calls if call.endswith((".emit", ".connect", ".disconnect")) or call == "QImageReader.format"}
+    forbidden = {
+        call
+        for call in qt_calls
+        if call.endswith((".emit", ".connect", ".disconnect")) or call == "QImageReader.format"
+    }
     assert forbidden == set()

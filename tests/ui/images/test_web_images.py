@@ -1,4 +1,5 @@
 """No test reaches the internet, and the "Load Web Images" preference decides whether the desk does."""
+
 from __future__ import annotations
 
 import socket
@@ -21,7 +22,10 @@ OUTSIDE_HOST = "192.0.2.10"
 
 
 def test_guard_refuses_a_python_connection_beyond_loopback(network_guard):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as raw, pytest.raises(OSError, match="only connect to 127.0.0.1"):
+    with (
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM) as raw,
+        pytest.raises(OSError, match="only connect to 127.0.0.1"),
+    ):
         raw.connect((OUTSIDE_HOST, 80))
     with pytest.raises(socket.gaierror):
         socket.create_connection(("example.com", 443), timeout=1)
@@ -103,7 +107,9 @@ def test_load_web_images_toggles_the_strip_and_is_remembered(open_desk, qtbot, t
     assert DeskSettings().value(LOAD_WEB_IMAGES) is False
 
 
-def test_turning_web_images_off_stops_a_download_in_flight(open_desk, qtbot, tmp_path, image_server: ImageServer, web_images_on):
+def test_turning_web_images_off_stops_a_download_in_flight(
+    open_desk, qtbot, tmp_path, image_server: ImageServer, web_images_on
+):
     folder = tmp_path / "records"
     folder.mkdir()
     record_with_image(folder, image_server.url("/slow.png"))
@@ -116,7 +122,8 @@ def test_turning_web_images_off_stops_a_download_in_flight(open_desk, qtbot, tmp
 
 
 def test_a_loaded_image_is_checked_against_its_declared_size_without_an_online_check(
-        open_desk, qtbot, tmp_path, image_server: ImageServer, web_images_on):
+    open_desk, qtbot, tmp_path, image_server: ImageServer, web_images_on
+):
     # Red is 320 x 200 but declared 640 x 400; green is 120 x 80, as declared, but below the minimum.
     folder = tmp_path / "records"
     folder.mkdir()

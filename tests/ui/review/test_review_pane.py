@@ -1,4 +1,5 @@
 """The review pane on its own: what it shows of a record read from disk, always as plain text."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,7 +41,7 @@ def test_the_seed_record(pane, seed_file):
     assert source.startswith("---\ncategory: news\n")
     assert source.endswith('"\n---\n')
     on_disk = seed_file.read_text(encoding="utf-8")
-    assert on_disk.startswith(source) and on_disk[len(source):].strip() == ""  # the seed's body is one blank line
+    assert on_disk.startswith(source) and on_disk[len(source) :].strip() == ""  # the seed's body is one blank line
     assert pane.sourceView.isReadOnly()
     metrics = pane.sourceView.fontMetrics()
     assert metrics.horizontalAdvance("i") == metrics.horizontalAdvance("W")  # monospace
@@ -49,7 +50,9 @@ def test_the_seed_record(pane, seed_file):
 
 def test_source_tab_shows_the_front_matter_without_the_body(pane, tmp_path):
     path = tmp_path / "body.md"
-    path.write_bytes(b"---\r\ntitle: \"With body\"\r\nwebUrl: \"https://example.com\"\r\n---\r\nThe body\r\n---\r\nmore\r\n")
+    path.write_bytes(
+        b'---\r\ntitle: "With body"\r\nwebUrl: "https://example.com"\r\n---\r\nThe body\r\n---\r\nmore\r\n'
+    )
     document = show(pane, path)
     assert pane.sourceView.toPlainText() == '---\ntitle: "With body"\nwebUrl: "https://example.com"\n---\n'
     assert front_matter_source(document).endswith("---\r\n")
@@ -90,7 +93,7 @@ def test_odd_values_never_break_the_pane(pane, tmp_path):
     path = tmp_path / "odd.md"
     path.write_text(
         "---\ntitle: 12\nprovider: just a string\nimages: nope\nrelated:\n  - 5\n  - title: [1, 2]\n"
-        "    provider: {name: <i>x</i>}\n    webUrl: \"javascript:alert(1)\"\n---\n",
+        '    provider: {name: <i>x</i>}\n    webUrl: "javascript:alert(1)"\n---\n',
         encoding="utf-8",
     )
     show(pane, path)

@@ -1,4 +1,5 @@
 """The record table's model and proxy: Qt's model checks, raw-value sorting, queues, search, updates."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -21,15 +22,46 @@ from desktop.ui.table.model import (
 
 def summaries() -> list[RecordSummary]:
     return [
-        RecordSummary(path="/f/a.md", title="Alpha story", excerpt="About <b>cats</b>", provider="TechCrunch",
-                      published_at="2020-06-11T16:07:00Z", quality=9, heat=-1, topics=("AI", "Vision")),
-        RecordSummary(path="/f/b.md", title="beta story", excerpt="dogs", provider="BBC",
-                      published_at="2020-06-09T06:31:00Z", quality=10, heat=55, published=True),
-        RecordSummary(path="/f/c.md", title="Gamma", provider="Quartz", published_at="",
-                      quality=None, heat=None, problems=(Problem("title must not be empty", 2, 8),)),
+        RecordSummary(
+            path="/f/a.md",
+            title="Alpha story",
+            excerpt="About <b>cats</b>",
+            provider="TechCrunch",
+            published_at="2020-06-11T16:07:00Z",
+            quality=9,
+            heat=-1,
+            topics=("AI", "Vision"),
+        ),
+        RecordSummary(
+            path="/f/b.md",
+            title="beta story",
+            excerpt="dogs",
+            provider="BBC",
+            published_at="2020-06-09T06:31:00Z",
+            quality=10,
+            heat=55,
+            published=True,
+        ),
+        RecordSummary(
+            path="/f/c.md",
+            title="Gamma",
+            provider="Quartz",
+            published_at="",
+            quality=None,
+            heat=None,
+            problems=(Problem("title must not be empty", 2, 8),),
+        ),
         RecordSummary(path="/f/d.md", problems=(Problem("cannot read the file", code=IO),), editable=False),
-        RecordSummary(path="/f/e.md", title="Delta (a+b)*", provider="VICE", published_at="2020-06-10T22:58:00+02:00",
-                      quality=100, heat=0, published=True, topics=("AWS AI",)),
+        RecordSummary(
+            path="/f/e.md",
+            title="Delta (a+b)*",
+            provider="VICE",
+            published_at="2020-06-10T22:58:00+02:00",
+            quality=100,
+            heat=0,
+            published=True,
+            topics=("AWS AI",),
+        ),
     ]
 
 
@@ -203,7 +235,9 @@ def test_dates_follow_the_default_locale_the_app_sets(german_locale):
     moment = parse_published("2020-06-11T16:07:00Z").toLocalTime()
     german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
     assert format_published("2020-06-11T16:07:00Z") == german.toString(moment, QLocale.FormatType.ShortFormat)
-    assert format_published_date("2020-06-11T16:07:00Z") == german.toString(moment.date(), QLocale.FormatType.ShortFormat)
+    assert format_published_date("2020-06-11T16:07:00Z") == german.toString(
+        moment.date(), QLocale.FormatType.ShortFormat
+    )
     assert format_published_date("2020-06-11T16:07:00Z").startswith("11.06.")
 
 
@@ -221,8 +255,11 @@ def test_the_bare_c_locale_gives_way_to_a_readable_one(monkeypatch):
 
 def expected_paths(model: RecordTableModel, queue: Queue, needle: str, column: int, order: Qt.SortOrder) -> list[str]:
     """What the table should show, worked out the slow, obvious way."""
-    rows = [row for row in range(model.rowCount())
-            if queue.holds(model.summary_at(row)) and (not needle or model.matches(row, needle))]
+    rows = [
+        row
+        for row in range(model.rowCount())
+        if queue.holds(model.summary_at(row)) and (not needle or model.matches(row, needle))
+    ]
     if column >= 0:
         # Stable sorts: ties stay in file order, in both directions.
         descending = order == Qt.SortOrder.DescendingOrder
@@ -242,10 +279,14 @@ def test_the_proxy_shows_what_a_plain_filter_and_sort_would_through_any_sequence
 
     def summary(number: int) -> RecordSummary:
         return RecordSummary(
-            path=f"/f/{number:04}.md", title=" ".join(rng.choice(words) for _ in range(3)),
-            provider=rng.choice(("BBC", "AP", "")), quality=rng.choice((None, *range(0, 101, 10))),
-            heat=rng.randint(-1, 3), published=rng.random() < 0.3,
-            problems=(Problem("bad"),) if rng.random() < 0.1 else ())
+            path=f"/f/{number:04}.md",
+            title=" ".join(rng.choice(words) for _ in range(3)),
+            provider=rng.choice(("BBC", "AP", "")),
+            quality=rng.choice((None, *range(0, 101, 10))),
+            heat=rng.randint(-1, 3),
+            published=rng.random() < 0.3,
+            problems=(Problem("bad"),) if rng.random() < 0.1 else (),
+        )
 
     model = RecordTableModel()
     proxy = RecordFilterProxy()
@@ -276,16 +317,19 @@ def test_the_proxy_shows_what_a_plain_filter_and_sort_would_through_any_sequence
             model.remove_paths(rng.sample([s.path for s in model.summaries()], rng.randint(1, 70)))
         shown = [proxy.index(row, Column.TITLE).data(PATH_ROLE) for row in range(proxy.rowCount())]
         assert shown == expected_paths(model, queue, needle, column, order), (step, action)
-        assert all(proxy.mapFromSource(model.index(model.row_for_path(path), 0)).row() == position
-                   for position, path in enumerate(shown[:50]))
+        assert all(
+            proxy.mapFromSource(model.index(model.row_for_path(path), 0)).row() == position
+            for position, path in enumerate(shown[:50])
+        )
 
 
 def test_a_sort_and_a_change_of_many_rows_keep_the_selected_records(qtbot):
     from PySide6.QtWidgets import QTableView
 
     model = RecordTableModel()
-    model.append_summaries([RecordSummary(path=f"/f/{n:04}.md", title=f"story {n % 7}", quality=n % 11)
-                            for n in range(400)])
+    model.append_summaries(
+        [RecordSummary(path=f"/f/{n:04}.md", title=f"story {n % 7}", quality=n % 11) for n in range(400)]
+    )
     proxy = RecordFilterProxy()
     proxy.setSourceModel(model)
     view = QTableView()
@@ -293,8 +337,9 @@ def test_a_sort_and_a_change_of_many_rows_keep_the_selected_records(qtbot):
     view.setModel(proxy)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.selectRow(10)
-    view.selectionModel().select(proxy.index(20, 0), view.selectionModel().SelectionFlag.Select
-                                 | view.selectionModel().SelectionFlag.Rows)
+    view.selectionModel().select(
+        proxy.index(20, 0), view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows
+    )
     chosen = {proxy.index(10, 0).data(PATH_ROLE), proxy.index(20, 0).data(PATH_ROLE)}
 
     def selected() -> set[str]:

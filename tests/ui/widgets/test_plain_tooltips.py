@@ -1,6 +1,7 @@
 """Tooltips that carry record text show it literally: Qt guesses rich text for any tooltip whose
 first line holds a tag, so a title like "<b>bold</b>" would be drawn bold, and "<img src=x>"
 would make the tooltip fetch an image."""
+
 from __future__ import annotations
 
 from pathlib import Path
