@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.records import Document, RecordSummary, decision_of, value_problems
 from desktop.ui.actions import REDO_KEYS, UNDO_KEYS
 from desktop.ui.editing.topics import TopicsEditor
+from desktop.ui.widgets.text import plain_label
 
 EDITED_KEYS = ("quality", "heat", "topics", "published")
 QUALITY_RANGE = (0, 100)
@@ -209,10 +210,7 @@ def _saved_text(key: str, values: Sequence[Any]) -> str:
 
 
 def _problem_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
+    label = plain_label(name=name, selectable=False)
     label.setStyleSheet("color: #c62828;")
     label.hide()
     return label

@@ -113,5 +113,8 @@ class FolderChecker(QObject):
         self.warningsReady.emit(found, results)
 
     def shutdown(self) -> None:
+        checking_links = self._link_checker is not None
         self.cancel()
-        self._tasks.shutdown(wait=False)
+        # An offline check ends soon and is waited for, so no thread outlives the window; a link
+        # check may be waiting on a slow host, and closing must not wait for it (it stops asking).
+        self._tasks.shutdown(wait=not checking_links)

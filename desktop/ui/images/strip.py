@@ -37,22 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.images.loader import (
-    NOT_AN_IMAGE,
-    WEB_IMAGES_OFF,
-    ImageEntry,
-    ImageLoader,
-    ImageRequest,
-    ImageResult,
-    ImageSource,
-    breakable_url,
-    format_size,
-    image_entries,
-    resolve_image_source,
-)
+from desktop.ui.images.decode import ImageResult
+from desktop.ui.images.loader import ImageLoader, ImageRequest
+from desktop.ui.images.reasons import NOT_AN_IMAGE, WEB_IMAGES_OFF
+from desktop.ui.images.sources import ImageEntry, ImageSource, format_size, image_entries, resolve_image_source
 from desktop.ui.images.viewer import ImageViewer
 from desktop.ui.links import link_mark, link_mark_icon
-from desktop.ui.widgets.text import plain_tooltip
+from desktop.ui.widgets.text import breakable_url, plain_tooltip
 
 THUMBNAIL_SIZE = QSize(160, 100)
 MAX_THUMBNAILS = 40  # a record listing hundreds of images gets the first ones and a "+N more" note

@@ -17,31 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.images.loader import (
-    ImageEntry,
-    ImageLoader,
-    ImageRequest,
-    ImageResult,
-    ImageSource,
-    breakable_url,
-    format_size,
-)
-from desktop.ui.widgets.text import plain_tooltip
+from desktop.ui.images.decode import ImageResult
+from desktop.ui.images.loader import ImageLoader, ImageRequest
+from desktop.ui.images.sources import ImageEntry, ImageSource, format_size
+from desktop.ui.widgets.text import breakable_url, plain_label, plain_tooltip
 
 # Decoded at most this large for the viewer; the dialog scales it down further to fit.
 VIEWER_DECODE_SIZE = QSize(2400, 1800)
-
-
-def _plain_label(text: str, object_name: str, parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(object_name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(
-        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-    )
-    label.setWordWrap(True)
-    label.setText(text)
-    return label
 
 
 def _file_size(byte_count: int) -> str:
@@ -84,7 +66,7 @@ class ImageViewer(QDialog):
         self.picture.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         self.picture.setAutoFillBackground(True)
 
-        self.title_label = _plain_label(entry.title, "imageViewerTitle", self)
+        self.title_label = plain_label(entry.title, name="imageViewerTitle", parent=self)
         self.title_label.setAccessibleName("Image title")
         self.title_label.setVisible(bool(entry.title))
 
@@ -112,11 +94,11 @@ class ImageViewer(QDialog):
             real_text = f"Unknown: {status}"
         else:
             real_text = "Unknown"
-        self.real_size_label = _plain_label(real_text, "imageRealSize", self)
+        self.real_size_label = plain_label(real_text, name="imageRealSize", parent=self)
         self.real_size_label.setWordWrap(False)
         self.real_size_label.setAccessibleName("Real size")
         declared_text = format_size(entry.declared) if entry.declared else "Not given in the record"
-        self.declared_size_label = _plain_label(declared_text, "imageDeclaredSize", self)
+        self.declared_size_label = plain_label(declared_text, name="imageDeclaredSize", parent=self)
         self.declared_size_label.setWordWrap(False)
         self.declared_size_label.setAccessibleName("Declared size")
         mismatch = ""
@@ -124,7 +106,7 @@ class ImageViewer(QDialog):
             mismatch = (
                 f"⚠ Sizes differ: the record declares {format_size(entry.declared)}, the image is {format_size(real)}."
             )
-        self.mismatch_label = _plain_label(mismatch, "imageSizeMismatch", self)
+        self.mismatch_label = plain_label(mismatch, name="imageSizeMismatch", parent=self)
         self.mismatch_label.setWordWrap(False)
         self.mismatch_label.setAccessibleName("Size mismatch")
         self.mismatch_label.setVisible(bool(mismatch))

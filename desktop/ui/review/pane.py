@@ -35,28 +35,13 @@ from desktop.ui.images.strip import READING, ImageStrip
 from desktop.ui.links import link_mark, link_mark_icon
 from desktop.ui.review.source import NumberedSourceView
 from desktop.ui.table.model import format_published, format_published_date
-from desktop.ui.widgets.text import plain_tooltip
+from desktop.ui.widgets.text import plain_label, plain_tooltip
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 2  # the title as written, before a link-state mark
 LINK_STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # "broken", "moved", "answers", or "" when not checked
 NO_RELATED = "No related coverage listed."
 MAX_SOURCE_CHARS = 2_000_000  # a runaway file must not make the Source tab crawl
-
-
-def plain_label(text: str = "", *, name: str, accessible: str, wrap: bool = True, selectable: bool = True) -> QLabel:
-    """A QLabel that can never interpret record text as HTML."""
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    label.setObjectName(name)
-    label.setAccessibleName(accessible)
-    label.setWordWrap(wrap)
-    if selectable:
-        label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-    return label
 
 
 def text_of(value: Any) -> str:

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QVBo
 
 from desktop.ui.images import loader as image_loading
 from desktop.ui.images import strip as images_module
-from desktop.ui.images.loader import (
+from desktop.ui.images.decode import decode_image
+from desktop.ui.images.loader import ImageLoader
+from desktop.ui.images.reasons import (
     FILE_NOT_FOUND,
     NOT_AN_IMAGE,
     NOT_FOUND,
@@ -24,10 +26,8 @@ from desktop.ui.images.loader import (
     TOO_LARGE,
     UNSAFE_REDIRECT,
     UNSUPPORTED_LINK,
-    ImageLoader,
-    decode_image,
-    resolve_image_source,
 )
+from desktop.ui.images.sources import resolve_image_source
 from desktop.ui.images.strip import ImageStrip, ImageThumbnail
 from desktop.ui.images.viewer import ImageViewer
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtNetwork import QNetworkAccessManager, QNetworkReply, QNetworkRequest
 from PySide6.QtWidgets import QMenu
 
-from desktop.ui.images.loader import WEB_IMAGES_OFF
+from desktop.ui.images.reasons import WEB_IMAGES_OFF
 from desktop.ui.settings import LOAD_WEB_IMAGES, DeskSettings
 
 # TEST-NET-1 (RFC 5737): documentation addresses, never routed; the guard refuses them before any packet.

@@ -1,0 +1,18 @@
+"""Why an image is not shown, in the words its tile says."""
+
+# What a failed thumbnail says. Short enough for a 160 px box.
+OFFLINE = "Offline / host unreachable"
+NOT_FOUND = "Not found (404)"
+NOT_AN_IMAGE = "Not an image"
+TOO_LARGE = "Too large"
+TIMED_OUT = "Timed out"
+UNSUPPORTED_LINK = "Unsupported link"
+NO_LINK = "No link"
+OUTSIDE_FOLDER = "Outside the record's folder"
+FILE_NOT_FOUND = "File not found"
+UNREADABLE_FILE = "File unreadable"
+UNSAFE_REDIRECT = "Unsafe redirect"
+TOO_MANY_REDIRECTS = "Too many redirects"
+SECURE_CONNECTION_FAILED = "Secure connection failed"
+DOWNLOAD_FAILED = "Download failed"
+WEB_IMAGES_OFF = "Web images are off"
