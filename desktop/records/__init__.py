@@ -88,6 +88,7 @@ _HOME: dict[str, str] = {
     "FileChangedOnDisk": "store",
     "SaveError": "store",
     "counted": "words",
+    "fields": "fields",
 }
 
 __all__ = sorted(_HOME)

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import fields
 from .fastscan import summarize_front_matter
 from .model import IO, RECORD_SUFFIXES, Document, Problem, RecordSummary
 from .nodes import position_in_file
@@ -118,29 +119,27 @@ def list_record_files(folder: str | os.PathLike[str]) -> list[ListedFile]:
 
 def summarize_document(document: Document) -> RecordSummary:
     """The table row of a record; a value of the wrong type shows as empty rather than failing."""
-    data = document.data if isinstance(document.data, dict) else {}
-    raw_provider, raw_topics = data.get("provider"), data.get("topics")
-    provider = raw_provider if isinstance(raw_provider, dict) else {}
-    topics = raw_topics if isinstance(raw_topics, list) else []
+    data = fields.mapping(document.data)
+    provider = fields.mapping(data.get("provider"))
     return RecordSummary(
         path=str(document.path),
-        title=_text(data.get("title")),
-        excerpt=_text(data.get("excerpt")),
-        provider=_text(provider.get("name")),
-        domain=_text(provider.get("domain")),
+        title=fields.text(data.get("title")),
+        excerpt=fields.text(data.get("excerpt")),
+        provider=fields.text(provider.get("name")),
+        domain=fields.text(provider.get("domain")),
         published_at=_published_at(document, data.get("publishedDateTime")),
-        quality=_whole_number(data.get("quality")),
-        heat=_whole_number(data.get("heat")),
-        published=data.get("published") is True,
-        topics=tuple(topic for topic in topics if isinstance(topic, str)),
+        quality=fields.whole_number(data.get("quality")),
+        heat=fields.whole_number(data.get("heat")),
+        published=fields.published(data.get("published")),
+        topics=fields.topics(data.get("topics")),
         problems=tuple(document.problems),
         editable=document.editable,
-        web_url=_text(data.get("webUrl")),
+        web_url=fields.text(data.get("webUrl")),
         title_at=_value_at(document, ["title"]) if isinstance(data.get("title"), str) else None,
         web_url_at=_value_at(document, ["webUrl"]) if isinstance(data.get("webUrl"), str) else None,
         related_urls=_related_urls(document, data.get("related")),
         decision=_decision(data.get("decision")),
-        decline_reason=_text(data.get("declineReason")),
+        decline_reason=fields.text(data.get("declineReason")),
     )
 
 
@@ -213,16 +212,8 @@ def _failed_summary(path: str, error: Exception) -> RecordSummary:
     return RecordSummary(path=str(path), problems=(problem,), editable=False)
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _decision(value: Any) -> str:
     return value if value in ("declined", "flagged") else ""
-
-
-def _whole_number(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _published_at(document: Document, value: Any) -> str:

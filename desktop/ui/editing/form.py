@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import Document, RecordSummary, decision_of, value_problems
+from desktop.records import Document, RecordSummary, decision_of, fields, value_problems
 from desktop.ui.actions import REDO_KEYS, UNDO_KEYS
 from desktop.ui.editing.topics import TopicsEditor
 from desktop.ui.widgets.text import plain_label
@@ -68,27 +68,26 @@ class FormValues:
                 decline_reason=record.decline_reason,
             )
         if isinstance(record, Document):
-            data = record.data if isinstance(record.data, dict) else {}
+            data = fields.mapping(record.data)
             problems = tuple((p.path, p.message) for p in record.problems)
             blocker = record.edit_blocker
         else:
             data, problems, blocker = dict(record), (), None
-        topics = data.get("topics")
         not_numbers = tuple(
             (key, str(data[key]))
             for key in ("quality", "heat")
-            if data.get(key) is not None and _whole_number(data.get(key)) is None
+            if data.get(key) is not None and fields.whole_number(data.get(key)) is None
         )
         return cls(
-            _whole_number(data.get("quality")),
-            _whole_number(data.get("heat")),
-            tuple(t for t in topics if isinstance(t, str)) if isinstance(topics, list) else (),
-            data.get("published") is True,
+            fields.whole_number(data.get("quality")),
+            fields.whole_number(data.get("heat")),
+            fields.topics(data.get("topics")),
+            fields.published(data.get("published")),
             blocker,
             problems,
             not_numbers,
             decision_of(data),
-            data.get("declineReason") if isinstance(data.get("declineReason"), str) else "",
+            fields.text(data.get("declineReason")),
         )
 
 
@@ -98,10 +97,6 @@ def _written(values: list[FormValues], key: str) -> list[str | None]:
 
 def _short(text: str, limit: int = 12) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _whole_number(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _summary_blocker(summary: RecordSummary) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QUrl
 
+from desktop.records import fields
 from desktop.ui.images.reasons import NO_LINK, OUTSIDE_FOLDER, UNSUPPORTED_LINK
 from desktop.ui.links import SAFE_SCHEMES
 
@@ -100,20 +101,13 @@ class ImageEntry:
         width, height = _dimension(item.get("width")), _dimension(item.get("height"))
         return cls(
             link=item.get("url"),
-            title=_scalar_text(item.get("title")),
+            title=fields.display_text(item.get("title")),
             declared=(width, height) if width and height else None,
         )
 
     @property
     def link_text(self) -> str:
-        return _scalar_text(self.link)
-
-
-def _scalar_text(value: Any) -> str:
-    """A YAML scalar as text (a number title is still a title); mappings, lists and null are no text."""
-    if value is None or isinstance(value, (dict, list, tuple, set)):
-        return ""
-    return value if isinstance(value, str) else str(value)
+        return fields.display_text(self.link)
 
 
 def _dimension(value: Any) -> int | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication, QIcon, QKeySequence
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import Document, Problem, RecordSummary, problems_as_typed, scalar_text
+from desktop.records import Document, Problem, RecordSummary, fields, problems_as_typed, scalar_text
 from desktop.ui.images.strip import READING, ImageStrip
 from desktop.ui.links import link_mark, link_mark_icon
 from desktop.ui.review.source import NumberedSourceView
@@ -42,13 +40,6 @@ TITLE_ROLE = Qt.ItemDataRole.UserRole + 2  # the title as written, before a link
 LINK_STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # "broken", "moved", "answers", or "" when not checked
 NO_RELATED = "No related coverage listed."
 MAX_SOURCE_CHARS = 2_000_000  # a runaway file must not make the Source tab crawl
-
-
-def text_of(value: Any) -> str:
-    """A scalar as display text; containers and None show as nothing."""
-    if value is None or isinstance(value, (dict, list)):
-        return ""
-    return str(value)
 
 
 def problem_line(problem: Problem) -> str:
@@ -453,39 +444,44 @@ class ReviewPane(QWidget):
         if summary is not None:
             self.show_summary(summary)
         self._document = document
-        data: Mapping[str, Any] = document.data if isinstance(document.data, Mapping) else {}
-        provider = data.get("provider") if isinstance(data.get("provider"), Mapping) else {}
-        title = text_of(data.get("title")) or (self._summary.title if self._summary else "") or document.path.name
+        data = fields.mapping(document.data)
+        provider = fields.mapping(data.get("provider"))
+        title = (
+            fields.display_text(data.get("title"))
+            or (self._summary.title if self._summary else "")
+            or document.path.name
+        )
         self.titleLabel.setText(title)
-        published = scalar_text(document, ["publishedDateTime"]) or text_of(data.get("publishedDateTime"))
-        self.metaLabel.setText(self._meta(text_of(provider.get("name")), text_of(provider.get("domain")), published))
-        self.linkButton.set_url(text_of(data.get("webUrl")))
-        excerpt = text_of(data.get("excerpt"))
+        published = scalar_text(document, ["publishedDateTime"]) or fields.display_text(data.get("publishedDateTime"))
+        self.metaLabel.setText(
+            self._meta(
+                fields.display_text(provider.get("name")), fields.display_text(provider.get("domain")), published
+            )
+        )
+        self.linkButton.set_url(fields.display_text(data.get("webUrl")))
+        excerpt = fields.display_text(data.get("excerpt"))
         self.excerptView.setText(excerpt if data else (self._summary.excerpt if self._summary else ""))
         self._show_problems(document.problems, document.edit_blocker)
 
-        images = (
-            [image for image in data.get("images") or [] if isinstance(image, Mapping)]
-            if isinstance(data.get("images"), list)
-            else []
-        )
+        images = fields.entries(data.get("images"))
         self.imageStrip.setImages([dict(image) for image in images], document.path.parent)
         self._show_images_heading(len(images))
 
-        related = data.get("related") if isinstance(data.get("related"), list) else []
         entries = []
-        for i, entry in enumerate(related):
-            if not isinstance(entry, Mapping):
-                continue
-            source = entry.get("provider") if isinstance(entry.get("provider"), Mapping) else {}
-            date = scalar_text(document, ["related", i, "publishedDateTime"]) or text_of(entry.get("publishedDateTime"))
+        for i, entry in enumerate(data.get("related") if isinstance(data.get("related"), list) else []):
+            if not isinstance(entry, dict):
+                continue  # counted all the same: `i` is the entry's place in the file
+            source = fields.mapping(entry.get("provider"))
+            date = scalar_text(document, ["related", i, "publishedDateTime"]) or fields.display_text(
+                entry.get("publishedDateTime")
+            )
             entries.append(
                 (
-                    text_of(entry.get("title")),
-                    text_of(source.get("name")),
+                    fields.display_text(entry.get("title")),
+                    fields.display_text(source.get("name")),
                     format_published_date(date),
-                    text_of(entry.get("quality")),
-                    text_of(entry.get("webUrl")),
+                    fields.display_text(entry.get("quality")),
+                    fields.display_text(entry.get("webUrl")),
                     format_published(date),
                 )
             )

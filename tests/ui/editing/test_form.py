@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.records.reading import read_document
+from desktop.records.reading import parse_document, read_document
 from desktop.records.scan import iter_record_files, summarize_document
-from desktop.ui.editing.form import RecordForm
+from desktop.ui.editing.form import FormValues, RecordForm
 
 
 @pytest.fixture
@@ -238,3 +238,20 @@ def test_a_typed_duplicate_still_blocks_after_a_redraw_and_not_after_moving_on(q
         form.showRecords([docs[2]])
     assert changed.args == [""]
     assert form.fieldProblem("topics") == ""
+
+
+def test_the_form_and_the_table_read_a_wrongly_typed_record_the_same_way(tmp_path):
+    raw = b"---\ntitle: T\nquality: true\nheat: 12\npublished: 'yes'\ntopics: [Politics, 7, Science]\n---\n"
+    document = parse_document(raw, tmp_path / "x.md")
+    from_document, from_summary = FormValues.of(document), FormValues.of(summarize_document(document))
+    assert (
+        (from_document.quality, from_document.heat, from_document.topics, from_document.published)
+        == (
+            from_summary.quality,
+            from_summary.heat,
+            from_summary.topics,
+            from_summary.published,
+        )
+        == (None, 12, ("Politics", "Science"), False)
+    )
+    assert from_document.not_numbers == (("quality", "True"),)
