@@ -97,6 +97,9 @@ class FileStamp:
 class RecordSummary:
     """The few fields the record table shows; built in worker processes, so plain values only."""
 
+    # The record's identity: spelled as `session.path_key` spells it, by every maker of summaries
+    # (the scan, the index, the fast path; tests/records/test_scan.py checks each), so the window
+    # keys its rows on it as it is.
     path: str
     title: str = ""
     excerpt: str = ""

@@ -638,7 +638,7 @@ class MainWindow(QMainWindow):
         )
         # A record with unsaved edits keeps its row even when its file went away: the edits are still there.
         gone = [
-            s.path for s in self.model.summaries() if path_key(s.path) not in listed and path_key(s.path) not in dirty
+            s.path for s in self.model.summaries() if s.path not in listed and s.path not in dirty
         ]
         self.model.remove_paths(gone)
         touched = list(gone)

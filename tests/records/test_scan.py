@@ -122,3 +122,22 @@ def test_summaries_travel_between_processes(seed_copy):
     assert results == summarize_paths(paths)
     assert all(summary.title and summary.problems == () for summary in results)
     assert pickle.loads(pickle.dumps(results)) == results
+
+
+def test_every_maker_of_summaries_spells_the_path_as_the_records_key(tmp_path, seed_file, monkeypatch):
+    """The window keys its rows on `summary.path` as it is, so each path must already be path_key's."""
+    from desktop.records import FolderScan, path_key
+
+    folder = tmp_path / "feed"
+    (folder / "sub" / "deeper").mkdir(parents=True)
+    (folder / "a.md").write_bytes(seed_file.read_bytes())  # the fast path
+    (folder / "sub" / "b.txt").write_bytes(b"---\ntitle: yes\nquality: 012\n---\n")  # the exact path
+    (folder / "sub" / "deeper" / "c.markdown").write_bytes(b"---\ntitle: [unclosed\n---\n")  # a parse error
+    (folder / "d.md").write_bytes(b"\xff\xfe not text")  # cannot be decoded
+    monkeypatch.chdir(tmp_path)
+    for spelled in (folder, str(folder) + "/", "feed", "./feed/", "feed/sub/.."):
+        for rebuild in (True, False):  # read from the files, then from the index
+            summaries = FolderScan(spelled, jobs=1, rebuild=rebuild, cache_dir=tmp_path / "cache").run()
+            assert len(summaries) == 4
+            assert [s.path for s in summaries] == [path_key(s.path) for s in summaries], spelled
+    assert all(path_key(s.path) == s.path for s in summarize_paths([str(p) for p in iter_record_files(folder)]))
