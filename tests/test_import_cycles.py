@@ -1,6 +1,6 @@
 """No two modules of the core, or of the window, import each other (directly or around a ring):
 a cycle is where a newcomer cannot tell which module comes first (issue 12 found two,
-records/reading.py with records/schema.py and ui/images.py with ui/image_viewer.py)."""
+records/reading.py with records/schema.py and the image strip with its viewer)."""
 
 from __future__ import annotations
 

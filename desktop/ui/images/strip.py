@@ -1,5 +1,5 @@
 """The review pane's image strip: a row of thumbnails, each loaded and decoded off the UI thread
-(image_loading.py), with why an image is missing said plainly on its tile.
+(loader.py), with why an image is missing said plainly on its tile.
 """
 
 from __future__ import annotations
