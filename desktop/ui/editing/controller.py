@@ -405,8 +405,8 @@ class EditController(Saving, QObject):
 
     def show_in_form(self, form, paths: Sequence[str | Path]) -> None:
         """The form shows these records' values, and what is saved of each field they changed."""
-        form.showRecords(self.records_for_form(paths))
-        form.showSaved(self.saved_fields(paths))
+        form.show_records(self.records_for_form(paths))
+        form.show_saved(self.saved_fields(paths))
 
     def saved_fields(self, paths: Sequence[str | Path]) -> dict[str, list[Any]]:
         """For the form: each field with an unsaved change on any of these records, and the values
@@ -598,7 +598,7 @@ class EditController(Saving, QObject):
         form.topicAdded.connect(lambda topic: self.add_topic(self.current_paths(), topic))
         form.topicRemoved.connect(lambda topic: self.remove_topic(self.current_paths(), topic))
         form.inputProblemChanged.connect(self.set_input_problem)
-        self._take_typed_input = form.commitTyped
+        self._take_typed_input = form.commit_typed
 
         def redraw(paths: list[str]) -> None:
             if set(paths) & set(self._current):
@@ -606,7 +606,7 @@ class EditController(Saving, QObject):
 
         self.recordsChanged.connect(redraw)
         form.revertFieldRequested.connect(lambda key: self.revert_field(self.current_paths(), key))
-        self.refused.connect(lambda key, why: form.showFieldProblem(key, why) if key else None)
+        self.refused.connect(lambda key, why: form.show_field_problem(key, why) if key else None)
 
     def bind_actions(self, actions, go_next: Callable[[], None] | None, parent: QWidget | None = None) -> None:
         """Connect the window's editing actions (an ActionRegistry) to this controller.

@@ -138,10 +138,10 @@ class ReviewChangesDialog(QDialog):
         layout.addWidget(self.summaryLabel)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
-        self.setDiffs(diffs, names)
+        self.set_diffs(diffs, names)
         self.recordList.setFocus()
 
-    def setDiffs(self, diffs: Mapping[str, str], names: Mapping[str, str] | None = None) -> None:  # noqa: N802
+    def set_diffs(self, diffs: Mapping[str, str], names: Mapping[str, str] | None = None) -> None:
         """Show these records' diffs; the same row stays selected (the next one if it went)."""
         row = max(0, self.recordList.currentRow())
         self._diffs = dict(diffs)
@@ -175,10 +175,10 @@ class ReviewChangesDialog(QDialog):
         elif self.recordList.hasFocus() or self.saveButton.hasFocus() or self.revertButton.hasFocus():
             self.closeButton.setFocus()
 
-    def setOutcome(self, text: str) -> None:  # noqa: N802
+    def set_outcome(self, text: str) -> None:
         self.outcomeLabel.setText(text)
 
-    def currentPath(self) -> str | None:  # noqa: N802
+    def current_path(self) -> str | None:
         item = self.recordList.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
@@ -186,12 +186,12 @@ class ReviewChangesDialog(QDialog):
         return list(self._diffs)
 
     def _request(self, signal) -> None:
-        key = self.currentPath()
+        key = self.current_path()
         if key is not None:
             signal.emit(key)
 
     def _show_current(self, row: int) -> None:
-        key = self.currentPath()
+        key = self.current_path()
         if key is None:
             return
         # No wrapping, so the scroll bar counts lines: this record's diff starts at the top.

@@ -157,22 +157,22 @@ class FieldSpinBox(QSpinBox):
     def lower(self) -> int:
         return self._lower
 
-    def showValue(self, value: int) -> None:  # noqa: N802
+    def show_value(self, value: int) -> None:
         self.setMinimum(self._lower)
         self.setSpecialValueText(self._labels.get(self._lower, ""))
         self.setValue(value)
 
-    def showState(self, text: str) -> None:  # noqa: N802
+    def show_state(self, text: str) -> None:
         """Show `text` instead of a value; the next step or typed number leaves this state."""
         self.setMinimum(self._lower - 1)
         self.setSpecialValueText(text)
         self.setValue(self._lower - 1)
 
-    def showsValue(self) -> bool:  # noqa: N802
+    def shows_value(self) -> bool:
         return self.value() >= self._lower
 
-    def stateText(self) -> str:  # noqa: N802
-        return "" if self.showsValue() else self.specialValueText()
+    def state_text(self) -> str:
+        return "" if self.shows_value() else self.specialValueText()
 
 
 _UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
@@ -410,7 +410,7 @@ class RecordForm(QWidget):
         for field in (self.qualityInput, self.heatInput, self.topicsInput.lineEdit):
             field.installEventFilter(self)
 
-        self.showRecords([])
+        self.show_records([])
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and _is_undo_or_redo(event):
@@ -424,14 +424,14 @@ class RecordForm(QWidget):
         """How many records the form is showing (and an edit applies to)."""
         return self._count
 
-    def showRecords(self, records: Sequence[Document | RecordSummary | Mapping[str, Any]]) -> None:  # noqa: N802
+    def show_records(self, records: Sequence[Document | RecordSummary | Mapping[str, Any]]) -> None:
         """Show the values of `records`; with several, values that differ show as mixed."""
         values = [FormValues.of(r) for r in records]
         identities = [str(getattr(r, "path", id(r))) for r in records]
         if identities != self._identities:
             # Half-typed text belongs to the records it was typed for, not to the next ones.
             self._identities = identities
-            self.topicsInput.clearInput()
+            self.topicsInput.clear_input()
             self.noteInput.clear()
         self._count = len(values)
         blockers = [v.blocker for v in values if v.blocker]
@@ -451,12 +451,12 @@ class RecordForm(QWidget):
                 self.qualityInput, [v.quality for v in values], self.qualitySlider, _written(values, "quality")
             )
             self._show_number(self.heatInput, [v.heat for v in values], None, _written(values, "heat"))
-            self.topicsInput.setTopicSets([list(v.topics) for v in values])
+            self.topicsInput.set_topic_sets([list(v.topics) for v in values])
             self._show_published([v.published for v in values])
         self._show_decision(values)
         self._input_problems.clear()
-        if self.topicsInput.inputProblem():  # typed text still there, for the same records
-            self._input_problems["topics"] = self.topicsInput.inputProblem()
+        if self.topicsInput.input_problem():  # typed text still there, for the same records
+            self._input_problems["topics"] = self.topicsInput.input_problem()
         self._shown_problems = {}
         for v in values:
             for path, message in v.problems:
@@ -473,31 +473,31 @@ class RecordForm(QWidget):
         )
         self.selectionLabel.setVisible(several)
         self._set_editable(not values or not blockers, has_records=bool(values))
-        self.inputProblemChanged.emit(self.inputProblem())
+        self.inputProblemChanged.emit(self.input_problem())
 
     def _show_number(
         self, spin: FieldSpinBox, numbers: list[int | None], slider: QSlider | None, written: list[str | None]
     ) -> None:
         distinct = sorted(set(numbers), key=lambda n: (n is None, n))
         if not numbers:
-            spin.showState("—")
+            spin.show_state("—")
         elif len(set(zip(numbers, written, strict=True))) > 1:
-            spin.showState(f"mixed ({len(set(zip(numbers, written, strict=True)))} values)")
+            spin.show_state(f"mixed ({len(set(zip(numbers, written, strict=True)))} values)")
         elif distinct[0] is None and written[0] is not None:
-            spin.showState(f"{_short(written[0])} (invalid)")
+            spin.show_state(f"{_short(written[0])} (invalid)")
         elif distinct[0] is None:
-            spin.showState("not set")
+            spin.show_state("not set")
         elif not spin.lower <= distinct[0] <= spin.maximum():
             # Clamped into range it would show a value the record does not have (250 as 100).
-            spin.showState(f"{distinct[0]} (invalid)")
+            spin.show_state(f"{distinct[0]} (invalid)")
         else:
             value = distinct[0]
             # Redrawn after each keystroke's edit: leave a field that already shows the value
             # alone, or the text being typed would lose its cursor.
-            if not (spin.showsValue() and spin.minimum() == spin.lower and spin.value() == value):
-                spin.showValue(value)
+            if not (spin.shows_value() and spin.minimum() == spin.lower and spin.value() == value):
+                spin.show_value(value)
         if slider is not None:
-            slider.setValue(spin.value() if spin.showsValue() else slider.minimum())
+            slider.setValue(spin.value() if spin.shows_value() else slider.minimum())
 
     def _show_published(self, flags: list[bool]) -> None:
         approved = sum(flags)
@@ -522,7 +522,7 @@ class RecordForm(QWidget):
             text = words[decision] + (f": {reason}" if reason else "")
         self.decisionLabel.setText(text)
 
-    def decisionNote(self) -> str:  # noqa: N802
+    def decision_note(self) -> str:
         return self.noteInput.text().strip()
 
     def _set_editable(self, editable: bool, has_records: bool) -> None:
@@ -533,16 +533,16 @@ class RecordForm(QWidget):
             spin.setReadOnly(not editable)
             spin.setEnabled(usable)
         # No single value to point at ("mixed", "not set"): a slider at 0 would claim one.
-        self.qualitySlider.setEnabled(usable and self.qualityInput.showsValue())
+        self.qualitySlider.setEnabled(usable and self.qualityInput.shows_value())
         self.topicsInput.setReadOnly(not editable)
         self.topicsInput.setEnabled(usable)
         self.publishedInput.setEnabled(usable)
         self.noteInput.setEnabled(usable)
 
-    def isEditable(self) -> bool:  # noqa: N802
+    def is_editable(self) -> bool:
         return self._count > 0 and not self.qualityInput.isReadOnly()
 
-    def showSaved(self, saved: Mapping[str, Sequence[Any]]) -> None:  # noqa: N802
+    def show_saved(self, saved: Mapping[str, Sequence[Any]]) -> None:
         """Each field with an unsaved change (key -> its values in the records' files) says what
         is saved and offers Revert; the others show nothing more."""
         for key in EDITED_KEYS:
@@ -551,40 +551,40 @@ class RecordForm(QWidget):
             if values:
                 self.savedLabels[key].setText(f"Saved: {_saved_text(key, values)}")
 
-    def setCompletions(self, topics: Sequence[str]) -> None:  # noqa: N802
-        self.topicsInput.setCompletions(topics)
+    def set_completions(self, topics: Sequence[str]) -> None:
+        self.topicsInput.set_completions(topics)
 
     # -- problems beside the fields ----------------------------------------------------------
 
-    def showFieldProblem(self, key: str, message: str) -> None:  # noqa: N802
+    def show_field_problem(self, key: str, message: str) -> None:
         """Say beside a field why the last edit of it was refused (cleared by the next showRecords)."""
         self._shown_problems[key] = message
         self._refresh_problem_labels()
 
-    def fieldProblem(self, key: str) -> str:  # noqa: N802
+    def field_problem(self, key: str) -> str:
         return self.problemLabels[key].text() if self.problemLabels[key].isVisibleTo(self) else ""
 
-    def commitTyped(self) -> None:  # noqa: N802
+    def commit_typed(self) -> None:
         """Take in what is typed but not yet added (a topic), before the records are saved."""
-        self.topicsInput.commitTyped()
+        self.topicsInput.commit_typed()
 
     def input_problems(self) -> dict[str, str]:
         """Each field whose typed value can't be used yet, and why, in the schema's words."""
         return dict(self._input_problems)
 
-    def inputProblem(self) -> str:  # noqa: N802
+    def input_problem(self) -> str:
         """Why what is typed can't be used yet, "" when all is fine."""
         return next(iter(self._input_problems.values()), "")
 
     def _set_input_problem(self, key: str, message: str) -> None:
-        before = self.inputProblem()
+        before = self.input_problem()
         if message:
             self._input_problems[key] = message
         else:
             self._input_problems.pop(key, None)
         self._refresh_problem_labels()
-        if self.inputProblem() != before:
-            self.inputProblemChanged.emit(self.inputProblem())
+        if self.input_problem() != before:
+            self.inputProblemChanged.emit(self.input_problem())
 
     def _refresh_problem_labels(self) -> None:
         for key, label in self.problemLabels.items():
@@ -595,23 +595,23 @@ class RecordForm(QWidget):
     # -- user edits --------------------------------------------------------------------------
 
     def _quality_changed(self, value: int) -> None:
-        if self.qualityInput.showsValue():
+        if self.qualityInput.shows_value():
             with QSignalBlocker(self.qualitySlider):
                 self.qualitySlider.setValue(value)
             self.qualitySlider.setEnabled(not self.qualityInput.isReadOnly())
         self._spin_changed("quality", self.qualityInput, value)
 
     def _quality_slid(self, value: int) -> None:
-        if self.qualityInput.value() == value and self.qualityInput.showsValue():
+        if self.qualityInput.value() == value and self.qualityInput.shows_value():
             return
-        self.qualityInput.showValue(value)  # emits valueChanged -> one edit
+        self.qualityInput.show_value(value)  # emits valueChanged -> one edit
 
     def _show_slider_position(self, value: int) -> None:
         with QSignalBlocker(self.qualityInput):
-            self.qualityInput.showValue(value)
+            self.qualityInput.show_value(value)
 
     def _spin_changed(self, key: str, spin: FieldSpinBox, value: int) -> None:
-        if not spin.showsValue() or spin.isReadOnly():
+        if not spin.shows_value() or spin.isReadOnly():
             return
         problem = first_problem(key, value)
         self._set_input_problem(key, problem)

@@ -80,7 +80,7 @@ def install_editing(host: EditingHost) -> EditController:
     @completions_due.timeout.connect
     def update_completions() -> None:
         topics = {topic for summary in host.loaded_summaries() for topic in summary.topics}
-        form.setCompletions(sorted(topics))
+        form.set_completions(sorted(topics))
 
     def refresh_completions(*_args) -> None:
         # Once per turn of the event loop: Save All of 1,000 records asked after each of them, and
@@ -132,7 +132,7 @@ def install_editing(host: EditingHost) -> EditController:
             return
         # Chosen before deciding: in "To review" the decided rows leave the queue.
         following = host.path_after(paths)
-        note = form.decisionNote() if decision != APPROVED else ""
+        note = form.decision_note() if decision != APPROVED else ""
         if controller.decide(paths, decision, reason, note):
             host.note_decision(decision, len(paths))
             move_on(following)

@@ -373,8 +373,8 @@ class Saving:
                 action()
             finally:
                 self.message.disconnect(hear)
-            dialog.setDiffs(self.diffs(), self._story_names())
-            dialog.setOutcome(said[-1] if said else "")
+            dialog.set_diffs(self.diffs(), self._story_names())
+            dialog.set_outcome(said[-1] if said else "")
 
         dialog.saveRequested.connect(lambda key: act(key, lambda: self.save([key])))
         dialog.revertRequested.connect(lambda key: act(key, lambda: self.revert([key])))

@@ -162,13 +162,13 @@ class TopicsEditor(QWidget):
         """Every topic shown, in order (the union when several records are shown)."""
         return list(self._topics)
 
-    def topicCounts(self) -> dict[str, int]:  # noqa: N802
+    def topic_counts(self) -> dict[str, int]:
         return dict(self._counts)
 
-    def setTopics(self, topics: Sequence[str]) -> None:  # noqa: N802
-        self.setTopicSets([list(topics)])
+    def set_topics(self, topics: Sequence[str]) -> None:
+        self.set_topic_sets([list(topics)])
 
-    def setTopicSets(self, topic_lists: Sequence[Sequence[str]]) -> None:  # noqa: N802
+    def set_topic_sets(self, topic_lists: Sequence[Sequence[str]]) -> None:
         """Show the topics of several records: their union in order of first appearance."""
         union: list[str] = []
         counts: dict[str, int] = {}
@@ -188,7 +188,7 @@ class TopicsEditor(QWidget):
         self._rebuild_chips()
         self._update_problem(self.lineEdit.text())
 
-    def setCompletions(self, topics: Sequence[str]) -> None:  # noqa: N802
+    def set_completions(self, topics: Sequence[str]) -> None:
         """Every topic used in the open folder, offered while typing (one entry per spelling)."""
         unique: dict[str, str] = {}
         for topic in topics:
@@ -197,7 +197,7 @@ class TopicsEditor(QWidget):
         self._folder_topics = set(unique)
         self._update_new_mark(self.lineEdit.text())
 
-    def isNewTopic(self, text: str) -> bool:  # noqa: N802
+    def is_new_topic(self, text: str) -> bool:
         """True when no record in the folder (this one included) has the topic yet."""
         topic = " ".join(text.split())
         return (
@@ -206,31 +206,31 @@ class TopicsEditor(QWidget):
             and not any(same_topic(known, topic) for known in self._topics)
         )
 
-    def setValidator(self, validator: TopicValidator | None) -> None:  # noqa: N802
+    def setValidator(self, validator: TopicValidator | None) -> None:
         """Checks a proposed list of topics (the schema's rules); returns a sentence or ""."""
         self._validator = validator
 
-    def setReadOnly(self, read_only: bool) -> None:  # noqa: N802
+    def setReadOnly(self, read_only: bool) -> None:
         self.lineEdit.setReadOnly(read_only)
         self.lineEdit.setVisible(not read_only)
         self._update_new_mark(self.lineEdit.text())
         for chip in self._chips:
             chip.button.setVisible(not read_only)
 
-    def isReadOnly(self) -> bool:  # noqa: N802
+    def isReadOnly(self) -> bool:
         return self.lineEdit.isReadOnly()
 
-    def clearInput(self) -> None:  # noqa: N802
+    def clear_input(self) -> None:
         """Drop what is typed but not added (the editor moved to other records)."""
         self.lineEdit.clear()
         self._last_committed = None
         self._set_problem("")
         self._update_new_mark("")
 
-    def inputProblem(self) -> str:  # noqa: N802
+    def input_problem(self) -> str:
         return self._problem
 
-    def commitTyped(self) -> None:  # noqa: N802
+    def commit_typed(self) -> None:
         """Add what is typed but not yet added, as Enter would (the editor is about to save)."""
         self._commit_text(self.lineEdit.text())
 
@@ -277,7 +277,7 @@ class TopicsEditor(QWidget):
         self._counts[known] = self._total
         self._rebuild_chips()
 
-    def removeTopic(self, topic: str) -> None:  # noqa: N802
+    def remove_topic(self, topic: str) -> None:
         """Remove a topic as if the user had clicked its ×."""
         if self.isReadOnly() or topic not in self._topics:
             return
@@ -319,7 +319,7 @@ class TopicsEditor(QWidget):
         QTimer.singleShot(0, self, self._preselect_first_completion)
 
     def _update_new_mark(self, text: str) -> None:
-        visible = self.isNewTopic(text) and not self.isReadOnly()
+        visible = self.is_new_topic(text) and not self.isReadOnly()
         if visible != self.newTopicLabel.isVisibleTo(self):
             self.newTopicLabel.setVisible(visible)
             self._layout.invalidate()
@@ -395,7 +395,7 @@ class TopicsEditor(QWidget):
             empty_at_start = self.lineEdit.cursorPosition() == 0 and not self.lineEdit.hasSelectedText()
             if event.key() == Qt.Key.Key_Backspace and not self.lineEdit.text() and self._topics:
                 if not self.isReadOnly():
-                    self.removeTopic(self._topics[-1])
+                    self.remove_topic(self._topics[-1])
                 return True
             if event.key() == Qt.Key.Key_Left and empty_at_start and self._chips and not self.isReadOnly():
                 self._chips[-1].button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -412,7 +412,7 @@ class TopicsEditor(QWidget):
         self._chips = []
         for index, topic in enumerate(self._topics):
             chip = TopicChip(topic, self._counts.get(topic, self._total), self._total, self)
-            chip.removeRequested.connect(self.removeTopic)
+            chip.removeRequested.connect(self.remove_topic)
             chip.leaveRequested.connect(lambda step, i=index: self._move_from_chip(i, step))
             chip.button.setVisible(not self.isReadOnly())
             self._layout.insertWidget(index, chip)

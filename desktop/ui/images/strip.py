@@ -355,7 +355,7 @@ class ImageStrip(QWidget):
         for thumbnail in self._thumbnails:
             thumbnail.set_link_result(results.get(thumbnail.url.strip()))
 
-    def setImages(self, images: Any, base_dir: Path | str | None) -> None:  # noqa: N802 - Qt naming
+    def set_images(self, images: Any, base_dir: Path | str | None) -> None:
         """Show a record's `images` value; relative links resolve against `base_dir`, the record's folder."""
         self.clear()
         self._base_dir = Path(base_dir) if base_dir is not None else None
@@ -407,7 +407,7 @@ class ImageStrip(QWidget):
         self._more.hide()
         self._stack.setCurrentIndex(0)
 
-    def openViewer(self, index: int) -> QWidget | None:  # noqa: N802 - Qt naming
+    def open_viewer(self, index: int) -> QWidget | None:
         """Show thumbnail `index` larger, in a window-modal ImageViewer dialog; returns the dialog."""
         if not 0 <= index < len(self._thumbnails):
             return None
@@ -429,7 +429,7 @@ class ImageStrip(QWidget):
 
     def _activate(self, index: int) -> None:
         self.imageActivated.emit(index)
-        self.openViewer(index)
+        self.open_viewer(index)
 
     def _close_viewer(self) -> None:
         viewer, self._viewer = self._viewer, None  # closing emits finished, which calls _viewer_closed
@@ -445,11 +445,11 @@ class ImageStrip(QWidget):
     def reload(self) -> None:
         """Show the same record's images again (they come from the cache): each is measured anew."""
         if self._images is not None:
-            self.setImages(self._images, self._base_dir)
+            self.set_images(self._images, self._base_dir)
 
     def _on_web_images_changed(self, _enabled: bool) -> None:
         if any(thumbnail.source.kind == "http" for thumbnail in self._thumbnails):
-            self.setImages(self._images, self._base_dir)
+            self.set_images(self._images, self._base_dir)
 
     def _on_loaded(self, generation: int, index: int, result: ImageResult) -> None:
         if generation != self._generation or index >= len(self._thumbnails):

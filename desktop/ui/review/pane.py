@@ -464,7 +464,7 @@ class ReviewPane(QWidget):
         self._show_problems(document.problems, document.edit_blocker)
 
         images = fields.entries(data.get("images"))
-        self.imageStrip.setImages([dict(image) for image in images], document.path.parent)
+        self.imageStrip.set_images([dict(image) for image in images], document.path.parent)
         self._show_images_heading(len(images))
 
         entries = []

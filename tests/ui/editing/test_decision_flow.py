@@ -180,7 +180,7 @@ def test_a_quality_typed_out_of_range_is_shown_with_its_message_not_cut_short(
     qtbot.keyClicks(form.qualityInput, "150")
 
     assert form.qualityInput.text() == "150", "typed as typed, not silently 15"
-    assert "quality must be a whole number from 0 to 100" in form.inputProblem()
+    assert "quality must be a whole number from 0 to 100" in form.input_problem()
     assert not window.registry["actionSave"].isEnabled()
 
 

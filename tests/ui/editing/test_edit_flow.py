@@ -172,8 +172,8 @@ def test_an_invalid_approval_is_refused_and_the_problems_listed(open_desk, seed_
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert broken.read_bytes() == before
     assert current_name(window) == broken.name, "a refused approval does not move on"
-    assert "cannot be published" in form.fieldProblem("published")
-    assert "250" in form.fieldProblem("published")
+    assert "cannot be published" in form.field_problem("published")
+    assert "250" in form.field_problem("published")
     assert "cannot be published" in window.statusBar().currentMessage()
     assert not window.isWindowModified()
 
@@ -189,7 +189,7 @@ def test_a_half_typed_number_disables_save_and_says_why(desk, qtbot):
     assert not save.isEnabled()
     assert "whole number" in save.toolTip()
     assert "whole number" in window.statusBar().currentMessage()
-    assert "whole number" in form.fieldProblem("quality")
+    assert "whole number" in form.field_problem("quality")
 
 
 @pytest.mark.parametrize("answer", ["reload", "overwrite", "cancel"])
@@ -381,7 +381,7 @@ def test_approving_an_already_approved_record_with_problems_is_refused_too(open_
 
     press(qtbot, Qt.Key.Key_Return, CTRL)
     assert current_name(window) == approved.name, "a refused approval does not move on"
-    assert "cannot be published" in form.fieldProblem("published")
+    assert "cannot be published" in form.field_problem("published")
     assert "cannot be published" in window.statusBar().currentMessage()
     assert not window.statusBar().currentMessage().startswith("Approved")
     assert approved.read_bytes() == before

@@ -102,7 +102,7 @@ def test_typing_a_number_in_the_form_is_one_undo_step(qtbot, host, controller, p
     form = RecordForm(host)
     controller.connect_form(form)
     controller.set_current([paths[0]])
-    form.showRecords(controller.documents([paths[0]]))
+    form.show_records(controller.documents([paths[0]]))
     host.show()
     qtbot.waitExposed(host)
     form.qualityInput.setFocus()
@@ -129,13 +129,13 @@ def test_approving_a_record_with_problems_is_refused_and_lists_them(qtbot, host,
     form = RecordForm(host)
     controller.connect_form(form)
     controller.set_current([str(record)])
-    form.showRecords(controller.documents([str(record)]))
+    form.show_records(controller.documents([str(record)]))
     with qtbot.waitSignal(controller.refused) as refused:
         assert not controller.approve([str(record)])
     key, why = refused.args
     assert key == "published"
     assert "cannot be published" in why and "quality" in why and "250" in why
-    assert "cannot be published" in form.fieldProblem("published")
+    assert "cannot be published" in form.field_problem("published")
     assert not form.publishedInput.isChecked()
     assert record.read_bytes() == broken
     assert controller.undoStack.count() == 0
@@ -416,7 +416,7 @@ def test_review_changes_saves_or_reverts_each_record_and_shows_what_is_left(qtbo
     assert dialog.paths() == [path_key(p) for p in paths[1:3]], "the saved record leaves the list"
     assert "+quality: 66" not in dialog.text()
     assert dialog.outcomeLabel.text().startswith("Saved")
-    assert dialog.currentPath() == path_key(paths[1]), "the next record is selected"
+    assert dialog.current_path() == path_key(paths[1]), "the next record is selected"
 
     # Revert the selected one: its file is untouched and its edit is gone from the session.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)

@@ -39,20 +39,20 @@ def edits(form):
 
 
 def test_one_record_shows_its_values_without_reporting_edits(form, docs, edits):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     assert form.qualityInput.value() == 40
     assert form.qualitySlider.value() == 40
     assert form.heatInput.text() == "not rated"
     assert form.topicsInput.topics() == ["Natural Language Processing", "AI", "AWS AI", "Computer Vision"]
     assert not form.publishedInput.isChecked()
-    form.showRecords([docs[1]])
+    form.show_records([docs[1]])
     assert form.publishedInput.isChecked()
     assert not form.selectionLabel.isVisible()
     assert edits == [], "loading values is not an edit"
 
 
 def test_typing_quality_reports_the_value_and_moves_the_slider(qtbot, form, docs, edits):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.qualityInput.setFocus()
     form.qualityInput.selectAll()
     qtbot.keyClicks(form.qualityInput, "75")
@@ -63,14 +63,14 @@ def test_typing_quality_reports_the_value_and_moves_the_slider(qtbot, form, docs
 
 
 def test_the_slider_sets_quality(qtbot, form, docs, edits):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.qualitySlider.setValue(55)  # what a release after dragging does
     assert edits == [("quality", 55)]
     assert form.qualityInput.value() == 55
 
 
 def test_heat_minus_one_reads_not_rated(qtbot, form, docs, edits):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.heatInput.setFocus()
     qtbot.keyClick(form.heatInput, Qt.Key.Key_Up)
     assert edits == [("heat", 0)]
@@ -82,7 +82,7 @@ def test_heat_minus_one_reads_not_rated(qtbot, form, docs, edits):
 
 def test_several_records_show_differing_values_as_mixed(qtbot, form, docs, edits):
     five = docs[2:7]
-    form.showRecords(five)
+    form.show_records(five)
     qualities = {d.data["quality"] for d in five}
     assert form.qualityInput.text() == f"mixed ({len(qualities)} values)"
     assert not form.qualitySlider.isEnabled(), "no single value for the slider to show"
@@ -104,54 +104,54 @@ def test_several_records_show_differing_values_as_mixed(qtbot, form, docs, edits
 
 
 def test_summaries_work_as_well_as_documents(form, docs):
-    form.showRecords([summarize_document(d) for d in docs[2:4]])
+    form.show_records([summarize_document(d) for d in docs[2:4]])
     assert form.qualityInput.text() == "mixed (2 values)"
     assert form.count() == 2
 
 
 def test_an_unfinished_number_is_flagged_beside_the_field(qtbot, form, docs, edits):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.qualityInput.setFocus()
     form.qualityInput.selectAll()
     with qtbot.waitSignal(form.inputProblemChanged) as problem:
         qtbot.keyClick(form.qualityInput, Qt.Key.Key_Delete)
     assert "whole number from 0 to 100" in problem.args[0]
-    assert form.fieldProblem("quality") == problem.args[0]
+    assert form.field_problem("quality") == problem.args[0]
     assert form.problemLabels["quality"].textFormat() == Qt.TextFormat.PlainText
     assert edits == []
     qtbot.keyClicks(form.qualityInput, "3")
-    assert form.fieldProblem("quality") == ""
-    assert form.inputProblem() == ""
+    assert form.field_problem("quality") == ""
+    assert form.input_problem() == ""
 
 
 def test_a_duplicate_topic_is_flagged_beside_topics(qtbot, form, docs, edits):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.topicsInput.setFocus()
     qtbot.keyClicks(form.topicsInput.lineEdit, "computer vision")
     qtbot.keyClick(form.topicsInput.lineEdit, Qt.Key.Key_Return)
-    assert "already a topic" in form.fieldProblem("topics")
-    assert "already a topic" in form.inputProblem()
+    assert "already a topic" in form.field_problem("topics")
+    assert "already a topic" in form.input_problem()
     assert edits == []
 
 
 def test_a_records_own_problem_is_shown_beside_its_field(tmp_path, form, edits):
     bad = tmp_path / "bad.md"
     bad.write_text('---\ntitle: "A"\nwebUrl: "https://example.com/a"\nquality: 250\n---\n', encoding="utf-8")
-    form.showRecords([read_document(bad)])
-    assert "quality" in form.fieldProblem("quality")
-    assert "250" in form.fieldProblem("quality")
+    form.show_records([read_document(bad)])
+    assert "quality" in form.field_problem("quality")
+    assert "250" in form.field_problem("quality")
     # The value the record has, not one clamped into range (100 would read as a valid score).
-    assert form.qualityInput.text() == "250 (invalid)" and not form.qualityInput.showsValue()
+    assert form.qualityInput.text() == "250 (invalid)" and not form.qualityInput.shows_value()
     assert not form.qualitySlider.isEnabled()
     bad.write_text('---\ntitle: "A"\nwebUrl: "https://example.com/a"\nheat: hot\n---\n', encoding="utf-8")
-    form.showRecords([read_document(bad)])
+    form.show_records([read_document(bad)])
     assert form.heatInput.text() == "hot (invalid)", "a wrong value is not the same as no value"
-    assert "hot" in form.fieldProblem("heat")
+    assert "hot" in form.field_problem("heat")
     assert edits == []
 
 
 def test_alt_mnemonics_reach_every_field(qtbot, form, docs):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.activateWindow()
     for key, expected in (
         (Qt.Key.Key_H, form.heatInput),
@@ -164,7 +164,7 @@ def test_alt_mnemonics_reach_every_field(qtbot, form, docs):
 
 
 def test_tab_follows_the_layout(qtbot, form, docs):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.qualityInput.setFocus()
     order = []
     for _ in range(3):
@@ -175,18 +175,18 @@ def test_tab_follows_the_layout(qtbot, form, docs):
 
 def test_a_record_that_cannot_be_edited_is_shown_read_only(form, docs, edits):
     blocked = dataclasses.replace(docs[0], edit_blocker="line 3: the key title appears twice")
-    form.showRecords([blocked])
+    form.show_records([blocked])
     assert form.blockerLabel.isVisible()
     assert "line 3: the key title appears twice" in form.blockerLabel.text()
     assert form.blockerLabel.textFormat() == Qt.TextFormat.PlainText
     assert not form.qualityInput.isEnabled() and not form.publishedInput.isEnabled()
-    assert not form.isEditable()
-    form.showRecords([docs[0]])
-    assert not form.blockerLabel.isVisible() and form.isEditable()
+    assert not form.is_editable()
+    form.show_records([docs[0]])
+    assert not form.blockerLabel.isVisible() and form.is_editable()
 
 
 def test_no_record_leaves_an_empty_disabled_form(form):
-    form.showRecords([])
+    form.show_records([])
     assert form.count() == 0
     assert not form.qualityInput.isEnabled()
     assert form.qualityInput.text() == "—"
@@ -200,7 +200,7 @@ def test_undo_keys_in_a_field_are_left_to_the_window(qtbot, form, docs):
     undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo), QKeySequence("Ctrl+Shift+Z")])
     undo.triggered.connect(lambda: undone.append(True))
     form.addAction(undo)
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.qualityInput.setFocus()
     form.qualityInput.selectAll()
     qtbot.keyClicks(form.qualityInput, "7")
@@ -215,29 +215,29 @@ def test_undo_keys_in_a_field_are_left_to_the_window(qtbot, form, docs):
 
 
 def test_half_typed_topic_text_does_not_follow_to_another_record(qtbot, form, docs, edits):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.topicsInput.setFocus()
     qtbot.keyClicks(form.topicsInput.lineEdit, "Priv")
-    form.showRecords([docs[0]])  # the same record redrawn after an edit: the text stays
+    form.show_records([docs[0]])  # the same record redrawn after an edit: the text stays
     assert form.topicsInput.lineEdit.text() == "Priv"
-    form.showRecords([docs[1]])
+    form.show_records([docs[1]])
     assert form.topicsInput.lineEdit.text() == ""
     qtbot.keyClick(form.topicsInput.lineEdit, Qt.Key.Key_Return)
     assert edits == []
 
 
 def test_a_typed_duplicate_still_blocks_after_a_redraw_and_not_after_moving_on(qtbot, form, docs):
-    form.showRecords([docs[0]])
+    form.show_records([docs[0]])
     form.topicsInput.setFocus()
     qtbot.keyClicks(form.topicsInput.lineEdit, "ai")
-    assert "already a topic" in form.inputProblem()
-    form.showRecords([docs[0]])  # redrawn after another field's edit
-    assert "already a topic" in form.inputProblem()
-    assert "already a topic" in form.fieldProblem("topics")
+    assert "already a topic" in form.input_problem()
+    form.show_records([docs[0]])  # redrawn after another field's edit
+    assert "already a topic" in form.input_problem()
+    assert "already a topic" in form.field_problem("topics")
     with qtbot.waitSignal(form.inputProblemChanged) as changed:
-        form.showRecords([docs[2]])
+        form.show_records([docs[2]])
     assert changed.args == [""]
-    assert form.fieldProblem("topics") == ""
+    assert form.field_problem("topics") == ""
 
 
 def test_the_form_and_the_table_read_a_wrongly_typed_record_the_same_way(tmp_path):

@@ -44,7 +44,7 @@ def test_a_typed_out_of_range_value_is_listed_and_a_fixed_one_clears_it(desk_wit
     qtbot.waitUntil(lambda: any(QUALITY_RULE in line for line in listed(window)), timeout=3000)
     line = next(line for line in listed(window) if QUALITY_RULE in line)
     assert line == f"line 8:10: {QUALITY_RULE} (found 150)", "at the field's line, as the schema words it"
-    assert window.findChild(RecordForm, "recordForm").fieldProblem("quality") == f"{QUALITY_RULE} (found 150)"
+    assert window.findChild(RecordForm, "recordForm").field_problem("quality") == f"{QUALITY_RULE} (found 150)"
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, CTRL)
     assert window.statusBar().currentMessage().endswith(f"{QUALITY_RULE} (found 150)"), "the same words"
 

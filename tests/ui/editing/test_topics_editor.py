@@ -14,8 +14,8 @@ def editor(qtbot) -> TopicsEditor:
     widget = TopicsEditor()
     qtbot.addWidget(widget)
     widget.resize(420, 90)
-    widget.setTopics(["Natural Language Processing", "AI", "AWS AI"])
-    widget.setCompletions(["Computer Vision", "AI", "Privacy", "computer vision", "Natural Language Processing"])
+    widget.set_topics(["Natural Language Processing", "AI", "AWS AI"])
+    widget.set_completions(["Computer Vision", "AI", "Privacy", "computer vision", "Natural Language Processing"])
     widget.show()
     qtbot.waitExposed(widget)
     widget.setFocus()
@@ -110,7 +110,7 @@ def test_arrow_keys_reach_each_chip_and_delete_removes_it(qtbot, editor):
 
 
 def test_several_records_show_the_union_with_partial_topics_marked(qtbot, editor):
-    editor.setTopicSets([["AI", "Robotics"], ["ai", "Ethics"], ["AI"], ["Robotics"], []])
+    editor.set_topic_sets([["AI", "Robotics"], ["ai", "Ethics"], ["AI"], ["Robotics"], []])
     assert editor.topics() == ["AI", "Robotics", "Ethics"]
     assert chip_texts(editor) == ["AI (3/5)", "Robotics (2/5)", "Ethics (1/5)"]
     assert all(chip.property("mixed") for chip in editor.chips())
@@ -125,11 +125,11 @@ def test_several_records_show_the_union_with_partial_topics_marked(qtbot, editor
     qtbot.keyClicks(editor.lineEdit, "Robotics")
     qtbot.keyClick(editor.lineEdit, Qt.Key.Key_Return)
     assert added == ["robotics"], "once every record has it, it is a duplicate"
-    assert "every selected record" in editor.inputProblem()
+    assert "every selected record" in editor.input_problem()
 
 
 def test_topic_text_is_shown_literally(qtbot, editor):
-    editor.setTopics(["<b>bold</b>", "<img src=x>"])
+    editor.set_topics(["<b>bold</b>", "<img src=x>"])
     labels = [chip.label for chip in editor.chips()]
     assert [label.text() for label in labels] == ["<b>bold</b>", "<img src=x>"]
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
@@ -140,7 +140,7 @@ def test_a_validator_refuses_what_the_schema_would(qtbot, editor):
     added = []
     editor.topicAdded.connect(added.append)
     qtbot.keyClicks(editor.lineEdit, "Fourth")
-    assert editor.inputProblem() == "too many topics"
+    assert editor.input_problem() == "too many topics"
     qtbot.keyClick(editor.lineEdit, Qt.Key.Key_Return)
     assert added == []
 
@@ -151,12 +151,12 @@ def test_read_only_hides_the_field_and_ignores_keys(qtbot, editor):
     editor.setReadOnly(True)
     assert not editor.lineEdit.isVisible()
     assert not any(chip.button.isVisible() for chip in editor.chips())
-    editor.removeTopic("AI")
+    editor.remove_topic("AI")
     assert removed == [] and editor.topics() == ["Natural Language Processing", "AI", "AWS AI"]
 
 
 def _offer_ethics(editor: TopicsEditor) -> None:
-    editor.setCompletions(["AI Ethics", "Privacy", "AI"])
+    editor.set_completions(["AI Ethics", "Privacy", "AI"])
 
 
 def test_enter_takes_the_first_completion_highlighted_while_typing(qtbot, editor):
@@ -178,7 +178,7 @@ def test_enter_takes_the_first_completion_highlighted_while_typing(qtbot, editor
 
 
 def test_down_then_enter_takes_the_highlighted_completion(qtbot, editor):
-    editor.setCompletions(["AI Ethics", "Ethics Board", "Ethics Law", "Privacy"])
+    editor.set_completions(["AI Ethics", "Ethics Board", "Ethics Law", "Privacy"])
     added = []
     editor.topicAdded.connect(added.append)
     qtbot.keyClicks(editor.lineEdit, "eth")
@@ -221,7 +221,7 @@ def test_a_topic_no_record_in_the_folder_has_is_marked_new_before_it_is_added(qt
 
 
 def test_enter_takes_the_folder_topic_typed_in_full_over_one_listed_before_it(qtbot, editor):
-    editor.setCompletions(["Data Privacy", "Privacy", "Privacy Law"])
+    editor.set_completions(["Data Privacy", "Privacy", "Privacy Law"])
     added = []
     editor.topicAdded.connect(added.append)
     qtbot.keyClicks(editor.lineEdit, "privacy")
@@ -234,7 +234,7 @@ def test_enter_takes_the_folder_topic_typed_in_full_over_one_listed_before_it(qt
 
 
 def test_enter_prefers_a_completion_that_starts_with_what_is_typed(qtbot, editor):
-    editor.setCompletions(["Consumer Electronics", "Electric Vehicles"])
+    editor.set_completions(["Consumer Electronics", "Electric Vehicles"])
     added = []
     editor.topicAdded.connect(added.append)
     qtbot.keyClicks(editor.lineEdit, "elec")

@@ -88,7 +88,7 @@ def centre_colour(thumbnail: ImageThumbnail) -> QColor:
 
 
 def test_each_http_outcome_gets_its_own_placeholder(qtbot, strip, image_server: ImageServer):
-    strip.setImages(
+    strip.set_images(
         [
             {"url": image_server.url("/red.png"), "width": 320, "height": 200},
             {"url": image_server.url("/blue.jpg")},
@@ -121,7 +121,7 @@ def test_each_http_outcome_gets_its_own_placeholder(qtbot, strip, image_server: 
 
 
 def test_redirects_are_followed_only_to_the_web(qtbot, strip, image_server):
-    strip.setImages(
+    strip.set_images(
         [
             {"url": image_server.url("/redirect-to-red")},
             {"url": image_server.url("/redirect-to-file")},
@@ -146,7 +146,7 @@ def test_a_strip_without_a_shared_loader_makes_its_own(qtbot, image_server):
     try:
         assert strip.loader().parent() is strip
         assert strip.loader().cache_directory() == image_loading.default_cache_dir()
-        strip.setImages([{"url": image_server.url("/green.png")}], None)
+        strip.set_images([{"url": image_server.url("/green.png")}], None)
         wait_settled(qtbot, strip)
         assert states(strip) == [("loaded", "")]
     finally:
@@ -155,7 +155,7 @@ def test_a_strip_without_a_shared_loader_makes_its_own(qtbot, image_server):
 
 
 def test_declared_content_length_over_the_limit_is_aborted_early(qtbot, strip, image_server):
-    strip.setImages([{"url": image_server.url("/huge-length.jpg")}], None)
+    strip.set_images([{"url": image_server.url("/huge-length.jpg")}], None)
     wait_settled(qtbot, strip)
     assert states(strip) == [("failed", TOO_LARGE)]
     # The server sent 1 KB of a declared 50 MB and saw the client hang up, long before its 5 s bound.
@@ -166,7 +166,7 @@ def test_a_silent_server_times_out(qtbot, qapp, tmp_path, image_server):
     loader = ImageLoader(cache_dir=tmp_path / "cache", transfer_timeout_ms=300)
     strip = hosted_strip(qtbot, loader)
     try:
-        strip.setImages([{"url": image_server.url("/stall.png")}], None)
+        strip.set_images([{"url": image_server.url("/stall.png")}], None)
         wait_settled(qtbot, strip, timeout=4000)
         assert states(strip) == [("failed", TIMED_OUT)]
     finally:
@@ -175,13 +175,13 @@ def test_a_silent_server_times_out(qtbot, qapp, tmp_path, image_server):
 
 
 def test_moving_on_aborts_the_pending_download_and_its_result_never_appears(qtbot, strip, image_server):
-    strip.setImages([{"url": image_server.url("/slow.png"), "title": "old record"}], None)
+    strip.set_images([{"url": image_server.url("/slow.png"), "title": "old record"}], None)
     qtbot.waitUntil(lambda: image_server.hits.get("/slow.png") == 1, timeout=3000)
     assert strip.loader().downloads_in_flight() == 1
     seen: list[tuple[int, str]] = []
     strip.imageStateChanged.connect(lambda index, state: seen.append((index, state)))
 
-    strip.setImages([{"url": image_server.url("/green.png"), "title": "new record"}], None)
+    strip.set_images([{"url": image_server.url("/green.png"), "title": "new record"}], None)
 
     qtbot.waitUntil(lambda: "/slow.png" in image_server.aborted, timeout=3000)
     wait_settled(qtbot, strip)
@@ -200,12 +200,12 @@ def test_a_decode_finishing_after_the_editor_moved_on_is_dropped(qtbot, strip, i
     for _ in range(pool.maxThreadCount()):  # hold every decode thread so the old decode waits in the queue
         pool.start(lambda: release.wait(5))
     try:
-        strip.setImages([{"url": image_server.url("/red.png")}], None)
+        strip.set_images([{"url": image_server.url("/red.png")}], None)
         qtbot.waitUntil(lambda: loader.decodes_in_flight() == 1, timeout=3000)
         old_generation = strip.generation()
         seen: list[tuple[int, str]] = []
         strip.imageStateChanged.connect(lambda index, state: seen.append((index, state)))
-        strip.setImages([{"url": image_server.url("/green.png")}], None)
+        strip.set_images([{"url": image_server.url("/green.png")}], None)
         assert strip.generation() > old_generation
     finally:
         release.set()
@@ -226,14 +226,14 @@ def test_decoding_runs_off_the_ui_thread(qtbot, strip, image_server, tmp_path, m
 
     monkeypatch.setattr(image_loading, "decode_image", recording_decode)
     (tmp_path / "local.png").write_bytes(image_bytes(50, 50, "#30a040"))
-    strip.setImages([{"url": image_server.url("/red.png")}, {"url": "local.png"}], tmp_path)
+    strip.set_images([{"url": image_server.url("/red.png")}, {"url": "local.png"}], tmp_path)
     wait_settled(qtbot, strip)
     assert [t.state for t in strip.thumbnails()] == ["loaded", "loaded"]
     assert len(decoded_on) == 2 and threading.get_ident() not in decoded_on
 
 
 def test_clear_cancels_everything_and_shows_the_empty_state(qtbot, strip, image_server):
-    strip.setImages([{"url": image_server.url("/slow.png")}], None)
+    strip.set_images([{"url": image_server.url("/slow.png")}], None)
     qtbot.waitUntil(lambda: image_server.hits.get("/slow.png") == 1, timeout=3000)
     strip.clear()
     assert strip.thumbnails() == []
@@ -245,13 +245,13 @@ def test_clear_cancels_everything_and_shows_the_empty_state(qtbot, strip, image_
 
 def test_images_go_through_the_disk_cache(qtbot, strip, image_server):
     url = image_server.url("/cacheable-once.png")
-    strip.setImages([{"url": url}], None)
+    strip.set_images([{"url": url}], None)
     wait_settled(qtbot, strip)
     assert strip.thumbnails()[0].state == "loaded"
     assert not strip.thumbnails()[0].result.from_cache
     assert any(strip.loader().cache_directory().rglob("*.d")), "nothing written to the disk cache"
 
-    strip.setImages([{"url": url}], None)
+    strip.set_images([{"url": url}], None)
     wait_settled(qtbot, strip)
     assert strip.thumbnails()[0].state == "loaded"
     assert strip.thumbnails()[0].result.from_cache
@@ -275,7 +275,7 @@ def test_relative_paths_load_from_the_record_folder_and_nothing_outside_it(qtbot
     (folder / "img" / "local.png").write_bytes(image_bytes(200, 100, "#30a040"))
     (folder / "img" / "fake.jpg").write_text("<html>not a picture</html>")
     (tmp_path / "secret.png").write_bytes(image_bytes(10, 10, "#000000"))
-    strip.setImages(
+    strip.set_images(
         [
             {"url": "img/local.png", "width": 200, "height": 100},
             {"url": (folder / "img" / "local.png").as_uri()},
@@ -319,7 +319,7 @@ def test_a_symlink_out_of_the_record_folder_is_refused(tmp_path):
 
 def test_malformed_entries_never_crash_and_say_what_is_wrong(qtbot, strip, tmp_path):
     (tmp_path / "ok.png").write_bytes(image_bytes(40, 40, "#3050c0"))
-    strip.setImages(
+    strip.set_images(
         [None, 5, "ok.png", {"url": 5}, {"url": "ok.png", "width": "wide", "height": True, "title": {"a": 1}}, {}, []],
         tmp_path,
     )
@@ -336,14 +336,14 @@ def test_malformed_entries_never_crash_and_say_what_is_wrong(qtbot, strip, tmp_p
     assert strip.thumbnails()[3].reason == "No link"
     assert strip.thumbnails()[4].entry.declared is None and strip.thumbnails()[4].entry.title == ""
     for value in (None, "not a list", 7, {"url": "ok.png"}):
-        strip.setImages(value, tmp_path)
+        strip.set_images(value, tmp_path)
         wait_settled(qtbot, strip)
     assert [t.state for t in strip.thumbnails()] == ["loaded"]  # a lone mapping is taken as one image
 
 
 def test_empty_list_shows_a_calm_empty_state(qtbot, strip):
     height = strip.height()
-    strip.setImages([], Path("."))
+    strip.set_images([], Path("."))
     empty = strip.findChild(QLabel, "imageStripEmpty")
     assert empty.isVisible() and empty.text() == "No images"
     assert not strip.findChild(QScrollArea, "imageStripScroll").isVisible()
@@ -364,7 +364,7 @@ def test_decode_checks_the_header_before_decoding(qapp):
 
 
 def test_record_text_is_never_rendered_as_rich_text(qtbot, strip, image_server):
-    strip.setImages([{"url": image_server.url("/red.png") + "?a=<b>x</b>", "title": HOSTILE_TITLE}], None)
+    strip.set_images([{"url": image_server.url("/red.png") + "?a=<b>x</b>", "title": HOSTILE_TITLE}], None)
     wait_settled(qtbot, strip)
     thumbnail = strip.thumbnails()[0]
     tooltip = thumbnail.toolTip()
@@ -372,7 +372,7 @@ def test_record_text_is_never_rendered_as_rich_text(qtbot, strip, image_server):
     assert "<b>" not in tooltip and "<img" not in tooltip
     assert image_server.url("/red.png") in tooltip
     assert HOSTILE_TITLE in thumbnail.accessibleName()
-    viewer = strip.openViewer(0)
+    viewer = strip.open_viewer(0)
     title = viewer.findChild(QLabel, "imageViewerTitle")
     assert title.text() == HOSTILE_TITLE and title.textFormat() == Qt.TextFormat.PlainText
     for label in viewer.findChildren(QLabel):
@@ -382,7 +382,7 @@ def test_record_text_is_never_rendered_as_rich_text(qtbot, strip, image_server):
 
 def test_clicking_a_thumbnail_opens_the_viewer_with_link_and_sizes(qtbot, strip, image_server):
     url = image_server.url("/red.png")
-    strip.setImages([{"url": url, "width": 1024, "height": 576, "title": "Red"}], None)
+    strip.set_images([{"url": url, "width": 1024, "height": 576, "title": "Red"}], None)
     wait_settled(qtbot, strip)
     with qtbot.waitSignal(strip.viewerOpened, timeout=2000) as opened:
         qtbot.mouseClick(strip.thumbnails()[0], Qt.MouseButton.LeftButton)
@@ -406,7 +406,7 @@ def test_clicking_a_thumbnail_opens_the_viewer_with_link_and_sizes(qtbot, strip,
 
 
 def test_viewer_for_matching_sizes_and_for_a_failed_image(qtbot, strip, image_server):
-    strip.setImages(
+    strip.set_images(
         [
             {"url": image_server.url("/red.png"), "width": 320, "height": 200},
             {"url": image_server.url("/missing.jpg"), "width": 10, "height": 10},
@@ -414,20 +414,20 @@ def test_viewer_for_matching_sizes_and_for_a_failed_image(qtbot, strip, image_se
         None,
     )
     wait_settled(qtbot, strip)
-    viewer = strip.openViewer(0)
+    viewer = strip.open_viewer(0)
     assert not viewer.findChild(QLabel, "imageSizeMismatch").isVisible()
     viewer.reject()
-    viewer = strip.openViewer(1)
+    viewer = strip.open_viewer(1)
     assert viewer.findChild(QLabel, "imageRealSize").text() == f"Unknown: {NOT_FOUND}"
     assert viewer.findChild(QLabel, "imageDeclaredSize").text() == "10 × 10"
     assert viewer.findChild(QLabel, "imageViewerPicture").text().endswith(NOT_FOUND)
     assert viewer.findChild(QLineEdit, "imageUrl").text() == image_server.url("/missing.jpg")
-    strip.setImages([], None)  # moving on closes the old record's viewer
+    strip.set_images([], None)  # moving on closes the old record's viewer
     assert not viewer.isVisible()
 
 
 def test_keyboard_tab_order_arrows_and_activation(qtbot, strip, image_server):
-    strip.setImages([{"url": image_server.url(p)} for p in ("/red.png", "/green.png", "/missing.jpg")], None)
+    strip.set_images([{"url": image_server.url(p)} for p in ("/red.png", "/green.png", "/missing.jpg")], None)
     wait_settled(qtbot, strip)
     first, second, third = strip.thumbnails()
     assert all(t.focusPolicy() == Qt.FocusPolicy.StrongFocus for t in strip.thumbnails())
@@ -473,7 +473,7 @@ def test_tab_goes_through_the_tiles_where_the_strip_stands(qtbot, loader, tmp_pa
     try:
         assert tab_stops() == ["after", "before", "after", "before"]  # an empty strip takes no Tab stop
         for count in (2, 3):  # each record's new tiles take the strip's place, not the end of the chain
-            strip.setImages([{"url": f"img-{i}.png"} for i in range(count)], tmp_path)
+            strip.set_images([{"url": f"img-{i}.png"} for i in range(count)], tmp_path)
             tiles = [f"imageThumbnail{i}" for i in range(count)]
             assert tab_stops() == [*tiles, "after", "before", *tiles][:4]
     finally:
@@ -481,7 +481,7 @@ def test_tab_goes_through_the_tiles_where_the_strip_stands(qtbot, loader, tmp_pa
 
 
 def test_a_record_with_hundreds_of_images_shows_the_first_ones(qtbot, strip, tmp_path):
-    strip.setImages([{"url": f"missing-{i}.png"} for i in range(500)], tmp_path)
+    strip.set_images([{"url": f"missing-{i}.png"} for i in range(500)], tmp_path)
     assert len(strip.thumbnails()) == images_module.MAX_THUMBNAILS
     more = [label for label in strip.findChildren(QLabel) if label.text().startswith("+")]
     assert more and more[0].text() == f"+{500 - images_module.MAX_THUMBNAILS} more" and more[0].isVisible()
@@ -489,7 +489,7 @@ def test_a_record_with_hundreds_of_images_shows_the_first_ones(qtbot, strip, tmp
 
 
 def test_a_right_click_does_not_open_the_viewer(qtbot, strip, image_server):
-    strip.setImages([{"url": image_server.url("/red.png")}], None)
+    strip.set_images([{"url": image_server.url("/red.png")}], None)
     wait_settled(qtbot, strip)
     thumbnail = strip.thumbnails()[0]
     with qtbot.assertNotEmitted(strip.imageActivated):
@@ -516,7 +516,7 @@ def test_decode_threads_make_no_qt_connection_or_signal(qtbot, strip, image_serv
 
     monkeypatch.setattr(image_loading, "_decode_job", traced_job)
     (tmp_path / "local.png").write_bytes(image_bytes(50, 50, "#30a040"))
-    strip.setImages(
+    strip.set_images(
         [{"url": image_server.url("/red.png")}, {"url": "local.png"}, {"url": image_server.url("/page.jpg")}], tmp_path
     )
     wait_settled(qtbot, strip)
