@@ -143,9 +143,6 @@ class QtPoolExecutor(Executor):
         self.pool.start(run)
         return future
 
-    def wait(self, timeout_ms: int = -1) -> bool:
-        return self.pool.waitForDone(timeout_ms)
-
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False, timeout_ms: int = 5_000) -> None:
         if cancel_futures:
             self.pool.clear()

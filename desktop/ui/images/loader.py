@@ -214,8 +214,9 @@ class ImageLoader(QObject):
             self._start_refusal(request, source.reason or UNSUPPORTED_LINK)
         return request
 
-    def shutdown(self, timeout_ms: int = 5_000) -> None:
-        """Abort every download, drop queued decodes and wait for running ones. Idempotent."""
+    def shutdown(self) -> None:
+        """Abort every download, drop queued decodes and wait for running ones (at most the decode
+        threads' 5 s). Idempotent."""
         self._closed = True
         for request in list(self._downloading) + list(self._decoding):
             request.cancel()
