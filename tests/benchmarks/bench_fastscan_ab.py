@@ -1,0 +1,94 @@
+"""Benchmark: the scan's fast path now against the same code at an earlier commit, in one process.
+
+    .venv/bin/python tests/benchmarks/bench_fastscan_ab.py [--baseline HEAD~1] [--rounds 15]
+
+Loads `desktop/records/fastscan.py` and `schema.py` as they are at `--baseline` (from git) beside
+the working tree's, and times `summarize_front_matter` of both on the 27 seed records (front
+matter already located, so only the fast path is timed), alternating old and new in each round.
+Prints the best and median round of each in microseconds per record, new beside its baseline, and
+checks that both give the same summary for every record (and for the corpus, when present).
+Wall-clock time on a shared machine: compare the ratio, not figures across runs.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from desktop.records import fastscan  # noqa: E402
+from desktop.records.model import Document  # noqa: E402
+from desktop.records.reading import locate_front_matter  # noqa: E402
+
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def baseline_fastscan(revision: str) -> types.ModuleType:
+    """fastscan as of `revision`, using schema as of `revision` (both private copies)."""
+    def load(name: str) -> types.ModuleType:
+        source = subprocess.run(["git", "-C", str(REPO), "show", f"{revision}:desktop/records/{name}.py"],
+                                check=True, capture_output=True, text=True).stdout
+        module = types.ModuleType(f"desktop.records._baseline_{name}")
+        module.__package__ = "desktop.records"
+        sys.modules[module.__name__] = module
+        exec(compile(source, f"{revision}:{name}.py", "exec"), module.__dict__)
+        return module
+
+    old_schema = load("schema")
+    old_fastscan = load("fastscan")
+    old_fastscan.known_valid = old_schema.known_valid  # type: ignore[attr-defined]
+    return old_fastscan
+
+
+def documents(paths: list[Path]) -> list[Document]:
+    found = []
+    for path in paths:
+        document = Document(path=path, raw=path.read_bytes())
+        try:
+            if locate_front_matter(document):
+                found.append(document)
+        except Exception:  # noqa: BLE001 - a file the reader refuses is not a fast-path case
+            continue
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", default="HEAD~1")
+    parser.add_argument("--rounds", type=int, default=15)
+    options = parser.parse_args(argv)
+
+    old = baseline_fastscan(options.baseline)
+    seeds = documents(sorted((REPO / "seeds").glob("*.txt")))
+    checked = seeds + (documents(sorted(p for p in CORPUS.rglob("*") if p.is_file())) if CORPUS.is_dir() else [])
+    for document in checked:
+        assert old.summarize_front_matter(document) == fastscan.summarize_front_matter(document), document.path
+    taken = sum(1 for document in seeds if fastscan.summarize_front_matter(document) is not None)
+
+    timings: dict[str, list[float]] = {"old": [], "new": []}
+    for _ in range(options.rounds):
+        for label, module in (("old", old), ("new", fastscan)):
+            summarize = module.summarize_front_matter
+            start = time.perf_counter()
+            for document in seeds:
+                summarize(document)
+            timings[label].append((time.perf_counter() - start) / len(seeds) * 1e6)
+
+    print(f"{len(seeds)} seed records ({taken} by the fast path), {options.rounds} alternating rounds; "
+          f"same summaries on {len(checked)} documents")
+    best_old, best_new = min(timings["old"]), min(timings["new"])
+    median_old, median_new = statistics.median(timings["old"]), statistics.median(timings["new"])
+    print(f"baseline {options.baseline:<12} best {best_old:8.1f} us/record  median {median_old:8.1f}")
+    print(f"{'working tree':<21} best {best_new:8.1f} us/record  median {median_new:8.1f}  "
+          f"({best_new / best_old:.2f} / {median_new / median_old:.2f} of baseline)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
