@@ -141,7 +141,7 @@ def _json_ready_data(front: bytes) -> Any:
                 if node_type(node) & _UNSURE_TYPES:
                     raise _Unsure
         try:
-            text = ryml.emit_json_malloc(tree, tree.root_id())
+            text = _json_text(tree, len(front))
         except Exception:  # ryml.ExceptionVisit: nested deeper than ryml emits ("max depth exceeded")
             raise _Unsure from None
     _check_texts(text)
@@ -150,6 +150,20 @@ def _json_ready_data(front: bytes) -> Any:
         return json.loads(text, object_pairs_hook=_mapping, parse_float=_unsure, parse_constant=_unsure)
     except (ValueError, RecursionError, _Unsure):
         raise _Unsure from None
+
+
+def _json_text(tree: Any, front_size: int) -> str:
+    """`ryml.emit_json_malloc(tree, root)`, into a buffer of our own: the same text in half the time
+    (the malloc variant emits twice, once to measure, and copies through SWIG)."""
+    root = tree.root_id()
+    buffer = bytearray(front_size + (front_size >> 1) + 4096)  # the seeds' JSON is 1.13 times their YAML
+    failed, size = ryml.emit_json_to_substr(tree, root, buffer)
+    if failed:  # flow style or deep nesting: JSON's indentation made it longer; `size` is what it needs
+        buffer = bytearray(size)
+        failed, size = ryml.emit_json_to_substr(tree, root, buffer)
+        if failed:
+            raise _Unsure
+    return str(memoryview(buffer)[:size], "utf-8")
 
 
 # Anchors (&), aliases (*) and tags (!) begin a node, so they follow white space, the start of the

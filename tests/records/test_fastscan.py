@@ -208,3 +208,16 @@ def test_a_timestamp_is_read_as_a_timestamp_and_nothing_else(text):
     assert fastscan._TIMESTAMP_AT.match(quoted)
     assert not fastscan._NOT_TEXT_AT.match(quoted)
     assert yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:timestamp"
+
+
+@pytest.mark.parametrize("front", [
+    SEED_TEXT.decode().split("\n---", 1)[0][4:],
+    "".join(f"{n}: 1\n" for n in range(9000)),  # short keys: the JSON is longer than the first buffer
+    "a: {" + ",".join(f"k{n}: [[[{n}]]]" for n in range(500)) + "}\n",
+    "a:\n" + "".join(f"{'  ' * depth}- \n" for depth in range(1, 40)) + "\n",
+    "é: \"ü\\u2603\"\nx: 'tab\\there'\n",
+])
+def test_the_json_text_is_rapidyamls_own(front):
+    # _json_text emits into a buffer of its own, grown when too small, instead of emit_json_malloc
+    tree = fastscan.ryml.parse_in_arena(front.encode())
+    assert fastscan._json_text(tree, len(front.encode())) == fastscan.ryml.emit_json_malloc(tree, tree.root_id())
