@@ -244,12 +244,10 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
     provider = data.get("provider", {})
     front, front_line = document.front_text, document.front_line
     try:
-        title_at = _top_level_value_at(front, front_line, "title")
-        web_url = data.get("webUrl", "")
-        web_url_at = _top_level_value_at(front, front_line, "webUrl") if "webUrl" in data else None
-        related_urls = _related_urls(front, front_line, data.get("related", ()))
+        title_at, web_url_at, related_urls = _value_places(front, front_line, data)
     except _Unsure:
         return None
+    web_url = data.get("webUrl", "")
     return RecordSummary(
         path=str(document.path),
         title=data["title"],
@@ -276,63 +274,79 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
 # the plain way (`webUrl: "..."`); any other spelling, or a second line that could be the key
 # (inside a multi-line text), leaves it to the exact path. Each search starts at a newline (a
 # literal the regex engine skips to), then asks for the key right after what may lead it on its
-# line: spaces and dashes for a nested key, nothing for a top-level one, and a quote; the first
-# line is matched on its own. Searching for the key alone and looking back at each line's start
-# in Python cost twice as much (`title` is written in every related item and image).
+# line: spaces and dashes for a nested key (all of them: `[ -]+` cannot stop short of a key),
+# nothing for a top-level one, and a quote; the first line is matched on its own. Searching for the
+# key alone and looking back at each line's start in Python cost twice as much (`title` is written
+# in every related item and image). The top-level title and webUrl share one search (17 us, where
+# one each cost 16 us); a single search for all three cost more than two (its lookbehind, or the
+# nested titles it then finds).
 _RELATED_START = re.compile(r"^related:[ ]*$", re.M)
-# (key, nested) -> the spelling at the text's start, and the same after a newline
-_KEY_SPELLINGS: dict[tuple[str, bool], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+_KEY_REST = r"(?P<close>[\"']?)(?P<space>[ ]*):(?P<value>[ ]+(?=\S))?"
+_TOP_KEYS = r"(?P<open>[\"']?)(?P<key>title|webUrl)" + _KEY_REST
+_NESTED_URL = r"(?P<indent>[ -]+)(?P<open>[\"']?)webUrl" + _KEY_REST
+_TOP_KEY_LINES = (re.compile(_TOP_KEYS), re.compile("\n" + _TOP_KEYS))
+_NESTED_URL_LINES = (re.compile(_NESTED_URL), re.compile("\n" + _NESTED_URL))
 _PLAIN_NESTED_INDENT = re.compile(r"[ ]+(?:-[ ]+)?")
 
-
-def _key_places(front: str, key: str, *, nested: bool, start: int = 0) -> tuple[list[int], int]:
-    """(end of each plain `key: ` at or after `start`, the count of lines anywhere spelling `key` as
-    a mapping key): top-level lines for `nested=False`, indented or list-item lines otherwise."""
-    patterns = _KEY_SPELLINGS.get((key, nested))
-    if patterns is None:
-        lead = "[ -]+" if nested else ""
-        source = rf"(?P<indent>{lead})(?P<open>[\"']?){re.escape(key)}(?P<close>[\"']?)(?P<space>[ ]*):(?P<value>[ ]+(?=\S))?"
-        patterns = _KEY_SPELLINGS[key, nested] = (re.compile(source), re.compile("\n" + source))
-    spelled, after_newline = patterns
-    plain: list[int] = []
-    spellings = 0
-    first = spelled.match(front)  # the first line has no newline before it (copying the text to add one cost 24 us)
-    for found in itertools.chain((first,) if first else (), after_newline.finditer(front)):
-        spellings += 1
-        if found["open"] or found["close"] or found["space"] or found["value"] is None:
-            continue
-        if found.start("indent") < start:
-            continue
-        if nested and _PLAIN_NESTED_INDENT.fullmatch(found["indent"]) is None:
-            continue
-        plain.append(found.end("value"))
-    return plain, spellings
+_Place = tuple[int, int]
 
 
-def _top_level_value_at(front: str, front_line: int, key: str) -> tuple[int, int]:
-    plain, spellings = _key_places(front, key, nested=False)
-    if not plain or spellings != 1:
-        raise _Unsure
-    line_start = front.rfind("\n", 0, plain[0]) + 1
-    return front.count("\n", 0, plain[0]) + front_line, plain[0] - line_start + 1
+def _key_lines(front: str, patterns: tuple[re.Pattern[str], re.Pattern[str]]) -> Iterator[re.Match[str]]:
+    first = patterns[0].match(front)  # the first line has no newline before it (copying the text to add one cost 24 us)
+    return itertools.chain((first,) if first else (), patterns[1].finditer(front))
 
 
-def _related_urls(front: str, front_line: int, related: list[Any]) -> tuple[tuple[str, int, int], ...]:
-    urls = [item["webUrl"] for item in related if isinstance(item, dict) and isinstance(item.get("webUrl"), str)]
+def _is_plain(found: re.Match[str]) -> bool:
+    return not (found["open"] or found["close"] or found["space"] or found["value"] is None)
+
+
+def _value_places(front: str, front_line: int, data: dict[str, Any]
+                  ) -> tuple[_Place, _Place | None, tuple[tuple[str, int, int], ...]]:
+    """(line and column of the title, of the webUrl when there is one, and each related item's
+    (webUrl, line, column)); raises _Unsure unless each key is written once, the plain way (the
+    related items' webUrls: as many lines as items, after `related:`)."""
+    # Top-level keys: exactly one line spelling each, and that one plain.
+    plain: dict[str, int] = {}
+    spellings = {"title": 0, "webUrl": 0}
+    for found in _key_lines(front, _TOP_KEY_LINES):
+        key = found["key"]
+        spellings[key] += 1
+        if key not in plain and _is_plain(found):
+            plain[key] = found.end("value")
+    title_at = _line_and_column(front, front_line, plain, spellings, "title")
+    web_url_at = _line_and_column(front, front_line, plain, spellings, "webUrl") if "webUrl" in data else None
+
+    urls = [item["webUrl"] for item in data.get("related", ())
+            if isinstance(item, dict) and isinstance(item.get("webUrl"), str)]
     if not urls:
-        return ()
+        return title_at, web_url_at, ()
     start = _RELATED_START.search(front)
     if start is None:
         raise _Unsure
-    places, spellings = _key_places(front, "webUrl", nested=True, start=start.end())
+    related_start = start.end()
+    places = []
+    nested_spellings = 0
+    for found in _key_lines(front, _NESTED_URL_LINES):
+        nested_spellings += 1
+        if (_is_plain(found) and found.start("indent") >= related_start
+                and _PLAIN_NESTED_INDENT.fullmatch(found["indent"]) is not None):
+            places.append(found)
     # Every nested webUrl line before `related:` or spelled otherwise would make the count a guess.
-    if len(places) != len(urls) or spellings != len(urls):
+    if len(places) != len(urls) or nested_spellings != len(urls):
         raise _Unsure
-    found = []
+    located = []
     line, counted = front_line, 0
-    for url, place in zip(urls, places, strict=True):
+    for url, found in zip(urls, places, strict=True):
+        place = found.end("value")
         line += front.count("\n", counted, place)  # the places ascend: each newline counted once
         counted = place
-        line_start = front.rfind("\n", 0, place) + 1
-        found.append((url, line, place - line_start + 1))
-    return tuple(found)
+        located.append((url, line, place - found.start("indent") + 1))  # the indent starts its line
+    return title_at, web_url_at, tuple(located)
+
+
+def _line_and_column(front: str, front_line: int, plain: dict[str, int], spellings: dict[str, int], key: str
+                     ) -> _Place:
+    if key not in plain or spellings[key] != 1:
+        raise _Unsure
+    place = plain[key]
+    return front.count("\n", 0, place) + front_line, place - (front.rfind("\n", 0, place) + 1) + 1
