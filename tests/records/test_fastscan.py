@@ -221,3 +221,18 @@ def test_the_json_text_is_rapidyamls_own(front):
     # _json_text emits into a buffer of its own, grown when too small, instead of emit_json_malloc
     tree = fastscan.ryml.parse_in_arena(front.encode())
     assert fastscan._json_text(tree, len(front.encode())) == fastscan.ryml.emit_json_malloc(tree, tree.root_id())
+
+
+_SUSPECT_WITHOUT_LOOKAHEAD = __import__("re").compile(
+    r'"(?:[-+.0-9~<=!&*"\]}@`]|(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE'
+    r'|on|On|ON|off|Off|OFF|null|Null|NULL)")')
+
+
+@given(st.lists(st.sampled_from(['"', '"yes"', '"No"', '"off', 'ON"', '"1', '"-', '"]', '"`', '"h', "x", "y", "t",
+                                 "True", "NULL", '""', "\\", " ", "é", "n", "o", "F"]), max_size=30).map("".join)
+       | st.text(alphabet='"-+.0~<=!&*]}@`yYnNtTfFoOeslruaxh ', max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_the_suspect_search_finds_what_it_found_without_its_lookahead(text):
+    # The lookahead only asks for a first character one of the alternatives needs anyway.
+    assert ([found.span() for found in fastscan._SUSPECT.finditer(text)]
+            == [found.span() for found in _SUSPECT_WITHOUT_LOOKAHEAD.finditer(text)])
