@@ -53,7 +53,21 @@ def _unsure_text(text: str, front: bytes) -> bool:
             return True
         if b"\xc2" in front and _C1_CONTROL.search(front):
             return True
-    return "%" in text and (text.startswith("%") or "\n%" in text)
+    return _has_directive_line(front)
+
+
+def _has_directive_line(front: bytes) -> bool:
+    """A line starting with `%` (a directive to YAML). The bytes are searched for each `%` (a memchr)
+    with a look at the byte before: a seed's 11 (in its web addresses) cost 2.5 us, where searching
+    the text for a newline and `%` took 20. Both bytes are ASCII, never part of a longer character."""
+    at = front.find(b"%")
+    for _ in range(64):
+        if at == -1:
+            return False
+        if at == 0 or front[at - 1] == 0x0A:
+            return True
+        at = front.find(b"%", at + 1)
+    return b"\n%" in front  # a text of many percent signs: one search for the rest
 
 
 def _resolver_alternatives(tags: set[str]) -> str:

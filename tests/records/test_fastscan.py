@@ -236,3 +236,11 @@ def test_the_suspect_search_finds_what_it_found_without_its_lookahead(text):
     # The lookahead only asks for a first character one of the alternatives needs anyway.
     assert ([found.span() for found in fastscan._SUSPECT.finditer(text)]
             == [found.span() for found in _SUSPECT_WITHOUT_LOOKAHEAD.finditer(text)])
+
+
+@given(st.text(alphabet="%\n é-a\u2028", max_size=200))
+@settings(max_examples=400, deadline=None)
+def test_a_directive_line_is_found_as_a_search_of_the_text_found_it(text):
+    assert fastscan._has_directive_line(text.encode()) is (text.startswith("%") or "\n%" in text)
+    many = "a%" * 70 + text  # past the first 64 percent signs: the search takes over
+    assert fastscan._has_directive_line(many.encode()) is (many.startswith("%") or "\n%" in many)
