@@ -60,6 +60,25 @@ def is_timestamp(text: str) -> bool:
     return True
 
 
+# The canonical form of several, joined by NUL (which the form cannot hold): how a seed's 27 dates are
+# checked in one match (27 calls of is_timestamp cost 25 us of the schema check's 70).
+_CANONICAL_DATE_TIMES = re.compile(r"(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\x00)*")
+
+
+def are_timestamps(texts: list[str]) -> bool:
+    """`all(is_timestamp(text) for text in texts)`."""
+    joined = "\x00".join(texts) + "\x00"
+    if joined.count("\x00") == len(texts) and _CANONICAL_DATE_TIMES.fullmatch(joined):
+        # Each text is in the canonical form, for which is_timestamp asks fromisoformat alone.
+        try:
+            for text in texts:
+                dt.datetime.fromisoformat(text)
+        except ValueError:
+            return False
+        return True
+    return all(is_timestamp(text) for text in texts)
+
+
 _FORMATS = FormatChecker(formats=())
 _FORMATS.checks("date-time")(lambda value: not isinstance(value, str) or is_timestamp(value))
 
@@ -228,7 +247,7 @@ def _generate_check(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
     """`_compile(schema)` as one generated function: the same checks inline, without a call per
     value (the seed has about 400 values; the closures' calls were most of the check's time)."""
     lines = ["def check(value):"]
-    names: dict[str, Any] = {"is_timestamp": is_timestamp, "_MISSING": _MISSING}
+    names: dict[str, Any] = {"are_timestamps": are_timestamps, "_MISSING": _MISSING}
     gathered: dict[str, str] = {}  # pattern -> the list its texts are gathered in, checked together at the end
 
     def constant(prefix: str, value: Any) -> str:
@@ -254,7 +273,7 @@ def _generate_check(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
                 search = constant("pattern", re.compile(node["pattern"]).search)
                 lines.append(f"{indent}if {search}({variable}) is None: return False")
             if "format" in node:
-                lines.append(f"{indent}if not is_timestamp({variable}): return False")
+                lines.append(f"{indent}stamps_add({variable})")
         elif expected == "int":
             if node.get("minimum") is not None:
                 lines.append(f"{indent}if {variable} < {node['minimum']!r}: return False")
@@ -280,10 +299,13 @@ def _generate_check(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
                              f"or len(set({variable})) != len({variable}): return False")
 
     emit(schema, "value", "    ", 0)
-    # Every check is a plain condition on its own value, so deciding the patterns last changes no answer.
+    # Every check is a plain condition on its own value, so deciding the patterns and the dates
+    # last changes no answer.
     for pattern, texts in gathered.items():
         lines.insert(1, f"    {texts} = []; {texts}_add = {texts}.append")
         lines.append(f"    if {texts} and not {constant('texts_check', texts_check(pattern))}({texts}): return False")
+    lines.insert(1, "    stamps = []; stamps_add = stamps.append")
+    lines.append("    if stamps and not are_timestamps(stamps): return False")
     lines.append("    return True")
     namespace = dict(names)
     exec(compile("\n".join(lines), "<record schema check>", "exec"), namespace)  # our own code, from our schema

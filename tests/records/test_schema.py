@@ -346,3 +346,14 @@ def test_a_text_holding_the_separator_is_never_taken_as_valid():
     assert not domains(["a.com b.com"]) and not domains(["a.com", " b.com"])
     assert check(["https://a.com/x\n", "https://b.com"])  # `$` takes a last newline, as jsonschema's search does
     assert searched(WEB_ADDRESS, ["https://a.com/x\n"])
+
+
+STAMPISH = st.lists(st.sampled_from(["2020-06-11T16:07:00Z", "2020-13-11T16:07:00Z", "2020-06-11 16:07", "\x00", "Z",
+                                     "2020-06-31T10:00:00Z", "٢٠٢٠-06-11T16:07:00Z", "T", "2020-06-11T16:07:00+02:00",
+                                     "16:07:00Z", "\n"]), min_size=1, max_size=3).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(STAMPISH, max_size=4))
+def test_dates_checked_together_pass_exactly_when_each_passes_alone(texts):
+    assert schema_module.are_timestamps(texts) is all(is_timestamp(text) for text in texts)
