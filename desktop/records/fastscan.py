@@ -291,81 +291,84 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
 
 # Where values are written, found in the text without a node tree: a key at the start of a line,
 # the plain way (`webUrl: "..."`); any other spelling, or a second line that could be the key
-# (inside a multi-line text), leaves it to the exact path. Each search starts at a newline (a
-# literal the regex engine skips to), then asks for the key right after what may lead it on its
-# line: spaces and dashes for a nested key (all of them: `[ -]+` cannot stop short of a key),
-# nothing for a top-level one, and a quote; the first line is matched on its own. Searching for the
-# key alone and looking back at each line's start in Python cost twice as much (`title` is written
-# in every related item and image). The top-level title and webUrl share one search (17 us, where
-# one each cost 16 us); a single search for all three cost more than two (its lookbehind, or the
-# nested titles it then finds).
+# (inside a multi-line text), leaves it to the exact path. `title` is searched at the start of a
+# line: the search starts at a newline (a literal the regex engine skips to), then asks for a quote
+# and the key; the first line is matched on its own. (Searching for `title` alone and looking back
+# at each line's start in Python cost twice as much: it is written in every related item and image.)
+# `webUrl` is searched the other way round: the key itself (the engine skips to it) and what follows
+# it, then the line's start before it, which must be spaces and dashes (none for a top-level key; an
+# indent is all of them, since the key cannot start with either) and a quote. That found the seed's
+# top-level and nested webUrls in 78 us, where searching each newline for an indent took 102.
 _RELATED_START = re.compile(r"^related:[ ]*$", re.M)
 _KEY_REST = r"(?P<close>[\"']?)(?P<space>[ ]*):(?P<value>[ ]+(?=\S))?"
-_TOP_KEYS = r"(?P<open>[\"']?)(?P<key>title|webUrl)" + _KEY_REST
-_NESTED_URL = r"(?P<indent>[ -]+)(?P<open>[\"']?)webUrl" + _KEY_REST
-_TOP_KEY_LINES = (re.compile(_TOP_KEYS), re.compile("\n" + _TOP_KEYS))
-_NESTED_URL_LINES = (re.compile(_NESTED_URL), re.compile("\n" + _NESTED_URL))
+_TITLE = r"(?P<open>[\"']?)title" + _KEY_REST
+_TITLE_LINES = (re.compile(_TITLE), re.compile("\n" + _TITLE))
+_URL_KEY = re.compile("webUrl" + _KEY_REST)
+_KEY_LEAD = re.compile(r"(?P<indent>[ -]*)(?P<open>[\"']?)")
 _PLAIN_NESTED_INDENT = re.compile(r"[ ]+(?:-[ ]+)?")
 
 _Place = tuple[int, int]
 
 
-def _key_lines(front: str, patterns: tuple[re.Pattern[str], re.Pattern[str]]) -> Iterator[re.Match[str]]:
-    first = patterns[0].match(front)  # the first line has no newline before it (copying the text to add one cost 24 us)
-    return itertools.chain((first,) if first else (), patterns[1].finditer(front))
-
-
-def _is_plain(found: re.Match[str]) -> bool:
-    return not (found["open"] or found["close"] or found["space"] or found["value"] is None)
-
-
 def _value_places(front: str, front_line: int, data: dict[str, Any]
                   ) -> tuple[_Place, _Place | None, tuple[tuple[str, int, int], ...]]:
     """(line and column of the title, of the webUrl when there is one, and each related item's
-    (webUrl, line, column)); raises _Unsure unless each key is written once, the plain way (the
-    related items' webUrls: as many lines as items, after `related:`)."""
-    # Top-level keys: exactly one line spelling each, and that one plain.
-    plain: dict[str, int] = {}
-    spellings = {"title": 0, "webUrl": 0}
-    for found in _key_lines(front, _TOP_KEY_LINES):
-        key = found["key"]
-        spellings[key] += 1
-        if key not in plain and _is_plain(found):
-            plain[key] = found.end("value")
-    title_at = _line_and_column(front, front_line, plain, spellings, "title")
-    web_url_at = _line_and_column(front, front_line, plain, spellings, "webUrl") if "webUrl" in data else None
-
+    (webUrl, line, column)); raises _Unsure unless each top-level key is on exactly one line, and
+    that line plain, and the related items' webUrls on as many lines as there are items, all after
+    `related:`, all plain."""
+    title_at = _title_at(front, front_line)
     urls = [item["webUrl"] for item in data.get("related", ())
             if isinstance(item, dict) and isinstance(item.get("webUrl"), str)]
-    if not urls:
-        return title_at, web_url_at, ()
-    start = _RELATED_START.search(front)
-    if start is None:
-        raise _Unsure
-    related_start = start.end()
-    places = []
-    nested_spellings = 0
-    for found in _key_lines(front, _NESTED_URL_LINES):
-        nested_spellings += 1
-        if (_is_plain(found) and found.start("indent") >= related_start
-                and _PLAIN_NESTED_INDENT.fullmatch(found["indent"]) is not None):
-            places.append(found)
-    # Every nested webUrl line before `related:` or spelled otherwise would make the count a guess.
+    related_start = -1
+    if urls:
+        start = _RELATED_START.search(front)
+        if start is None:
+            raise _Unsure
+        related_start = start.end()
+    top_spellings = nested_spellings = 0
+    top_place: tuple[int, int] | None = None
+    places: list[tuple[int, int]] = []  # (end of the key and its spaces, start of the line)
+    for found in _URL_KEY.finditer(front):
+        key_start = found.start()
+        line_start = front.rfind("\n", 0, key_start) + 1
+        lead = _KEY_LEAD.fullmatch(front, line_start, key_start)
+        if lead is None:
+            continue  # something else comes first on this line: not the key
+        indent, opening = lead.group("indent", "open")
+        plain = not (opening or found["close"] or found["space"]) and found["value"] is not None
+        if not indent:
+            top_spellings += 1
+            if plain and top_place is None:
+                top_place = found.end("value"), line_start
+        elif urls:
+            nested_spellings += 1
+            # Every nested webUrl line before `related:` or spelled otherwise would make the count a guess.
+            if plain and line_start >= related_start and _PLAIN_NESTED_INDENT.fullmatch(indent) is not None:
+                places.append((found.end("value"), line_start))
+    web_url_at = None
+    if "webUrl" in data:
+        if top_place is None or top_spellings != 1:
+            raise _Unsure
+        web_url_at = front.count("\n", 0, top_place[0]) + front_line, top_place[0] - top_place[1] + 1
     if len(places) != len(urls) or nested_spellings != len(urls):
         raise _Unsure
     located = []
     line, counted = front_line, 0
-    for url, found in zip(urls, places, strict=True):
-        place = found.end("value")
+    for url, (place, line_start) in zip(urls, places, strict=True):
         line += front.count("\n", counted, place)  # the places ascend: each newline counted once
         counted = place
-        located.append((url, line, place - found.start("indent") + 1))  # the indent starts its line
+        located.append((url, line, place - line_start + 1))
     return title_at, web_url_at, tuple(located)
 
 
-def _line_and_column(front: str, front_line: int, plain: dict[str, int], spellings: dict[str, int], key: str
-                     ) -> _Place:
-    if key not in plain or spellings[key] != 1:
+def _title_at(front: str, front_line: int) -> _Place:
+    place = None
+    spellings = 0
+    first = _TITLE_LINES[0].match(front)  # the first line has no newline before it (copying the text to add one cost 24 us)
+    for found in itertools.chain((first,) if first else (), _TITLE_LINES[1].finditer(front)):
+        spellings += 1
+        if place is None and not (found["open"] or found["close"] or found["space"]) and found["value"] is not None:
+            place = found.end("value")
+    if place is None or spellings != 1:
         raise _Unsure
-    place = plain[key]
     return front.count("\n", 0, place) + front_line, place - (front.rfind("\n", 0, place) + 1) + 1
