@@ -244,3 +244,24 @@ def test_a_directive_line_is_found_as_a_search_of_the_text_found_it(text):
     assert fastscan._has_directive_line(text.encode()) is (text.startswith("%") or "\n%" in text)
     many = "a%" * 70 + text  # past the first 64 percent signs: the search takes over
     assert fastscan._has_directive_line(many.encode()) is (many.startswith("%") or "\n%" in many)
+
+
+@pytest.mark.parametrize("raw", [
+    SEED_TEXT,
+    b"\xef\xbb\xbf" + SEED_TEXT,  # a BOM before the fence
+    SEED_TEXT.replace(b"---\n", b"--- \t\n", 1),
+    "---\ntitle: Ünïcödé “quotes”\nwebUrl: https://e.com/é\n---\nbody “too”\n".encode(),
+    b"---\ntitle: T\n---\n",
+    b"---\ntitle: T\n...\n" + "é".encode() * 10,
+])
+def test_the_front_matter_bytes_are_a_slice_of_the_files(raw):
+    document = Document(path=Path("x.md"), raw=raw)
+    assert locate_front_matter(document)
+    front = fastscan._raw_front(document)
+    assert front is None or front == document.front_text.encode()
+
+
+def test_a_body_longer_than_the_front_matter_has_its_front_matter_encoded():
+    document = Document(path=Path("x.md"), raw=record("") + "é".encode() * 1000)
+    assert locate_front_matter(document) and fastscan._raw_front(document) is None
+    assert fastscan.summarize_front_matter(document, text_is_raw=True) == fastscan.summarize_front_matter(document)
