@@ -96,8 +96,13 @@ _OTHER_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org
 # otherwise tried the 21 words at each quote.
 _SUSPECT_STARTS = r'-+.0-9~<=!&*"\]}@`'
 _SUSPECT_WORDS = ("yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL")
+_PUBLISHED_KEY = '"publishedDateTime": '
+# A publishedDateTime value in the canonical form (a seed has 27) is a timestamp where one is allowed,
+# which _check_texts would pass over after two matches: the search passes over it itself (a negative
+# lookahead, tried only at a quote before a digit), 13 us less for a seed.
+_ALLOWED_STAMP = rf'(?<={re.escape(_PUBLISHED_KEY)}")[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}Z"'
 _SUSPECT = re.compile(rf'"(?=[{_SUSPECT_STARTS}{"".join(sorted({word[0] for word in _SUSPECT_WORDS.split("|")}))}])'
-                      rf'(?:[{_SUSPECT_STARTS}]|(?:{_SUSPECT_WORDS})")')
+                      rf'(?!{_ALLOWED_STAMP})(?:[{_SUSPECT_STARTS}]|(?:{_SUSPECT_WORDS})")')
 _NOT_TEXT_AT = re.compile(r'"(?:' + _resolver_alternatives(_OTHER_TAGS) + r')"', re.X)
 _TIMESTAMP_AT = re.compile(r'"(?:' + _resolver_alternatives({_TIMESTAMP_TAG}) + r')"', re.X)
 # What a plain scalar cannot start with in PyYAML but can in rapidyaml (`]key:`, `@handle`). Other
@@ -107,7 +112,6 @@ _RESERVED_STARTS = "]}@`"
 # In the JSON every unescaped quote delimits a string, and one opens after these (ryml writes
 # `"key": value` and `[1,"x"]`); a closing quote is preceded by the text's last character.
 _BEFORE_OPENING = frozenset('[{,: \n')
-_PUBLISHED_KEY = '"publishedDateTime": '
 _NULL = re.compile(r"(?<=[\[{,:\s])null\b")
 
 if ryml is not None:

@@ -223,19 +223,56 @@ def test_the_json_text_is_rapidyamls_own(front):
     assert fastscan._json_text(tree, len(front.encode())) == fastscan.ryml.emit_json_malloc(tree, tree.root_id())
 
 
-_SUSPECT_WITHOUT_LOOKAHEAD = __import__("re").compile(
+_FIRST_SUSPECT = __import__("re").compile(  # _check_texts' first look as it was, without its lookaheads
     r'"(?:[-+.0-9~<=!&*"\]}@`]|(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE'
     r'|on|On|ON|off|Off|OFF|null|Null|NULL)")')
 
 
-@given(st.lists(st.sampled_from(['"', '"yes"', '"No"', '"off', 'ON"', '"1', '"-', '"]', '"`', '"h', "x", "y", "t",
-                                 "True", "NULL", '""', "\\", " ", "é", "n", "o", "F"]), max_size=30).map("".join)
-       | st.text(alphabet='"-+.0~<=!&*]}@`yYnNtTfFoOeslruaxh ', max_size=40))
-@settings(max_examples=500, deadline=None)
-def test_the_suspect_search_finds_what_it_found_without_its_lookahead(text):
-    # The lookahead only asks for a first character one of the alternatives needs anyway.
-    assert ([found.span() for found in fastscan._SUSPECT.finditer(text)]
-            == [found.span() for found in _SUSPECT_WITHOUT_LOOKAHEAD.finditer(text)])
+def _reference_check_texts(text):
+    """_check_texts with that first look: every quote it finds, the timestamps among them too."""
+    for found in _FIRST_SUSPECT.finditer(text):
+        at = found.start()
+        if at == 0 or text[at - 1] not in fastscan._BEFORE_OPENING:
+            continue
+        if text[at + 1] in fastscan._RESERVED_STARTS:
+            return False
+        if fastscan._TIMESTAMP_AT.match(text, at):
+            if not text.endswith(fastscan._PUBLISHED_KEY, 0, at):
+                return False
+            continue
+        if fastscan._NOT_TEXT_AT.match(text, at):
+            return False
+    return not ("null" in text and fastscan._NULL.search(text))
+
+
+def _passes_check_texts(text):
+    try:
+        fastscan._check_texts(text)
+    except fastscan._Unsure:
+        return False
+    return True
+
+
+JSON_PIECES = ['"publishedDateTime": ', '"2020-06-11T16:07:00Z"', '"2020-06-11T16:07:00Z', '2020-06-11T16:07:00Z"',
+               '"2020-06-11 16:07:00Z"', '"2020-06-11T16:07:00+02:00"', '"2020-06-11"', '"x": ', '"a"', '"yes"', '"No"',
+               '"off', 'ON"', '"1', '"-', '"]', '"`', '"h', '"@a"', ", ", ",", "\n  ", "[", "{", "}", "]", "null", '"',
+               "\\", "é", "1", "Z", '"1:30"', '"~"', '""', '"publishedDateTime":']
+
+
+@given(st.lists(st.sampled_from(JSON_PIECES), max_size=14).map("".join)
+       | st.text(alphabet='"-+.0~<=!&*]}@`yYnNtTfFoOeslruaxh :,[{\n1Z', max_size=40))
+@settings(max_examples=800, deadline=None)
+def test_check_texts_decides_as_it_did_when_it_looked_at_every_timestamp(text):
+    # Its first look skips canonical publishedDateTime values and asks for a first character the
+    # alternatives need anyway: neither changes which texts it passes.
+    assert _passes_check_texts(text) is _reference_check_texts(text)
+
+
+def test_a_canonical_date_is_a_yaml_timestamp_and_passes_only_as_a_publisheddatetime():
+    assert fastscan._TIMESTAMP_AT.match('"2020-06-11T16:07:00Z"')
+    assert _passes_check_texts('{"publishedDateTime": "2020-06-11T16:07:00Z"}')
+    assert not _passes_check_texts('{"title": "2020-06-11T16:07:00Z"}')
+    assert not _passes_check_texts('{"xpublishedDateTime": ["2020-06-11T16:07:00Z"]}')
 
 
 @given(st.text(alphabet="%\n é-a\u2028", max_size=200))
