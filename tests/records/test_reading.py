@@ -583,3 +583,21 @@ def test_the_closing_fence_is_the_line_one_find_per_prefix_found(text, start, cl
     start = min(start, len(text)) or 1
     assert (reading_module._find_closing_fence(text, start, closing)
             == _closing_fence_one_find_per_prefix(text, start, closing))
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 200_000])
+def test_a_file_is_read_to_its_end_or_one_byte_past_the_bound(tmp_path, size):
+    path = tmp_path / "r.md"
+    data = bytes(range(256)) * (size // 256 + 1)
+    path.write_bytes(data[:size])
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert reading_module._read_to_end(fd, 10**9, size) == data[:size]
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert reading_module._read_to_end(fd, 70_000, 0) == data[: min(size, 70_000)]  # grown since its fstat
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert reading_module._read_to_end(fd, 3, size) == data[: min(size, 3)]
+    finally:
+        os.close(fd)
+    raw, status = reading_module.load_file(path)
+    assert raw == data[:size] and status.st_size == size
