@@ -326,8 +326,10 @@ _KEY_REST = r"(?P<close>[\"']?)(?P<space>[ ]*):(?P<value>[ ]+(?=\S))?"
 _TITLE = r"(?P<open>[\"']?)title" + _KEY_REST
 _TITLE_LINES = (re.compile(_TITLE), re.compile("\n" + _TITLE))
 _URL_KEY = re.compile("webUrl" + _KEY_REST)
-_KEY_LEAD = re.compile(r"(?P<indent>[ -]*)(?P<open>[\"']?)")
-_PLAIN_NESTED_INDENT = re.compile(r"[ ]+(?:-[ ]+)?")
+# `plain` is set when the whole indent is spaces, or spaces, a dash and spaces (a sequence item):
+# tried first, it gives way to the general indent whenever the rest of the line's start would not
+# follow it, so `indent` is the same either way.
+_KEY_LEAD = re.compile(r"(?P<indent>(?P<plain>[ ]+(?:-[ ]+)?)|[ -]*)(?P<open>[\"']?)")
 
 _Place = tuple[int, int]
 
@@ -356,7 +358,7 @@ def _value_places(front: str, front_line: int, data: dict[str, Any]
         lead = _KEY_LEAD.fullmatch(front, line_start, key_start)
         if lead is None:
             continue  # something else comes first on this line: not the key
-        indent, opening = lead.group("indent", "open")
+        indent, plain_indent, opening = lead.group("indent", "plain", "open")
         plain = not (opening or found["close"] or found["space"]) and found["value"] is not None
         if not indent:
             top_spellings += 1
@@ -365,7 +367,7 @@ def _value_places(front: str, front_line: int, data: dict[str, Any]
         elif urls:
             nested_spellings += 1
             # Every nested webUrl line before `related:` or spelled otherwise would make the count a guess.
-            if plain and line_start >= related_start and _PLAIN_NESTED_INDENT.fullmatch(indent) is not None:
+            if plain and line_start >= related_start and plain_indent is not None:
                 places.append((found.end("value"), line_start))
     web_url_at = None
     if "webUrl" in data:

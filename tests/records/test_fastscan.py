@@ -302,3 +302,22 @@ def test_a_body_longer_than_the_front_matter_has_its_front_matter_encoded():
     document = Document(path=Path("x.md"), raw=record("") + "é".encode() * 1000)
     assert locate_front_matter(document) and fastscan._raw_front(document) is None
     assert fastscan.summarize_front_matter(document, text_is_raw=True) == fastscan.summarize_front_matter(document)
+
+
+def test_a_keys_lead_tells_a_plain_indent_as_a_second_match_did():
+    # Every line start of up to six of these characters: the same indent and quote as the lead
+    # without its `plain` alternative, and `plain` set exactly when the indent is spaces, or spaces,
+    # a dash and spaces.
+    import itertools
+    import re
+
+    general = re.compile(r"(?P<indent>[ -]*)(?P<open>[\"']?)")
+    plain = re.compile(r"[ ]+(?:-[ ]+)?")
+    for length in range(7):
+        for characters in itertools.product(" -\"'x", repeat=length):
+            start = "".join(characters)
+            expected, found = general.fullmatch(start), fastscan._KEY_LEAD.fullmatch(start)
+            assert (expected is None) is (found is None), start
+            if expected is not None:
+                assert expected.group("indent", "open") == found.group("indent", "open"), start
+                assert (plain.fullmatch(expected["indent"]) is not None) is (found["plain"] is not None), start
