@@ -351,7 +351,9 @@ def texts_check(pattern: str) -> Callable[[list[str]], bool] | None:
         return None
     source = rf"(?:(?:{body[0]})\n?{re.escape(separator)})*"
     repeated = re.compile(source)
-    ascii_repeated = _ascii_form(source) or repeated
+    ascii_repeated = _ascii_form(source)
+    if ascii_repeated is None or not _agree_on_ascii(ascii_repeated, repeated, separator):
+        ascii_repeated = repeated
 
     def check(texts: list[str]) -> bool:
         if not texts:
@@ -375,6 +377,17 @@ def _ascii_form(source: str) -> re.Pattern[str] | None:
         return _sre_compile.compile(_sre_parse.SubPattern(tree.state, _ascii_items(tree.data, tree.state)))
     except Exception:  # noqa: BLE001 - the engine's internals changed: the general form serves
         return None
+
+
+def _agree_on_ascii(ascii_form: re.Pattern[str], general: re.Pattern[str], separator: str) -> bool:
+    """A look at the engine's internals working as this module expects: both forms judge each ASCII
+    character alone and inside a web address or a domain the same (0.3 ms, once per pattern)."""
+    for code in range(128):
+        for text in (chr(code), f"https://a{chr(code)}b.com/x", f"a{chr(code)}.com", f"https://a.com/{chr(code)}"):
+            probe = text + separator
+            if (ascii_form.fullmatch(probe) is None) is not (general.fullmatch(probe) is None):
+                return False
+    return True
 
 
 def _ascii_items(items: Any, state: Any) -> list[Any]:

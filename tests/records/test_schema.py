@@ -301,9 +301,14 @@ def searched(pattern: str, texts: list[str]) -> bool:
 
 
 def test_the_schemas_patterns_are_checked_together_and_ascii_text_by_a_table():
+    import re
+
     for pattern in GATHERED:
         assert schema_module.texts_check(pattern) is not None, pattern
-    assert schema_module._ascii_form(r"[^\s/]+") is not None
+    joined = rf"(?:(?:{WEB_ADDRESS[1:-1]})\n?\x00)*"
+    assert schema_module._agree_on_ascii(schema_module._ascii_form(joined), re.compile(joined), "\x00")
+    # The look at the engine's internals catches a form that judges otherwise.
+    assert not schema_module._agree_on_ascii(re.compile(r"(?:[^/]+\n?\x00)*"), re.compile(joined), "\x00")
 
 
 @pytest.mark.parametrize("pattern", [r"\S", "^a|b$", r"^a\$", "^(?i:a)$", "(?i)^a$", "^.+$", r"^(a)\1$", "^a(?=b)$",
