@@ -13,6 +13,7 @@ anything else `summarize_front_matter` returns None and the caller takes the exa
 (`reading.parse_document`), which reports every problem with its line and column. The tests
 compare both paths over the corpus, the seeds and mutated seeds.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,6 +28,7 @@ from typing import Any
 import yaml.resolver
 
 from .model import Document, RecordSummary
+from .reading import UTF8_BOM
 from .schema import known_valid
 
 try:
@@ -53,13 +55,31 @@ def _unsure_text(text: str, front: bytes) -> bool:
             return True
         if b"\xc2" in front and _C1_CONTROL.search(front):
             return True
-    return "%" in text and (text.startswith("%") or "\n%" in text)
+    return _has_directive_line(front)
+
+
+def _has_directive_line(front: bytes) -> bool:
+    """A line starting with `%` (a directive to YAML). The bytes are searched for each `%` (a memchr)
+    with a look at the byte before: a seed's 11 (in its web addresses) cost 2.5 us, where searching
+    the text for a newline and `%` took 20. Both bytes are ASCII, never part of a longer character."""
+    at = front.find(b"%")
+    for _ in range(64):
+        if at == -1:
+            return False
+        if at == 0 or front[at - 1] == 0x0A:
+            return True
+        at = front.find(b"%", at + 1)
+    return b"\n%" in front  # a text of many percent signs: one search for the rest
 
 
 def _resolver_alternatives(tags: set[str]) -> str:
     """PyYAML's implicit resolvers (YAML 1.1) for `tags`, as one verbose-mode alternation without anchors."""
-    sources = {pattern.pattern: None for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
-               for tag, pattern in resolvers if tag in tags}
+    sources = {
+        pattern.pattern: None
+        for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+        for tag, pattern in resolvers
+        if tag in tags
+    }
     inner = []
     for source in sources:
         assert source.startswith("^(?:") and source.endswith(")$"), source
@@ -68,16 +88,36 @@ def _resolver_alternatives(tags: set[str]) -> str:
 
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-_OTHER_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:float",
-               "tag:yaml.org,2002:int", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value",
-               "tag:yaml.org,2002:yaml"}
+_OTHER_TAGS = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:value",
+    "tag:yaml.org,2002:yaml",
+}
 # Which texts PyYAML would read as something else were they plain. The JSON cannot say whether a
 # text was plain, so every key and text is taken as if it were (`yes`, `012`, `1:30`, `~`, `.inf`, an
 # empty text, `<<`, a timestamp): slower for a quoted one, never wrong. Checking each text in Python
 # cost a third of the scan; instead the JSON text is searched: a cheap first look for a quote followed
-# by what such a text can start with, then the resolvers themselves at the few places found.
-_SUSPECT = re.compile(r'"(?:[-+.0-9~<=!&*"\]}@`]|(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE'
-                      r'|on|On|ON|off|Off|OFF|null|Null|NULL)")')
+# by what such a text can start with, then the resolvers themselves at the few places found. The
+# lookahead asks for any first character of either alternative before trying them: it changes
+# nothing that matches, and halves the search (85 -> 45 us over the seed's 1,340 quotes), which
+# otherwise tried the 21 words at each quote.
+_SUSPECT_STARTS = r'-+.0-9~<=!&*"\]}@`'
+_SUSPECT_WORDS = "yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL"
+_PUBLISHED_KEY = '"publishedDateTime": '
+# A publishedDateTime value in the canonical form (a seed has 27) is a timestamp where one is allowed,
+# which _check_texts would pass over after two matches: the search passes over it itself (a negative
+# lookahead, tried only at a quote before a digit), 13 us less for a seed.
+_ALLOWED_STAMP = (
+    rf'(?<={re.escape(_PUBLISHED_KEY)}")[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}Z"'
+)
+_SUSPECT = re.compile(
+    rf'"(?=[{_SUSPECT_STARTS}{"".join(sorted({word[0] for word in _SUSPECT_WORDS.split("|")}))}])'
+    rf'(?!{_ALLOWED_STAMP})(?:[{_SUSPECT_STARTS}]|(?:{_SUSPECT_WORDS})")'
+)
 _NOT_TEXT_AT = re.compile(r'"(?:' + _resolver_alternatives(_OTHER_TAGS) + r')"', re.X)
 _TIMESTAMP_AT = re.compile(r'"(?:' + _resolver_alternatives({_TIMESTAMP_TAG}) + r')"', re.X)
 # What a plain scalar cannot start with in PyYAML but can in rapidyaml (`]key:`, `@handle`). Other
@@ -86,8 +126,7 @@ _TIMESTAMP_AT = re.compile(r'"(?:' + _resolver_alternatives({_TIMESTAMP_TAG}) + 
 _RESERVED_STARTS = "]}@`"
 # In the JSON every unescaped quote delimits a string, and one opens after these (ryml writes
 # `"key": value` and `[1,"x"]`); a closing quote is preceded by the text's last character.
-_BEFORE_OPENING = frozenset('[{,: \n')
-_PUBLISHED_KEY = '"publishedDateTime": '
+_BEFORE_OPENING = frozenset("[{,: \n")
 _NULL = re.compile(r"(?<=[\[{,:\s])null\b")
 
 if ryml is not None:
@@ -102,22 +141,40 @@ def available() -> bool:
     return ryml is not None
 
 
-def summarize_front_matter(document: Document) -> RecordSummary | None:
+def summarize_front_matter(document: Document, *, text_is_raw: bool = False) -> RecordSummary | None:
     """The summary of a YAML record whose front matter `reading.locate_front_matter` found, or None
-    when the fast path is not sure it would equal the exact path's."""
+    when the fast path is not sure it would equal the exact path's. `text_is_raw`: the document's
+    text is still the decoding of its raw bytes (as locate_front_matter left it), so the front
+    matter's bytes are a slice of them."""
     if ryml is None or document.format != "yaml" or document.text is None:
         return None
-    data = json_ready_front_matter(document.front_text)
+    front_text = document.front_text
+    data = json_ready_front_matter(front_text, _raw_front(document) if text_is_raw else None)
     if not isinstance(data, dict) or not data or not known_valid(data):
         return None
-    return _summary(document, data)
+    return _summary(document, front_text, data)
 
 
-def json_ready_front_matter(front_text: str) -> Any | None:
-    """`schema.json_ready` of the data PyYAML constructs from `front_text`, or None when unsure."""
+def _raw_front(document: Document) -> bytes | None:
+    """The front matter's bytes in `document.raw`, whose decoding (BOM left out) is `document.text`:
+    a slice, bounded by encoding the text before and after it, which is shorter than the front matter
+    of a seed-sized record (encoding its 26 KB front matter took 20 us); None when the body is longer."""
+    text = document.text
+    assert text is not None
+    start, end = document.front_start, document.front_end
+    if len(text) - end > end - start:
+        return None
+    begin = (len(UTF8_BOM) if document.bom else 0) + len(text[:start].encode("utf-8"))
+    return document.raw[begin : len(document.raw) - len(text[end:].encode("utf-8"))]
+
+
+def json_ready_front_matter(front_text: str, front: bytes | None = None) -> Any | None:
+    """`schema.json_ready` of the data PyYAML constructs from `front_text` (whose UTF-8 bytes are
+    `front` when given), or None when unsure."""
     if ryml is None:
         return None
-    front = front_text.encode("utf-8")
+    if front is None:
+        front = front_text.encode("utf-8")
     if _unsure_text(front_text, front):
         return None
     try:
@@ -141,7 +198,7 @@ def _json_ready_data(front: bytes) -> Any:
                 if node_type(node) & _UNSURE_TYPES:
                     raise _Unsure
         try:
-            text = ryml.emit_json_malloc(tree, tree.root_id())
+            text = _json_text(tree, len(front))
         except Exception:  # ryml.ExceptionVisit: nested deeper than ryml emits ("max depth exceeded")
             raise _Unsure from None
     _check_texts(text)
@@ -150,6 +207,20 @@ def _json_ready_data(front: bytes) -> Any:
         return json.loads(text, object_pairs_hook=_mapping, parse_float=_unsure, parse_constant=_unsure)
     except (ValueError, RecursionError, _Unsure):
         raise _Unsure from None
+
+
+def _json_text(tree: Any, front_size: int) -> str:
+    """`ryml.emit_json_malloc(tree, root)`, into a buffer of our own: the same text in half the time
+    (the malloc variant emits twice, once to measure, and copies through SWIG)."""
+    root = tree.root_id()
+    buffer = bytearray(front_size + (front_size >> 1) + 4096)  # the seeds' JSON is 1.13 times their YAML
+    failed, size = ryml.emit_json_to_substr(tree, root, buffer)
+    if failed:  # flow style or deep nesting: JSON's indentation made it longer; `size` is what it needs
+        buffer = bytearray(size)
+        failed, size = ryml.emit_json_to_substr(tree, root, buffer)
+        if failed:
+            raise _Unsure
+    return str(memoryview(buffer)[:size], "utf-8")
 
 
 # Anchors (&), aliases (*) and tags (!) begin a node, so they follow white space, the start of the
@@ -224,18 +295,15 @@ def _native_errors_silenced() -> Iterator[None]:
         os.close(saved)
 
 
-def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
+def _summary(document: Document, front: str, data: dict[str, Any]) -> RecordSummary | None:
     # The record is valid, so every shown field has the type the schema gives it (see
     # scan.summarize_document, whose result this must equal).
     provider = data.get("provider", {})
-    front, front_line = document.front_text, document.front_line
     try:
-        title_at = _top_level_value_at(front, front_line, "title")
-        web_url = data.get("webUrl", "")
-        web_url_at = _top_level_value_at(front, front_line, "webUrl") if "webUrl" in data else None
-        related_urls = _related_urls(front, front_line, data.get("related", ()))
+        title_at, web_url_at, related_urls = _value_places(front, document.front_line, data)
     except _Unsure:
         return None
+    web_url = data.get("webUrl", "")
     return RecordSummary(
         path=str(document.path),
         title=data["title"],
@@ -260,65 +328,92 @@ def _summary(document: Document, data: dict[str, Any]) -> RecordSummary | None:
 
 # Where values are written, found in the text without a node tree: a key at the start of a line,
 # the plain way (`webUrl: "..."`); any other spelling, or a second line that could be the key
-# (inside a multi-line text), leaves it to the exact path. Each search starts at a newline (a
-# literal the regex engine skips to), then asks for the key right after what may lead it on its
-# line: spaces and dashes for a nested key, nothing for a top-level one, and a quote; the first
-# line is matched on its own. Searching for the key alone and looking back at each line's start
-# in Python cost twice as much (`title` is written in every related item and image).
+# (inside a multi-line text), leaves it to the exact path. `title` is searched at the start of a
+# line: the search starts at a newline (a literal the regex engine skips to), then asks for a quote
+# and the key; the first line is matched on its own. (Searching for `title` alone and looking back
+# at each line's start in Python cost twice as much: it is written in every related item and image.)
+# `webUrl` is searched the other way round: the key itself (the engine skips to it) and what follows
+# it, then the line's start before it, which must be spaces and dashes (none for a top-level key; an
+# indent is all of them, since the key cannot start with either) and a quote. That found the seed's
+# top-level and nested webUrls in 78 us, where searching each newline for an indent took 102.
 _RELATED_START = re.compile(r"^related:[ ]*$", re.M)
-# (key, nested) -> the spelling at the text's start, and the same after a newline
-_KEY_SPELLINGS: dict[tuple[str, bool], tuple[re.Pattern[str], re.Pattern[str]]] = {}
-_PLAIN_NESTED_INDENT = re.compile(r"[ ]+(?:-[ ]+)?")
+_KEY_REST = r"(?P<close>[\"']?)(?P<space>[ ]*):(?P<value>[ ]+(?=\S))?"
+_TITLE = r"(?P<open>[\"']?)title" + _KEY_REST
+_TITLE_LINES = (re.compile(_TITLE), re.compile("\n" + _TITLE))
+_URL_KEY = re.compile("webUrl" + _KEY_REST)
+# `plain` is set when the whole indent is spaces, or spaces, a dash and spaces (a sequence item):
+# tried first, it gives way to the general indent whenever the rest of the line's start would not
+# follow it, so `indent` is the same either way.
+_KEY_LEAD = re.compile(r"(?P<indent>(?P<plain>[ ]+(?:-[ ]+)?)|[ -]*)(?P<open>[\"']?)")
+
+_Place = tuple[int, int]
 
 
-def _key_places(front: str, key: str, *, nested: bool, start: int = 0) -> tuple[list[int], int]:
-    """(end of each plain `key: ` at or after `start`, the count of lines anywhere spelling `key` as
-    a mapping key): top-level lines for `nested=False`, indented or list-item lines otherwise."""
-    patterns = _KEY_SPELLINGS.get((key, nested))
-    if patterns is None:
-        lead = "[ -]+" if nested else ""
-        source = rf"(?P<indent>{lead})(?P<open>[\"']?){re.escape(key)}(?P<close>[\"']?)(?P<space>[ ]*):(?P<value>[ ]+(?=\S))?"
-        patterns = _KEY_SPELLINGS[key, nested] = (re.compile(source), re.compile("\n" + source))
-    spelled, after_newline = patterns
-    plain: list[int] = []
-    spellings = 0
-    first = spelled.match(front)  # the first line has no newline before it (copying the text to add one cost 24 us)
-    for found in itertools.chain((first,) if first else (), after_newline.finditer(front)):
-        spellings += 1
-        if found["open"] or found["close"] or found["space"] or found["value"] is None:
-            continue
-        if found.start("indent") < start:
-            continue
-        if nested and _PLAIN_NESTED_INDENT.fullmatch(found["indent"]) is None:
-            continue
-        plain.append(found.end("value"))
-    return plain, spellings
-
-
-def _top_level_value_at(front: str, front_line: int, key: str) -> tuple[int, int]:
-    plain, spellings = _key_places(front, key, nested=False)
-    if not plain or spellings != 1:
+def _value_places(
+    front: str, front_line: int, data: dict[str, Any]
+) -> tuple[_Place, _Place | None, tuple[tuple[str, int, int], ...]]:
+    """(line and column of the title, of the webUrl when there is one, and each related item's
+    (webUrl, line, column)); raises _Unsure unless each top-level key is on exactly one line, and
+    that line plain, and the related items' webUrls on as many lines as there are items, all after
+    `related:`, all plain."""
+    title_at = _title_at(front, front_line)
+    urls = [
+        item["webUrl"]
+        for item in data.get("related", ())
+        if isinstance(item, dict) and isinstance(item.get("webUrl"), str)
+    ]
+    related_start = -1
+    if urls:
+        start = _RELATED_START.search(front)
+        if start is None:
+            raise _Unsure
+        related_start = start.end()
+    top_spellings = nested_spellings = 0
+    top_place: tuple[int, int] | None = None
+    places: list[tuple[int, int]] = []  # (end of the key and its spaces, start of the line)
+    for found in _URL_KEY.finditer(front):
+        key_start = found.start()
+        line_start = front.rfind("\n", 0, key_start) + 1
+        lead = _KEY_LEAD.fullmatch(front, line_start, key_start)
+        if lead is None:
+            continue  # something else comes first on this line: not the key
+        indent, plain_indent, opening = lead.group("indent", "plain", "open")
+        plain = not (opening or found["close"] or found["space"]) and found["value"] is not None
+        if not indent:
+            top_spellings += 1
+            if plain and top_place is None:
+                top_place = found.end("value"), line_start
+        elif urls:
+            nested_spellings += 1
+            # Every nested webUrl line before `related:` or spelled otherwise would make the count a guess.
+            if plain and line_start >= related_start and plain_indent is not None:
+                places.append((found.end("value"), line_start))
+    web_url_at = None
+    if "webUrl" in data:
+        if top_place is None or top_spellings != 1:
+            raise _Unsure
+        web_url_at = front.count("\n", 0, top_place[0]) + front_line, top_place[0] - top_place[1] + 1
+    if len(places) != len(urls) or nested_spellings != len(urls):
         raise _Unsure
-    line_start = front.rfind("\n", 0, plain[0]) + 1
-    return front.count("\n", 0, plain[0]) + front_line, plain[0] - line_start + 1
-
-
-def _related_urls(front: str, front_line: int, related: list[Any]) -> tuple[tuple[str, int, int], ...]:
-    urls = [item["webUrl"] for item in related if isinstance(item, dict) and isinstance(item.get("webUrl"), str)]
-    if not urls:
-        return ()
-    start = _RELATED_START.search(front)
-    if start is None:
-        raise _Unsure
-    places, spellings = _key_places(front, "webUrl", nested=True, start=start.end())
-    # Every nested webUrl line before `related:` or spelled otherwise would make the count a guess.
-    if len(places) != len(urls) or spellings != len(urls):
-        raise _Unsure
-    found = []
+    located = []
     line, counted = front_line, 0
-    for url, place in zip(urls, places, strict=True):
+    for url, (place, line_start) in zip(urls, places, strict=True):
         line += front.count("\n", counted, place)  # the places ascend: each newline counted once
         counted = place
-        line_start = front.rfind("\n", 0, place) + 1
-        found.append((url, line, place - line_start + 1))
-    return tuple(found)
+        located.append((url, line, place - line_start + 1))
+    return title_at, web_url_at, tuple(located)
+
+
+def _title_at(front: str, front_line: int) -> _Place:
+    place = None
+    spellings = 0
+    first = _TITLE_LINES[0].match(
+        front
+    )  # the first line has no newline before it (copying the text to add one cost 24 us)
+    for found in itertools.chain((first,) if first else (), _TITLE_LINES[1].finditer(front)):
+        spellings += 1
+        if place is None and not (found["open"] or found["close"] or found["space"]) and found["value"] is not None:
+            place = found.end("value")
+    if place is None or spellings != 1:
+        raise _Unsure
+    return front.count("\n", 0, place) + front_line, place - (front.rfind("\n", 0, place) + 1) + 1

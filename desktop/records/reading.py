@@ -62,6 +62,10 @@ _JSON_OPEN = re.compile(r"\{[ \t]*")
 _JSON_CLOSE = re.compile(r"\}[ \t]*")
 # What a line matching each closing pattern starts with.
 _FENCE_PREFIXES = {_YAML_CLOSE: ("---", "..."), _TOML_FENCE: ("+++",), _JSON_CLOSE: ("}",)}
+_FENCE_LINES = {
+    closing: re.compile("\n(?:" + "|".join(map(re.escape, prefixes)) + ")")
+    for closing, prefixes in _FENCE_PREFIXES.items()
+}
 
 NOT_YAML_BLOCKER = "{kind} front matter can be read but not edited: Newsdesk edits YAML front matter only."
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -101,7 +105,7 @@ def load_file(path: Path) -> tuple[bytes, os.stat_result]:
     named `x.md` would block the reader until someone writes to it, and a device could be endless.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with open(fd, "rb", closefd=True) as handle:
+    try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a FIFO, device or socket"
@@ -114,10 +118,28 @@ def load_file(path: Path) -> tuple[bytes, os.stat_result]:
                 str(path),
             )
         # At most one byte beyond the bound: a file that grew after the fstat is refused too.
-        raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = _read_to_end(fd, MAX_FILE_BYTES + 1, status.st_size)
         if len(raw) > MAX_FILE_BYTES:
             raise OSError(errno.EFBIG, f"it is too large to be a record (over {MAX_FILE_BYTES // 2**20} MB)", str(path))
         return raw, status
+    finally:
+        os.close(fd)
+
+
+def _read_to_end(fd: int, limit: int, size: int) -> bytes:
+    """At most `limit` bytes from `fd`, up to its end: what a buffered file's read(limit) returned,
+    by os.read in pieces the size of the file (plus one byte, to see its end). read(limit) made a
+    64 MB buffer for every record and a file object around it: 31 us for a seed alone, 12 now.
+    The limit is one byte beyond the bound, so a file that grew after the fstat is refused too."""
+    chunks = []
+    remaining = limit
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, max(size + 1, 1 << 16)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def unreadable_document(path: Path, error: OSError) -> Document:
@@ -422,17 +444,15 @@ def _find_closing_fence(text: str, start: int, closing: re.Pattern[str]) -> int 
     Only lines that begin like a fence are looked at: going through the 27 KB seed line by line
     took longer than composing its first half.
     """
-    candidates = {prefix: text.find("\n" + prefix, start - 1) for prefix in _FENCE_PREFIXES[closing]}
-    while True:
-        found = [(position, prefix) for prefix, position in candidates.items() if position >= 0]
-        if not found:
-            return None
-        position, prefix = min(found)
-        line_start = position + 1
+    # One search for a newline before any prefix, where a str.find per prefix went through the text
+    # once each (30 -> 11 us for the seed): the same lines in the same order, since a match holds
+    # no second newline.
+    for candidate in _FENCE_LINES[closing].finditer(text, max(start - 1, 0)):
+        line_start = candidate.start() + 1
         line_end = text.find("\n", line_start)
         if closing.fullmatch(text[line_start : line_end if line_end >= 0 else len(text)].rstrip("\r")):
             return line_start
-        candidates[prefix] = text.find("\n" + prefix, line_start)
+    return None
 
 
 def _parse_yaml(document: Document, previous: Document | None = None) -> None:

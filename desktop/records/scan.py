@@ -186,7 +186,7 @@ def read_summary(path: Path) -> ScanResult:
     except OSError as error:
         return ScanResult(summarize_document(unreadable_document(path, error)))
     document = Document(path=path, raw=raw)
-    summary = summarize_front_matter(document) if locate_front_matter(document) else None
+    summary = summarize_front_matter(document, text_is_raw=True) if locate_front_matter(document) else None
     if summary is None:
         summary = summarize_document(parse_document(raw, path))
     return ScanResult(

@@ -637,9 +637,7 @@ class MainWindow(QMainWindow):
             self.recordTable.visualRect(current_index)
         )
         # A record with unsaved edits keeps its row even when its file went away: the edits are still there.
-        gone = [
-            s.path for s in self.model.summaries() if s.path not in listed and s.path not in dirty
-        ]
+        gone = [s.path for s in self.model.summaries() if s.path not in listed and s.path not in dirty]
         self.model.remove_paths(gone)
         touched = list(gone)
         fresh = []

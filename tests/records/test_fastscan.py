@@ -237,3 +237,159 @@ def test_a_timestamp_is_read_as_a_timestamp_and_nothing_else(text):
     assert fastscan._TIMESTAMP_AT.match(quoted)
     assert not fastscan._NOT_TEXT_AT.match(quoted)
     assert yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:timestamp"
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        SEED_TEXT.decode().split("\n---", 1)[0][4:],
+        "".join(f"{n}: 1\n" for n in range(9000)),  # short keys: the JSON is longer than the first buffer
+        "a: {" + ",".join(f"k{n}: [[[{n}]]]" for n in range(500)) + "}\n",
+        "a:\n" + "".join(f"{'  ' * depth}- \n" for depth in range(1, 40)) + "\n",
+        "é: \"ü\\u2603\"\nx: 'tab\\there'\n",
+    ],
+)
+def test_the_json_text_is_rapidyamls_own(front):
+    # _json_text emits into a buffer of its own, grown when too small, instead of emit_json_malloc
+    tree = fastscan.ryml.parse_in_arena(front.encode())
+    assert fastscan._json_text(tree, len(front.encode())) == fastscan.ryml.emit_json_malloc(tree, tree.root_id())
+
+
+_FIRST_SUSPECT = __import__("re").compile(  # _check_texts' first look as it was, without its lookaheads
+    r'"(?:[-+.0-9~<=!&*"\]}@`]|(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE'
+    r'|on|On|ON|off|Off|OFF|null|Null|NULL)")'
+)
+
+
+def _reference_check_texts(text):
+    """_check_texts with that first look: every quote it finds, the timestamps among them too."""
+    for found in _FIRST_SUSPECT.finditer(text):
+        at = found.start()
+        if at == 0 or text[at - 1] not in fastscan._BEFORE_OPENING:
+            continue
+        if text[at + 1] in fastscan._RESERVED_STARTS:
+            return False
+        if fastscan._TIMESTAMP_AT.match(text, at):
+            if not text.endswith(fastscan._PUBLISHED_KEY, 0, at):
+                return False
+            continue
+        if fastscan._NOT_TEXT_AT.match(text, at):
+            return False
+    return not ("null" in text and fastscan._NULL.search(text))
+
+
+def _passes_check_texts(text):
+    try:
+        fastscan._check_texts(text)
+    except fastscan._Unsure:
+        return False
+    return True
+
+
+JSON_PIECES = [
+    '"publishedDateTime": ',
+    '"2020-06-11T16:07:00Z"',
+    '"2020-06-11T16:07:00Z',
+    '2020-06-11T16:07:00Z"',
+    '"2020-06-11 16:07:00Z"',
+    '"2020-06-11T16:07:00+02:00"',
+    '"2020-06-11"',
+    '"x": ',
+    '"a"',
+    '"yes"',
+    '"No"',
+    '"off',
+    'ON"',
+    '"1',
+    '"-',
+    '"]',
+    '"`',
+    '"h',
+    '"@a"',
+    ", ",
+    ",",
+    "\n  ",
+    "[",
+    "{",
+    "}",
+    "]",
+    "null",
+    '"',
+    "\\",
+    "é",
+    "1",
+    "Z",
+    '"1:30"',
+    '"~"',
+    '""',
+    '"publishedDateTime":',
+]
+
+
+@given(
+    st.lists(st.sampled_from(JSON_PIECES), max_size=14).map("".join)
+    | st.text(alphabet='"-+.0~<=!&*]}@`yYnNtTfFoOeslruaxh :,[{\n1Z', max_size=40)
+)
+@settings(max_examples=800, deadline=None)
+def test_check_texts_decides_as_it_did_when_it_looked_at_every_timestamp(text):
+    # Its first look skips canonical publishedDateTime values and asks for a first character the
+    # alternatives need anyway: neither changes which texts it passes.
+    assert _passes_check_texts(text) is _reference_check_texts(text)
+
+
+def test_a_canonical_date_is_a_yaml_timestamp_and_passes_only_as_a_publisheddatetime():
+    assert fastscan._TIMESTAMP_AT.match('"2020-06-11T16:07:00Z"')
+    assert _passes_check_texts('{"publishedDateTime": "2020-06-11T16:07:00Z"}')
+    assert not _passes_check_texts('{"title": "2020-06-11T16:07:00Z"}')
+    assert not _passes_check_texts('{"xpublishedDateTime": ["2020-06-11T16:07:00Z"]}')
+
+
+@given(st.text(alphabet="%\n é-a\u2028", max_size=200))
+@settings(max_examples=400, deadline=None)
+def test_a_directive_line_is_found_as_a_search_of_the_text_found_it(text):
+    assert fastscan._has_directive_line(text.encode()) is (text.startswith("%") or "\n%" in text)
+    many = "a%" * 70 + text  # past the first 64 percent signs: the search takes over
+    assert fastscan._has_directive_line(many.encode()) is (many.startswith("%") or "\n%" in many)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        SEED_TEXT,
+        b"\xef\xbb\xbf" + SEED_TEXT,  # a BOM before the fence
+        SEED_TEXT.replace(b"---\n", b"--- \t\n", 1),
+        "---\ntitle: Ünïcödé “quotes”\nwebUrl: https://e.com/é\n---\nbody “too”\n".encode(),
+        b"---\ntitle: T\n---\n",
+        b"---\ntitle: T\n...\n" + "é".encode() * 10,
+    ],
+)
+def test_the_front_matter_bytes_are_a_slice_of_the_files(raw):
+    document = Document(path=Path("x.md"), raw=raw)
+    assert locate_front_matter(document)
+    front = fastscan._raw_front(document)
+    assert front is None or front == document.front_text.encode()
+
+
+def test_a_body_longer_than_the_front_matter_has_its_front_matter_encoded():
+    document = Document(path=Path("x.md"), raw=record("") + "é".encode() * 1000)
+    assert locate_front_matter(document) and fastscan._raw_front(document) is None
+    assert fastscan.summarize_front_matter(document, text_is_raw=True) == fastscan.summarize_front_matter(document)
+
+
+def test_a_keys_lead_tells_a_plain_indent_as_a_second_match_did():
+    # Every line start of up to six of these characters: the same indent and quote as the lead
+    # without its `plain` alternative, and `plain` set exactly when the indent is spaces, or spaces,
+    # a dash and spaces.
+    import itertools
+    import re
+
+    general = re.compile(r"(?P<indent>[ -]*)(?P<open>[\"']?)")
+    plain = re.compile(r"[ ]+(?:-[ ]+)?")
+    for length in range(7):
+        for characters in itertools.product(" -\"'x", repeat=length):
+            start = "".join(characters)
+            expected, found = general.fullmatch(start), fastscan._KEY_LEAD.fullmatch(start)
+            assert (expected is None) is (found is None), start
+            if expected is not None:
+                assert expected.group("indent", "open") == found.group("indent", "open"), start
+                assert (plain.fullmatch(expected["indent"]) is not None) is (found["plain"] is not None), start

@@ -618,3 +618,59 @@ def test_the_garbage_collector_is_paused_only_while_a_record_is_parsed(monkeypat
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# --------------------------------------------------------------------------- the reading fast paths
+
+from desktop.records import reading as reading_module  # noqa: E402
+
+
+def _closing_fence_one_find_per_prefix(text, start, closing):
+    """_find_closing_fence as it was: a str.find per prefix, the earliest first."""
+    candidates = {prefix: text.find("\n" + prefix, start - 1) for prefix in reading_module._FENCE_PREFIXES[closing]}
+    while True:
+        found = [(position, prefix) for prefix, position in candidates.items() if position >= 0]
+        if not found:
+            return None
+        position, prefix = min(found)
+        line_start = position + 1
+        line_end = text.find("\n", line_start)
+        if closing.fullmatch(text[line_start : line_end if line_end >= 0 else len(text)].rstrip("\r")):
+            return line_start
+        candidates[prefix] = text.find("\n" + prefix, line_start)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\n", "---", "...", "+++", "}", "-", ".", " ", "\t", "\r", "a", "é", "--- x", "\n---\n", "....", "}}"]
+        ),
+        max_size=16,
+    ).map("".join),
+    st.integers(1, 6),
+    st.sampled_from(list(reading_module._FENCE_PREFIXES)),
+)
+def test_the_closing_fence_is_the_line_one_find_per_prefix_found(text, start, closing):
+    start = min(start, len(text)) or 1
+    assert reading_module._find_closing_fence(text, start, closing) == _closing_fence_one_find_per_prefix(
+        text, start, closing
+    )
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 200_000])
+def test_a_file_is_read_to_its_end_or_one_byte_past_the_bound(tmp_path, size):
+    path = tmp_path / "r.md"
+    data = bytes(range(256)) * (size // 256 + 1)
+    path.write_bytes(data[:size])
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert reading_module._read_to_end(fd, 10**9, size) == data[:size]
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert reading_module._read_to_end(fd, 70_000, 0) == data[: min(size, 70_000)]  # grown since its fstat
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert reading_module._read_to_end(fd, 3, size) == data[: min(size, 3)]
+    finally:
+        os.close(fd)
+    raw, status = reading_module.load_file(path)
+    assert raw == data[:size] and status.st_size == size

@@ -351,3 +351,152 @@ def test_keys_of_path_reverses_json_path(keys):
 @pytest.mark.parametrize("path", ["", "images", "$.", "$[x]", "$.a[01]", '$["simple"]'])
 def test_keys_of_path_refuses_what_json_path_does_not_write(path):
     assert keys_of_path(path) is None
+
+
+# --------------------------------------------------------------------------- many texts, one match
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from desktop.records import schema as schema_module  # noqa: E402
+
+WEB_ADDRESS = record_schema()["$defs"]["webAddress"]["pattern"]
+DOMAIN = record_schema()["$defs"]["provider"]["properties"]["domain"]["pattern"]
+GATHERED = [WEB_ADDRESS, DOMAIN, record_schema()["properties"]["decision"]["pattern"]]
+
+
+def searched(pattern: str, texts: list[str]) -> bool:
+    import re
+
+    return all(re.search(pattern, text) is not None for text in texts)
+
+
+def test_the_schemas_patterns_are_checked_together_and_ascii_text_by_a_table():
+    import re
+
+    for pattern in GATHERED:
+        assert schema_module.texts_check(pattern) is not None, pattern
+    joined = rf"(?:(?:{WEB_ADDRESS[1:-1]})\n?\x00)*"
+    assert schema_module._agree_on_ascii(schema_module._ascii_form(joined), re.compile(joined), "\x00")
+    # The look at the engine's internals catches a form that judges otherwise.
+    assert not schema_module._agree_on_ascii(re.compile(r"(?:[^/]+\n?\x00)*"), re.compile(joined), "\x00")
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\S",
+        "^a|b$",
+        r"^a\$",
+        "^(?i:a)$",
+        "(?i)^a$",
+        "^.+$",
+        r"^(a)\1$",
+        "^a(?=b)$",
+        "^(?>a)$",
+        "^a++$",
+        "^[^x]$",
+        "^a",
+        "a$",
+        r"^a\b$",
+        "^(a|$)$",
+    ],
+)
+def test_patterns_whose_joined_form_is_not_provably_the_same_are_searched_text_by_text(pattern):
+    # Not `^`, B, `$`; flags; a set, `.` or `[^x]` that can take every separator; what the walk does not know.
+    assert schema_module.texts_check(pattern) is None
+
+
+URLISH = st.lists(
+    st.sampled_from(
+        [
+            "http",
+            "https",
+            "HTTP",
+            "://",
+            "/",
+            "?",
+            "#",
+            "@",
+            ".",
+            ":",
+            "a",
+            "b.com",
+            " ",
+            "\n",
+            "\t",
+            "\x00",
+            "\x1f",
+            "\x7f",
+            "\x9f",
+            "\xa0",
+            "é",
+            "\u200e",
+            "\u202a",
+            "\u2066",
+            "\u2028",
+            "\u3000",
+            "%20",
+            "-",
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(GATHERED), st.lists(URLISH | st.text(max_size=6), max_size=5))
+def test_texts_checked_together_pass_exactly_when_each_passes_alone(pattern, texts):
+    together = schema_module.texts_check(pattern)(texts)
+    # A text holding the separator makes the answer "not known", never "valid".
+    assert together == searched(pattern, texts) or (not together and any("\x00" in t or " " in t for t in texts))
+
+
+@pytest.mark.parametrize("pattern", GATHERED[:2])
+def test_every_character_below_u_3100_is_judged_alone_and_among_others_as_by_search(pattern):
+    check = schema_module.texts_check(pattern)
+    for code in range(0x3100):
+        character = chr(code)
+        for text in (f"https://a{character}b.com", f"https://a.com/{character}", f"a{character}.com", character):
+            expected = searched(pattern, [text])
+            assert check([text]) is expected, (pattern, hex(code), text)
+            assert check(["https://a.com/x", text, "b.com"]) is (
+                expected and searched(pattern, ["https://a.com/x", "b.com"])
+            )
+
+
+def test_a_text_holding_the_separator_is_never_taken_as_valid():
+    check = schema_module.texts_check(WEB_ADDRESS)
+    assert not check(["https://a.com/x\x00https://b.com/y"])
+    assert not check(["https://a.com/x\x00", "https://b.com/y"])
+    domains = schema_module.texts_check(DOMAIN)
+    assert not domains(["a.com b.com"]) and not domains(["a.com", " b.com"])
+    assert check(["https://a.com/x\n", "https://b.com"])  # `$` takes a last newline, as jsonschema's search does
+    assert searched(WEB_ADDRESS, ["https://a.com/x\n"])
+
+
+STAMPISH = st.lists(
+    st.sampled_from(
+        [
+            "2020-06-11T16:07:00Z",
+            "2020-13-11T16:07:00Z",
+            "2020-06-11 16:07",
+            "\x00",
+            "Z",
+            "2020-06-31T10:00:00Z",
+            "٢٠٢٠-06-11T16:07:00Z",
+            "T",
+            "2020-06-11T16:07:00+02:00",
+            "16:07:00Z",
+            "\n",
+        ]
+    ),
+    min_size=1,
+    max_size=3,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(STAMPISH, max_size=4))
+def test_dates_checked_together_pass_exactly_when_each_passes_alone(texts):
+    assert schema_module.are_timestamps(texts) is all(is_timestamp(text) for text in texts)
