@@ -808,3 +808,31 @@ def test_the_sidebar_counts_and_the_status_bar_agree_while_loading(open_desk, tm
     assert len(seen) > 1
     for count, status in seen:
         assert f"·   {count} record" in status, (count, status)
+
+
+def test_the_load_progress_follows_the_rows_and_is_gone_when_done(open_desk, tmp_path, qtbot):
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    text = SEED_RECORD.read_text(encoding="utf-8")
+    for number in range(400):
+        (folder / f"{number:04}.txt").write_text(text, encoding="utf-8")
+    from desktop.app import build_window
+
+    window = build_window(folder)
+    qtbot.addWidget(window)
+    shown: list[tuple[int, int, int]] = []
+    timer = QTimer(window)
+    timer.timeout.connect(
+        lambda: (
+            shown.append((window.progressBar.value(), window.model.rowCount(), window.progressBar.maximum()))
+            if window.progressBar.isVisible() and window.progressBar.maximum() > 0
+            else None
+        )
+    )
+    timer.start(20)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=60_000)
+    timer.stop()
+    assert not window.progressBar.isVisible()
+    assert any(0 < value for value, _rows, _total in shown), "the bar never moved"
+    assert all(value <= rows and total == 400 for value, rows, total in shown)
