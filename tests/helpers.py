@@ -5,6 +5,20 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
+from desktop.records import model
+
+# Problems about the whole file rather than a line in it: a file that cannot be a record at all.
+WHOLE_FILE_CODES = {
+    model.ENCODING,
+    model.NO_FRONT_MATTER,
+    model.UNCLOSED,
+    model.SYNTAX,
+    model.DUPLICATE_KEY,
+    model.NOT_A_MAPPING,
+    model.UNSUPPORTED,
+    model.IO,
+}
+
 
 def changed_lines(before: bytes, after: bytes) -> list[str]:
     """The -/+ lines of a diff between two versions of a file, as `git diff -U0` shows them."""

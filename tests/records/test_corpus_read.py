@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import WHOLE_FILE_CODES
 
 from desktop.records import model
 from desktop.records.reading import read_document
@@ -19,16 +20,6 @@ pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present in this checkout"),
 ]
-WHOLE_FILE_CODES = {
-    model.ENCODING,
-    model.NO_FRONT_MATTER,
-    model.UNCLOSED,
-    model.SYNTAX,
-    model.DUPLICATE_KEY,
-    model.NOT_A_MAPPING,
-    model.UNSUPPORTED,
-    model.IO,
-}
 
 
 def corpus_files() -> list[Path]:

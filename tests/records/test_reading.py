@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import WHOLE_FILE_CODES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,16 +19,6 @@ from desktop.records.reading import parse_document, read_document, scalar_text
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "seeds" / "000_fbf05e2be9931d54.txt"
-WHOLE_FILE_CODES = {
-    model.ENCODING,
-    model.NO_FRONT_MATTER,
-    model.UNCLOSED,
-    model.SYNTAX,
-    model.DUPLICATE_KEY,
-    model.NOT_A_MAPPING,
-    model.UNSUPPORTED,
-    model.IO,
-}
 
 VALID = 'title: "A title"\nwebUrl: "https://example.com/a"\n'
 

@@ -288,16 +288,28 @@ def choose_per_field(parent: QWidget | None, conflicts: Sequence[FieldConflict])
     return dialog.resolutions()
 
 
+def _message_box(parent: QWidget | None, name: str, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    """A question or a report whose text is record text (a story's file name): shown as plain text."""
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    return box
+
+
 def ask_changed_on_disk(parent: QWidget | None, path: str | Path, merge: MergeOffer | None = None) -> str:
     """Ask what to do with a record that changed on disk since it was read: "merge" (my edits
     onto the version on disk; `merge.resolutions` filled for conflicting fields), "reload" (drop
     my edits to it), "overwrite", or "cancel"."""
-    box = QMessageBox(parent)
-    box.setObjectName("changedOnDiskBox")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("File Changed on Disk")
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(f"{_name(path)} changed on disk since you opened it.")
+    box = _message_box(
+        parent,
+        "changedOnDiskBox",
+        QMessageBox.Icon.Warning,
+        "File Changed on Disk",
+        f"{_name(path)} changed on disk since you opened it.",
+    )
     explanation = (
         "Reload it to see the new version (your unsaved edits to it are dropped), "
         "or overwrite it with your version (the change on disk is lost)."
@@ -349,12 +361,13 @@ def ask_changed_on_disk(parent: QWidget | None, path: str | Path, merge: MergeOf
 
 def ask_unsaved(parent: QWidget | None, count: int) -> str:
     """Ask before unsaved edits would be lost: "save" (all), "discard", or "cancel"."""
-    box = QMessageBox(parent)
-    box.setObjectName("unsavedEditsBox")
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Unsaved Edits")
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(f"{count} record{'s have' if count != 1 else ' has'} unsaved edits.")
+    box = _message_box(
+        parent,
+        "unsavedEditsBox",
+        QMessageBox.Icon.Question,
+        "Unsaved Edits",
+        f"{count} record{'s have' if count != 1 else ' has'} unsaved edits.",
+    )
     box.setInformativeText("Save them before going on?")
     box.setStandardButtons(
         QMessageBox.StandardButton.SaveAll | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
@@ -371,15 +384,14 @@ def ask_unsaved(parent: QWidget | None, count: int) -> str:
 
 def show_save_failures(parent: QWidget | None, failures: Mapping[str, str], saved: int) -> None:
     """Tell which records could not be saved and why (the others were saved)."""
-    box = QMessageBox(parent)
-    box.setObjectName("saveFailuresBox")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Some Records Were Not Saved")
-    box.setTextFormat(Qt.TextFormat.PlainText)
     failed = len(failures)
-    box.setText(
+    box = _message_box(
+        parent,
+        "saveFailuresBox",
+        QMessageBox.Icon.Warning,
+        "Some Records Were Not Saved",
         f"{failed} record{'s' if failed != 1 else ''} could not be saved"
-        + (f"; {saved} other{'s were' if saved != 1 else ' was'} saved." if saved else ".")
+        + (f"; {saved} other{'s were' if saved != 1 else ' was'} saved." if saved else "."),
     )
     box.setInformativeText(failure_lines(failures, limit=8))
     box.setDetailedText(failure_lines(failures))
