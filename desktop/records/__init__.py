@@ -88,6 +88,7 @@ _HOME: dict[str, str] = {
     "FileChangedOnDisk": "store",
     "SaveError": "store",
     "counted": "words",
+    "file_name": "words",
     "fields": "fields",
 }
 

@@ -28,6 +28,7 @@ from desktop.records.reading import read_document
 from desktop.records.scan import summarize_document
 from desktop.records.schema import same_value, value_problems
 from desktop.records.store import SaveError, save_document
+from desktop.records.words import file_name
 
 PathLike = str | Path
 Changes = dict[str, Any]
@@ -81,10 +82,6 @@ def _copy_value(value: Any) -> Any:
     return value if value is REMOVE else copy.deepcopy(value)
 
 
-def _file_name(path: str) -> str:
-    return Path(path).name
-
-
 class EditSession:
     """Base documents and pending changes for every record being edited."""
 
@@ -133,7 +130,7 @@ class EditSession:
         keys = [path_key(p) for p in paths]
         for key in keys:
             if self._changes.get(key, {}) != origin.get(key, {}):
-                raise EditRefused(f"{_file_name(key)} was edited while the bulk edit ran; nothing was changed.")
+                raise EditRefused(f"{file_name(key)} was edited while the bulk edit ran; nothing was changed.")
         for key in keys:
             if key in fork._base:
                 self._base[key] = fork._base[key]
@@ -354,7 +351,7 @@ class EditSession:
             try:
                 built[key] = apply_edits(self._base[key], merged)
             except EditRefused as refused:
-                prefix = f"{_file_name(key)}: " if len(proposed) > 1 else ""
+                prefix = f"{file_name(key)}: " if len(proposed) > 1 else ""
                 raise EditRefused(f"{prefix}{refused}") from refused
         for key, merged in merged_by_key.items():
             self._set_changes(key, merged)

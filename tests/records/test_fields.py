@@ -42,3 +42,11 @@ def test_the_table_row_reads_wrongly_typed_values_as_empty():
     summary = summarize_document(parse_document(raw, Path("x.md")))
     assert (summary.title, summary.quality, summary.heat, summary.published) == ("", None, None, False)
     assert summary.topics == ("Politics",) and summary.provider == ""
+
+
+def test_a_record_is_named_by_the_last_part_of_its_path_however_it_is_spelled():
+    from desktop.records import file_name
+
+    assert file_name("/feed/2026/story.md") == file_name(Path("/feed/2026/story.md")) == "story.md"
+    assert file_name("C:\\feed\\story.md") == "story.md"
+    assert file_name("story.md") == "story.md"

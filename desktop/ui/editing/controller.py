@@ -32,6 +32,7 @@ from desktop.records import (
     SaveError,
     Snapshot,
     counted,
+    file_name,
     path_key,
     publication_refusal,
 )
@@ -42,10 +43,6 @@ from desktop.ui.tasks import QtPoolExecutor, TaskRunner
 from desktop.ui.widgets.text import plain_tooltip
 
 _DOING = {"Undid": "Undoing", "Redid": "Redoing"}
-
-
-def _name(path: str) -> str:
-    return Path(path).name
 
 
 class _Receiver(QObject):
@@ -525,7 +522,7 @@ class EditController(Saving, QObject):
         data = self.session.edited(key).data if self.session.knows(key) else None
         title = data.get("title") if isinstance(data, dict) else None
         if not isinstance(title, str) or not title.strip():
-            return _name(key)
+            return file_name(key)
         title = " ".join(title.split())
         return f"“{title if len(title) <= 80 else title[:79] + '…'}”"
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import ABSENT, MINE, THEIRS, Document, FieldConflict, MergeResult, change_words
+from desktop.records import ABSENT, MINE, THEIRS, Document, FieldConflict, MergeResult, change_words, file_name
 from desktop.ui.widgets.text import plain_tooltip
 
 
@@ -201,10 +201,6 @@ class ReviewChangesDialog(QDialog):
         return self.diffView.toPlainText()
 
 
-def _name(path: str | Path) -> str:
-    return Path(path).name
-
-
 @dataclass
 class MergeOffer:
     """What a merge of my edits onto the changed file would do, for the changed-on-disk question.
@@ -308,7 +304,7 @@ def ask_changed_on_disk(parent: QWidget | None, path: str | Path, merge: MergeOf
         "changedOnDiskBox",
         QMessageBox.Icon.Warning,
         "File Changed on Disk",
-        f"{_name(path)} changed on disk since you opened it.",
+        f"{file_name(path)} changed on disk since you opened it.",
     )
     explanation = (
         "Reload it to see the new version (your unsaved edits to it are dropped), "
@@ -400,7 +396,7 @@ def show_save_failures(parent: QWidget | None, failures: Mapping[str, str], save
 
 def failure_lines(failures: Mapping[str, str], limit: int | None = None) -> str:
     items: Sequence[tuple[str, str]] = list(failures.items())
-    lines = [f"{_name(path)}: {reason}" for path, reason in items[:limit]]
+    lines = [f"{file_name(path)}: {reason}" for path, reason in items[:limit]]
     if limit is not None and len(items) > limit:
         lines.append(f"… and {len(items) - limit} more")
     return "\n".join(lines)

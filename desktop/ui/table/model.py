@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from desktop.paths import resource_path
-from desktop.records import Problem, RecordSummary, path_key
+from desktop.records import Problem, RecordSummary, file_name, path_key
 from desktop.ui.widgets.text import plain_tooltip
 
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -323,7 +323,7 @@ class RecordTableModel(QAbstractTableModel):
     def _display(row: _Row, column: Column) -> str:
         summary = row.summary
         if column == Column.TITLE:
-            return summary.title or _file_name(summary.path)
+            return summary.title or file_name(summary.path)
         if column == Column.PROVIDER:
             return summary.provider
         if column == Column.PUBLISHED:
@@ -344,7 +344,7 @@ class RecordTableModel(QAbstractTableModel):
             # Descending puts records with problems first, then approved ones, then the rest.
             return (2 if summary.problems or not summary.editable else 0) + (1 if summary.published else 0)
         if column == Column.TITLE:
-            return (summary.title or _file_name(summary.path)).casefold()
+            return (summary.title or file_name(summary.path)).casefold()
         if column == Column.PROVIDER:
             return summary.provider.casefold()
         if column == Column.PUBLISHED:
@@ -544,10 +544,6 @@ class RecordTableModel(QAbstractTableModel):
     def matches(self, source_row: int, needle: str) -> bool:
         """Literal, case-insensitive search over title, excerpt, provider and topics."""
         return needle in self._haystacks[source_row]
-
-
-def _file_name(path: str) -> str:
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 class RecordFilterProxy(QAbstractTableModel):
