@@ -16,10 +16,12 @@ runs the same generational collections Python would have run, when its counts as
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 import threading
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 
 CHECK_MS = 100  # how long garbage may wait; a young collection costs well under a millisecond
@@ -61,16 +63,18 @@ class UiThreadCollector(QObject):
             self._timer.setInterval(BUSY_CHECK_MS)
         self._holds += 1
 
-    def release_full_collections(self) -> None:
+    def release_full_collections(self, *, settle: bool = True) -> None:
         """The work is done: what it made is taken out of the full collections' walks (gc.freeze,
-        after a young collection, as after a load), so holding them back owes no long pause."""
+        after a young collection, as after a load), so holding them back owes no long pause.
+        `settle=False` for work that made little that lasts (a folder check): no pause at all."""
         if self._holds == 0:
             return
         self._holds -= 1
         if self._holds == 0:
             sys.setswitchinterval(self._switch_interval)
             self._timer.setInterval(CHECK_MS)
-            settle_heap()
+            if settle:
+                settle_heap()
 
     def collect_due(self) -> int:
         """Run the oldest generation whose count passed its threshold, as CPython's own trigger would."""
@@ -118,3 +122,30 @@ def settle_heap() -> None:
     """
     gc.collect(1)
     gc.freeze()
+
+
+class BusyHold:
+    """The collector held (`hold_full_collections`) while one piece of background work runs: work
+    on a thread of this process, so the UI thread gets the GIL back soon when it asks. Given back
+    once by `release()`, and by the owner's destruction if that comes first (a window torn down
+    mid-work must not leave the process without full collections)."""
+
+    def __init__(self, owner: QObject, *, settle: bool = True) -> None:
+        self._held: list[UiThreadCollector] = []  # outlives the owner; the function needs no owner
+        self._settle = settle
+        owner.destroyed.connect(functools.partial(_give_back, self._held, settle))
+
+    def hold(self) -> None:
+        if not self._held and (ui_collector := installed()) is not None:
+            ui_collector.hold_full_collections()
+            self._held.append(ui_collector)
+
+    def release(self) -> None:
+        _give_back(self._held, self._settle)
+
+
+def _give_back(held: list[UiThreadCollector], settle: bool, *_args: object) -> None:
+    while held:
+        ui_collector = held.pop()
+        if shiboken6.isValid(ui_collector):
+            ui_collector.release_full_collections(settle=settle)

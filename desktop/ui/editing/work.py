@@ -4,10 +4,8 @@ records, each run as a task (desktop/ui/tasks.py) while the window shows its pro
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
-import shiboken6
 from PySide6.QtCore import QObject, QTimer
 
 from desktop.records import Document, EditCancelled, EditSession, EditStep, RecordSummary, summarize_document
@@ -91,13 +89,6 @@ class EditJob:
             self.fork.tick = None
 
 
-def _release_collector(held: list, *_args: object) -> None:
-    while held:
-        ui_collector = held.pop()
-        if shiboken6.isValid(ui_collector):
-            ui_collector.release_full_collections()
-
-
 def in_slices(
     owner: QObject,
     count: int,
@@ -128,27 +119,22 @@ def in_slices(
 
 class WorkProgress:
     """While background work runs: a tick every PROGRESS_MS for its progress bar, and the garbage
-    collector held to young collections (desktop/ui/collector.py), given back when it ends."""
+    collector held (desktop/ui/collector.py), given back when it ends."""
 
     def __init__(self, owner: QObject, tick: Callable[[], None]) -> None:
         self._timer = QTimer(owner)
         self._timer.setInterval(PROGRESS_MS)
         self._timer.timeout.connect(tick)
-        # Released even if the owner goes first (a window torn down mid-work): the list outlives
-        # it, and the function needs no owner.
-        self._held: list[collector.UiThreadCollector] = []
-        owner.destroyed.connect(functools.partial(_release_collector, self._held))
+        self._collector = collector.BusyHold(owner)
 
     @property
     def shown(self) -> bool:
         return self._timer.isActive()
 
     def begin(self) -> None:
-        if not self._timer.isActive() and (ui_collector := collector.installed()) is not None:
-            ui_collector.hold_full_collections()
-            self._held.append(ui_collector)
+        self._collector.hold()
         self._timer.start()
 
     def end(self) -> None:
         self._timer.stop()
-        _release_collector(self._held)
+        self._collector.release()

@@ -177,3 +177,30 @@ def test_a_long_link_check_shows_its_progress_and_stop_keeps_what_was_answered(
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Links checked: "), timeout=60_000)
     assert link_server.hits["/gone"] == 1
     assert sum(link_server.hits.values()) - hits_before == total - checked
+
+
+def test_a_running_check_gives_the_ui_thread_the_gil_back_soon_and_owes_no_pause_after(qtbot, monkeypatch):
+    """The check runs Python on a thread of the window's process; while it runs the UI thread's
+    painting must not wait 5 ms per cell for the GIL, and ending it must not freeze the heap."""
+    import gc
+    import sys
+    import threading
+
+    from desktop.records import RecordSummary
+    from desktop.ui import collector
+    from desktop.ui.folder import checks
+
+    gate, freezes = threading.Event(), []
+    real_problems = checks.folder_problems
+    monkeypatch.setattr(checks, "folder_problems", lambda summaries: (gate.wait(5), real_problems(summaries))[1])
+    freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: (freezes.append(1), freeze()))
+    interval = sys.getswitchinterval()
+    checker = checks.FolderChecker()
+    with qtbot.waitSignal(checker.warningsReady, timeout=10_000):
+        checker.check([RecordSummary(path="/feed/a.md", title="A"), RecordSummary(path="/feed/b.md", title="A")])
+        assert sys.getswitchinterval() == pytest.approx(collector.BUSY_SWITCH_INTERVAL_S)
+        gate.set()
+    assert sys.getswitchinterval() == interval
+    assert freezes == []
+    checker.shutdown()
