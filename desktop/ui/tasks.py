@@ -236,12 +236,12 @@ class TaskRunner(QObject):
         self._tasks.add(task)
         self._inbox.expect()
         post, post_update = self._inbox.post, self._inbox.post_update  # taken here: workers touch no QObject
-        kwargs = {"update": lambda item: post_update((task, item))} if on_update is not None else {}
+        kwargs = {"update": lambda item: post_update((task, False, item))} if on_update is not None else {}
         future = self.pool.submit(fn, *args, **kwargs)
         task.future = future
         if task.cancelled:  # cancelled by work a calling-thread pool ran
             future.cancel()
-        future.add_done_callback(lambda done: post((task, done)))  # always posted: the count stays true
+        future.add_done_callback(lambda done: post((task, True, done)))  # always posted: the count stays true
         return task
 
     def running(self) -> int:
@@ -272,9 +272,9 @@ class TaskRunner(QObject):
         self._inbox.drop()
         self._tasks.clear()
 
-    def _deliver(self, item: tuple[Task, Any]) -> None:
-        task, payload = item
-        if isinstance(payload, Future):  # the outcome; anything else is an update
+    def _deliver(self, item: tuple[Task, bool, Any]) -> None:
+        task, is_outcome, payload = item  # an outcome (the done future) or an update, whatever it holds
+        if is_outcome:
             self._tasks.discard(task)
             if task.cancelled or self._closed or payload.cancelled():  # a pool shut down cancels its queue
                 return

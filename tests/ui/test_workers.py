@@ -241,3 +241,22 @@ def test_the_qt_pool_runs_work_on_qt_threads_and_drops_queued_work_on_shutdown(q
     executor.shutdown(wait=True)
     assert on_qt_thread.result(timeout=2) is True
     assert queued.cancelled()
+
+
+def test_an_update_is_never_taken_for_the_outcome_whatever_it_holds(qtbot):
+    from concurrent.futures import Future
+
+    runner = TaskRunner()
+    updates: list[object] = []
+    outcomes: list[object] = []
+    sent: Future = Future()
+    sent.set_result("an update, not the outcome")
+
+    def work(update) -> str:
+        update(sent)
+        return "done"
+
+    runner.run(work, on_update=updates.append, on_done=lambda future: outcomes.append(future.result()))
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=2_000)
+    assert updates == [sent] and outcomes == ["done"]
+    runner.shutdown()
