@@ -233,11 +233,13 @@ class TaskRunner(QObject):
         if self._closed:
             task.cancel()
             return task
-        self._tasks.add(task)
-        self._inbox.expect()
         post, post_update = self._inbox.post, self._inbox.post_update  # taken here: workers touch no QObject
         kwargs = {"update": lambda item: post_update((task, False, item))} if on_update is not None else {}
+        # Made and submitted first: a pool that cannot start (no process can be spawned) raises
+        # here, to the caller, before anything is counted as on its way.
         future = self.pool.submit(fn, *args, **kwargs)
+        self._tasks.add(task)
+        self._inbox.expect()
         task.future = future
         if task.cancelled:  # cancelled by work a calling-thread pool ran
             future.cancel()

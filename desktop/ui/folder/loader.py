@@ -284,16 +284,22 @@ class FolderLoader(QObject):
         self.filesListed.emit(generation, len(files))
         if generation != self._generation:
             return  # a slot started another load
-        self._load_tasks = [
-            self._readers.run(
-                scan.index_paths,
-                [listed.text for listed in chunk],
-                on_done=lambda future, i=index: self._on_chunk(generation, i, future),
-            )
-            for index, chunk in enumerate(self._chunks)
-        ]
         # Reversed, so each slice comes off the end of the list instead of copying the rest.
         self._hits_left = [hits[listed.text] for listed in reversed(files) if listed.text in hits]
+        self._load_tasks = []
+        for index, chunk in enumerate(self._chunks):
+            try:
+                self._load_tasks.append(
+                    self._readers.run(
+                        scan.index_paths,
+                        [listed.text for listed in chunk],
+                        on_done=lambda future, i=index: self._on_chunk(generation, i, future),
+                    )
+                )
+            except Exception as error:  # no process could be started: the files are listed with the reason
+                failed: Future = Future()
+                failed.set_exception(error)
+                QTimer.singleShot(0, self, lambda i=index, f=failed: self._on_failed_chunk(generation, i, f))
         self._deliver_hits(generation)
 
     def _on_refreshed(self, generation: int, future: Future) -> None:
@@ -322,6 +328,10 @@ class FolderLoader(QObject):
                 QTimer.singleShot(0, lambda: self._deliver_hits(generation))
                 return
         self._finish_if_done(generation)
+
+    def _on_failed_chunk(self, generation: int, index: int, future: Future) -> None:
+        if generation == self._generation and not self._closed:
+            self._on_chunk(generation, index, future)
 
     def _on_chunk(self, generation: int, index: int, future: Future) -> None:
         chunk = self._chunks[index]

@@ -91,3 +91,32 @@ def test_decisions_are_disabled_for_a_file_that_cannot_be_edited_and_say_why(ope
         timeout=10_000,
     )
     assert not any("can't be edited" in QTextDocumentFragment.fromHtml(a.toolTip()).toPlainText() for a in decisions)
+
+
+def test_when_no_reading_process_can_start_every_file_is_still_listed_with_the_reason(qtbot, tmp_path, seed_file):
+    from concurrent.futures import Executor
+
+    from desktop.ui.folder.loader import FolderLoader
+
+    class NoProcesses(Executor):
+        def submit(self, fn, /, *args, **kwargs):
+            raise OSError(11, "Resource temporarily unavailable")
+
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    for number in range(12):  # two chunks
+        (folder / f"{number:02}.md").write_bytes(seed_file.read_bytes())
+    loader = FolderLoader(cache_dir=tmp_path / "cache", make_pool=NoProcesses)
+    rows: list = []
+    loader.summariesLoaded.connect(lambda _generation, summaries: rows.extend(summaries))
+    with qtbot.waitSignal(loader.loadFinished, timeout=10_000) as finished:
+        loader.load(folder)
+    assert finished.args[1] == 12 and len(rows) == 12
+    assert all(
+        not row.editable
+        and row.problems[0].message.startswith("Could not be read: the reading process failed (")
+        and "Resource temporarily unavailable" in row.problems[0].message
+        for row in rows
+    )
+    assert not loader.busy
+    loader.shutdown()
