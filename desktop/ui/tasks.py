@@ -250,9 +250,11 @@ class TaskRunner(QObject):
         """Tasks not yet delivered nor cancelled."""
         return sum(1 for task in self._tasks if task.running())
 
-    def cancel_all(self) -> None:
+    def cancel_all(self, *, skip_unstarted: bool = True) -> None:
+        """No outcome of the tasks given so far arrives; `skip_unstarted=False` lets their work still
+        run (a write the editor asked for), unheard."""
         for task in list(self._tasks):
-            task.cancel()
+            task.cancel(skip_unstarted=skip_unstarted)
 
     def take_over(self, task: Task) -> None:
         """Block until `task`'s work is done; its outcome is then never delivered, the caller handles

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,9 @@ class GitDesk(QObject):
     resolved = Signal(str)  # path written and added
     historyReady = Signal(str, object)  # path, list[gitrepo.HistoryEntry] (or a str: why there is none)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, make_pool: Callable[[], Executor] | None = None) -> None:
         super().__init__(parent)
-        self._tasks = TaskRunner(self, name="newsdesk-git")
+        self._tasks = TaskRunner(self, make_pool=make_pool, name="newsdesk-git")
         self._folder: Path | None = None
         self._states_running = False
         self._states_wanted = False
@@ -50,7 +50,9 @@ class GitDesk(QObject):
         return self._folder
 
     def set_folder(self, folder: Path | None) -> None:
-        self._tasks.cancel_all()  # nothing asked of the last folder arrives
+        # Nothing asked of the last folder arrives, but a resolution or a publish already asked for
+        # is still written: the editor's merged record must not be dropped by opening another folder.
+        self._tasks.cancel_all(skip_unstarted=False)
         self._folder = folder
         self.in_repository = False
         self._states_running = self._states_wanted = False

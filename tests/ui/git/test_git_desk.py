@@ -179,3 +179,30 @@ def test_a_same_field_conflict_is_resolved_per_field_in_the_window(open_desk, qt
     assert len(seen) == 1
     assert b"quality: 11\n" in path.read_bytes() and b"<<<<<<<" not in path.read_bytes()
     assert git(ana, "status", "--porcelain", "--", f"records/{RECORD}").stdout.startswith("M ")
+
+
+def test_a_resolution_asked_for_is_written_even_when_another_folder_opens_first(qtbot, record_remote, tmp_path):
+    """Opening another folder drops what git would report, never a write the editor asked for."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from desktop.ui.git.desk import GitDesk
+
+    _bare, clone = record_remote
+    folder = clone / "records"
+    record = sorted(folder.glob("*.txt"))[0]
+    resolved = record.read_bytes().replace(b"quality: ", b"quality: 7", 1)
+    pool, gate = ThreadPoolExecutor(max_workers=1), threading.Event()
+    pool.submit(gate.wait, 10)  # the git thread is busy: the resolution waits in the queue
+    desk = GitDesk(make_pool=lambda: pool)
+    desk.set_folder(folder)
+    heard: list[str] = []
+    desk.resolved.connect(heard.append)
+    desk.mark_resolved(str(record), resolved)
+    desk.set_folder(tmp_path)  # another folder, before the resolution ran
+    gate.set()
+    qtbot.waitUntil(lambda: record.read_bytes() == resolved, timeout=GIT_TIMEOUT_MS)
+    assert git(clone, "diff", "--cached", "--name-only").stdout.strip() == f"records/{record.name}"
+    qtbot.wait(100)
+    assert heard == []  # reported to nobody: that folder is gone from the desk
+    desk.shutdown()
