@@ -201,8 +201,11 @@ def test_a_resolution_asked_for_is_written_even_when_another_folder_opens_first(
     desk.mark_resolved(str(record), resolved)
     desk.set_folder(tmp_path)  # another folder, before the resolution ran
     gate.set()
-    qtbot.waitUntil(lambda: record.read_bytes() == resolved, timeout=GIT_TIMEOUT_MS)
-    assert git(clone, "diff", "--cached", "--name-only").stdout.strip() == f"records/{record.name}"
+
+    def staged() -> bool:  # written first, then `git add`: both are waited for
+        return git(clone, "diff", "--cached", "--name-only").stdout.strip() == f"records/{record.name}"
+
+    qtbot.waitUntil(lambda: record.read_bytes() == resolved and staged(), timeout=GIT_TIMEOUT_MS)
     qtbot.wait(100)
     assert heard == []  # reported to nobody: that folder is gone from the desk
     desk.shutdown()
