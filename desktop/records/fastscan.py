@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml.resolver
 
+from .duplicates import related_listed_twice
 from .model import Document, RecordSummary
 from .reading import UTF8_BOM
 from .schema import known_valid
@@ -320,7 +321,7 @@ def _summary(document: Document, front: str, data: dict[str, Any]) -> RecordSumm
         web_url=web_url,
         title_at=title_at,
         web_url_at=web_url_at,
-        related_urls=related_urls,
+        warnings=related_listed_twice(related_urls),
         decision=data.get("decision", ""),
         decline_reason=data.get("declineReason", ""),
     )

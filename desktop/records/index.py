@@ -30,9 +30,20 @@ from .model import Problem, RecordSummary
 from .scan import ListedFile, ScanResult, index_paths, list_record_files
 
 # Bump when the layout of the database changes; summaries are versioned by `_fingerprint()`.
-INDEX_FORMAT = 2  # 2: summaries stored as JSON arrays
+INDEX_FORMAT = 3  # 2: summaries stored as JSON arrays; 3: warnings instead of related links
 RACY_NS = 2_000_000_000  # coarser than the mtime clock of any file system a desk runs on (FAT: 2 s)
-_CORE_SOURCES = ("model.py", "nodes.py", "reading.py", "schema.py", "scan.py", "fastscan.py", "index.py")
+# Every module a summary's content depends on: a change to one makes the stored summaries foreign.
+_CORE_SOURCES = (
+    "model.py",
+    "nodes.py",
+    "reading.py",
+    "schema.py",
+    "scan.py",
+    "fastscan.py",
+    "fields.py",
+    "duplicates.py",
+    "index.py",
+)
 
 
 class IndexEntry:
@@ -298,7 +309,7 @@ _TOPICS = _STORED_FIELDS.index("topics")
 _PROBLEMS = _STORED_FIELDS.index("problems")
 _TITLE_AT = _STORED_FIELDS.index("title_at")
 _WEB_URL_AT = _STORED_FIELDS.index("web_url_at")
-_RELATED_URLS = _STORED_FIELDS.index("related_urls")
+_WARNINGS = _STORED_FIELDS.index("warnings")
 
 
 # json.dumps with other than its default arguments makes an encoder per call; one made once, and
@@ -314,6 +325,7 @@ def summary_to_json(summary: RecordSummary) -> str:
     read nor keyword arguments to build (about 12 us a summary, from 30 for objects)."""
     fields: list[Any] = list(_STORED_VALUES(summary))
     fields[_PROBLEMS] = [list(_PROBLEM_VALUES(problem)) for problem in summary.problems]
+    fields[_WARNINGS] = [list(_PROBLEM_VALUES(problem)) for problem in summary.warnings]
     return _SUMMARY_ENCODER.encode(fields)
 
 
@@ -327,7 +339,7 @@ def summary_from_json(text: str, path: Path | str) -> RecordSummary:
     for place in (_TITLE_AT, _WEB_URL_AT):
         if fields[place] is not None:
             fields[place] = tuple(fields[place])
-    fields[_RELATED_URLS] = tuple(map(tuple, fields[_RELATED_URLS]))
+    fields[_WARNINGS] = tuple(Problem(*problem) for problem in fields[_WARNINGS])
     return RecordSummary(str(path), *fields)
 
 

@@ -113,11 +113,13 @@ class RecordSummary:
     problems: tuple[Problem, ...] = ()
     editable: bool = True
     # What the folder's duplicate check needs, so it never reads the files again: the record's
-    # webUrl, where title and webUrl are written (line, column), and each related[].webUrl with its place.
+    # webUrl, and where title and webUrl are written (line, column).
     web_url: str = ""
     title_at: tuple[int, int] | None = None
     web_url_at: tuple[int, int] | None = None
-    related_urls: tuple[tuple[str, int, int], ...] = ()
+    # Warnings the record gives on its own (a related story listed twice), found when the summary
+    # is made; the folder's check adds those that take other records (duplicates, links).
+    warnings: tuple[Problem, ...] = ()
     decision: str = ""  # "declined" or "flagged" as written in the record; approval is `published`
     decline_reason: str = ""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import fields
+from .duplicates import related_listed_twice
 from .fastscan import summarize_front_matter
 from .model import IO, RECORD_SUFFIXES, Document, Problem, RecordSummary
 from .nodes import position_in_file
@@ -137,7 +138,7 @@ def summarize_document(document: Document) -> RecordSummary:
         web_url=fields.text(data.get("webUrl")),
         title_at=_value_at(document, ["title"]) if isinstance(data.get("title"), str) else None,
         web_url_at=_value_at(document, ["webUrl"]) if isinstance(data.get("webUrl"), str) else None,
-        related_urls=_related_urls(document, data.get("related")),
+        warnings=related_listed_twice(_related_urls(document, data.get("related"))),
         decision=_decision(data.get("decision")),
         decline_reason=fields.text(data.get("declineReason")),
     )

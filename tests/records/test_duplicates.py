@@ -164,3 +164,48 @@ def test_copies_of_one_story_are_compared_once_not_with_each_other(monkeypatch):
     assert len(compared) <= 2, "one comparison per pair of distinct titles"
     assert all(len(found[position]) >= duplicates.MAX_NAMED for position in range(len(copies)))
     assert set(found[len(copies) - 1].values()) == {"title"}
+
+
+def _addresses_of(value) -> list[str]:
+    if isinstance(value, str):
+        return [value] if "://" in value else []
+    if isinstance(value, dict):
+        return [address for item in value.values() for address in _addresses_of(item)]
+    if isinstance(value, list):
+        return [address for item in value for address in _addresses_of(item)]
+    return []
+
+
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def test_the_quick_path_for_plain_addresses_normalises_as_urlsplit_does():
+    # Plain addresses (scheme, host, path) skip urlsplit; every other spelling takes it. Both must
+    # give the same text, or a story listed twice would be missed, or two stories taken for one.
+    from desktop.records.duplicates import _normalized_by_parts
+    from desktop.records.reading import read_document
+
+    addresses = [WEB_URL, "http://Example.COM./A/amp", "https://m.example.co.uk/amp/story", "http://./x"]
+    addresses += ["https://example.com", "https://www.example.com/", "HTTP://EXAMPLE.COM/-amp", "https://e.x/a.AMP"]
+    addresses += [
+        "https://www-x-com.cdn.ampproject.org/c/s/www.x.com/a/amp/",
+        "https://x.com/a b",
+        "https://x.com:80/a",
+    ]
+    files = sorted(CORPUS.rglob("*.md"))[:400] + sorted((REPO / "seeds").glob("*.txt"))
+    for path in files:
+        document = read_document(path)
+        addresses += _addresses_of(document.data)
+    assert len(addresses) > 200
+    for address in addresses:
+        assert normalized_url(address) == _normalized_by_parts(address.strip()), address
+
+
+def test_a_related_story_listed_twice_is_found_when_the_record_is_read():
+    # The reading workers find it; the window keeps the warning, not the place of every link.
+    summary = summarize_file(SEED)
+    assert [(problem.line, problem.column, problem.code, problem.level) for problem in summary.warnings] == [
+        (49, 13, DUPLICATE, WARNING)
+    ]
+    assert "amazon-rekognition-moratorium" in summary.warnings[0].message
+    assert "also on line 33" in summary.warnings[0].message
