@@ -3,6 +3,7 @@ within one record's related list."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -209,3 +210,19 @@ def test_a_related_story_listed_twice_is_found_when_the_record_is_read():
     ]
     assert "amazon-rekognition-moratorium" in summary.warnings[0].message
     assert "also on line 33" in summary.warnings[0].message
+
+
+def test_copies_of_a_story_share_their_warnings():
+    # 100,000 copies of one story each name the same few others from the same place: one Problem
+    # for each of those, not one per copy (they held 2 KB a row of the window's memory).
+    from desktop.records import duplicates
+
+    base = summarize_file(SEED)
+    copies = [dataclasses.replace(base, path=f"/feed/{n:04d}.txt") for n in range(40)]
+    found = duplicates.duplicate_problems(copies)
+    later = [found[copy.path] for copy in copies[duplicates.MAX_NAMED + 1 :]]
+    assert all(len(problems) == duplicates.MAX_NAMED + len(base.warnings) for problems in later)
+    assert all(problem is first for problems in later for problem, first in zip(problems, later[0], strict=True))
+    assert {problem.other_path for problem in later[0][: duplicates.MAX_NAMED]} == {
+        copy.path for copy in copies[: duplicates.MAX_NAMED]
+    }
