@@ -19,6 +19,7 @@ import multiprocessing
 import operator
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -84,34 +85,24 @@ class RecordIndex:
 
     def lookup(self, files: Sequence[ListedFile]) -> tuple[dict[str, RecordSummary], list[ListedFile]]:
         """The summaries still valid for `files`, by each file's `text`, and the files to read again."""
-        rows = self._rows()
+        # Row by row from the cursor: fetching every row first held 100,000 summaries' JSON at once.
+        wanted = {self._relative(listed.text): listed for listed in files}
         now = time.time_ns()
         hits: dict[str, RecordSummary] = {}
-        misses: list[ListedFile] = []
-        for listed in files:
-            row = rows.get(self._relative(listed.text))
-            summary = self._trusted(listed, row, now) if row is not None else None
-            if summary is None:
-                misses.append(listed)
-            else:
-                hits[listed.text] = summary
-        return hits, misses
-
-    def _rows(self) -> dict[str, tuple[Any, ...]]:
-        if self._connection is None:
-            return {}
-        try:
-            return {
-                row[0]: row[1:]
-                for row in self._connection.execute(
+        if self._connection is not None:
+            try:
+                for relpath, *row in self._connection.execute(
                     "SELECT relpath, size, mtime_ns, ctime_ns, inode, indexed_ns, sha256, summary FROM records"
-                )
-            }
-        except sqlite3.Error as error:
-            self._give_up(f"could not be read ({error})")
-            return {}
+                ):
+                    listed = wanted.get(relpath)
+                    if listed is not None and (summary := self._trusted(listed, row, now)) is not None:
+                        hits[listed.text] = summary
+            except sqlite3.Error as error:
+                self._give_up(f"could not be read ({error})")
+                hits = {}
+        return hits, [listed for listed in files if listed.text not in hits]
 
-    def _trusted(self, listed: ListedFile, row: tuple[Any, ...], now: int) -> RecordSummary | None:
+    def _trusted(self, listed: ListedFile, row: Sequence[Any], now: int) -> RecordSummary | None:
         size, mtime_ns, ctime_ns, inode, indexed_ns, sha256, summary_json = row
         if (size, mtime_ns, ctime_ns, inode) != listed.stat_key:
             return None
@@ -335,12 +326,17 @@ def summary_from_json(text: str, path: Path | str) -> RecordSummary:
         raise ValueError("not a summary of this version")
     # A summary's sequences are tuples (hashable, cheap to pickle); JSON gives lists back.
     fields[_TOPICS] = tuple(fields[_TOPICS])
-    fields[_PROBLEMS] = tuple(Problem(*problem) for problem in fields[_PROBLEMS])
+    fields[_PROBLEMS] = tuple(_problem(*problem) for problem in fields[_PROBLEMS])
     for place in (_TITLE_AT, _WEB_URL_AT):
         if fields[place] is not None:
             fields[place] = tuple(fields[place])
-    fields[_WARNINGS] = tuple(Problem(*problem) for problem in fields[_WARNINGS])
+    fields[_WARNINGS] = tuple(_problem(*problem) for problem in fields[_WARNINGS])
     return RecordSummary(str(path), *fields)
+
+
+def _problem(message: str, line: int | None, column: int | None, path: str, code: str, level: str, *rest: Any):
+    # The same few codes, levels and JSON paths in every row: one copy each, not one per problem.
+    return Problem(message, line, column, sys.intern(path), sys.intern(code), sys.intern(level), *rest)
 
 
 # --------------------------------------------------------------------------- the indexed scan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -222,7 +223,9 @@ def test_every_kind_of_summary_comes_back_from_the_index_as_it_went_in():
     for summary in summaries:
         back = index_module.summary_from_json(index_module.summary_to_json(summary), summary.path)
         assert back == summary
-        assert [type(value) for value in vars(back).values()] == [type(value) for value in vars(summary).values()]
+        assert [type(getattr(back, field.name)) for field in dataclasses.fields(back)] == [
+            type(getattr(summary, field.name)) for field in dataclasses.fields(summary)
+        ]
 
 
 @pytest.mark.parametrize("stored", ['{"title": "x"}', "[]", '["too", "few"]', "not json"])

@@ -357,6 +357,7 @@ class FolderLoader(QObject):
         self._load_tasks = []
         # Files that vanished since the index last saw them leave it.
         self._lister.run(self._store, [], [listed.text for listed in self._listed], on_done=self._on_notices)
+        self._listed, self._chunks = [], []  # 100,000 listings held 20 MB after the load had no use for them
         self.loadFinished.emit(generation, self._delivered)
 
 
